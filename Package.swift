@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Targets form a DAG (see docs/ARCHITECTURE.md):
+//   CSimilarityBLAS, CSimilarityZlib (system libraries), CSimilarityKernels (C, runtime SIMD dispatch)
+//   SimilarityKernels  <- thread pool, RNG, GEMM backend, distance kernels
+//   SimilarityTensors  <- Tensor + reverse-mode gradients
+//   SimilarityLayers   <- layers, optimizers, models, safetensors checkpoints
+//   SimilarityDatasets <- IDX (MNIST, Fashion-MNIST), .npy
+//   SimilaritySearch   <- distances, exact and HNSW indexes (no training stack)
+//   similarity         <- the command-line tool
+let package = Package(
+  name: "swift-similarity",
+  products: [
+    .library(name: "SimilarityKernels", targets: ["SimilarityKernels"]),
+    .library(name: "SimilarityTensors", targets: ["SimilarityTensors"]),
+    .library(name: "SimilarityLayers", targets: ["SimilarityLayers"]),
+    .library(name: "SimilarityDatasets", targets: ["SimilarityDatasets"]),
+    .library(name: "SimilaritySearch", targets: ["SimilaritySearch"]),
+    .executable(name: "similarity", targets: ["similarity"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CSimilarityBLAS", path: "Sources/CSimilarityBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "CSimilarityZlib", path: "Sources/CSimilarityZlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "CSimilarityKernels", path: "Sources/CSimilarityKernels"),
+    .target(name: "SimilarityKernels", dependencies: ["CSimilarityBLAS", "CSimilarityKernels"]),
+    .target(name: "SimilarityTensors", dependencies: ["SimilarityKernels"]),
+    .target(name: "SimilarityLayers", dependencies: ["SimilarityTensors"]),
+    .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib"]),
+    .target(name: "SimilaritySearch", dependencies: ["SimilarityKernels"]),
+    .executableTarget(
+      name: "similarity",
+      dependencies: [
+        "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
+        "SimilaritySearch",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "SimilarityKernelsTests", dependencies: ["SimilarityKernels"]),
+    .testTarget(name: "SimilarityTensorsTests", dependencies: ["SimilarityTensors"]),
+    .testTarget(name: "SimilarityLayersTests", dependencies: ["SimilarityLayers"]),
+    .testTarget(name: "SimilarityDatasetsTests", dependencies: ["SimilarityDatasets"]),
+    .testTarget(name: "SimilaritySearchTests", dependencies: ["SimilaritySearch"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct SimilarityCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "similarity",
+    abstract: "Train embedding models, index and search embeddings, calibrate and evaluate.",
+    subcommands: [])
+}
