@@ -5,5 +5,7 @@ struct SimilarityCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "similarity",
     abstract: "Train embedding models, index and search embeddings, calibrate and evaluate.",
-    subcommands: [])
+    subcommands: [
+      // One entry per subcommand; keep alphabetical.
+    ])
 }
