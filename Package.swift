@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "SimilarityLayers", targets: ["SimilarityLayers"]),
     .library(name: "SimilarityDatasets", targets: ["SimilarityDatasets"]),
     .library(name: "SimilaritySearch", targets: ["SimilaritySearch"]),
+    .library(name: "SimilarityMetricLearning", targets: ["SimilarityMetricLearning"]),
     .executable(name: "similarity", targets: ["similarity"]),
   ],
   dependencies: [
@@ -34,11 +35,14 @@ let package = Package(
     .target(name: "SimilarityLayers", dependencies: ["SimilarityTensors"]),
     .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib"]),
     .target(name: "SimilaritySearch", dependencies: ["SimilarityKernels"]),
+    .target(
+      name: "SimilarityMetricLearning",
+      dependencies: ["SimilarityKernels", "SimilarityTensors", "SimilarityLayers"]),
     .executableTarget(
       name: "similarity",
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
-        "SimilaritySearch",
+        "SimilaritySearch", "SimilarityMetricLearning",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "SimilarityKernelsTests", dependencies: ["SimilarityKernels"]),
@@ -46,6 +50,8 @@ let package = Package(
     .testTarget(name: "SimilarityLayersTests", dependencies: ["SimilarityLayers"]),
     .testTarget(name: "SimilarityDatasetsTests", dependencies: ["SimilarityDatasets"]),
     .testTarget(name: "SimilaritySearchTests", dependencies: ["SimilaritySearch"]),
+    .testTarget(
+      name: "SimilarityMetricLearningTests", dependencies: ["SimilarityMetricLearning"]),
   ],
   swiftLanguageModes: [.v6]
 )
