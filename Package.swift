@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "SimilarityDatasets", targets: ["SimilarityDatasets"]),
     .library(name: "SimilaritySearch", targets: ["SimilaritySearch"]),
     .library(name: "SimilarityMetricLearning", targets: ["SimilarityMetricLearning"]),
+    .library(name: "SimilarityEvaluation", targets: ["SimilarityEvaluation"]),
     .executable(name: "similarity", targets: ["similarity"]),
   ],
   dependencies: [
@@ -38,11 +39,12 @@ let package = Package(
     .target(
       name: "SimilarityMetricLearning",
       dependencies: ["SimilarityKernels", "SimilarityTensors", "SimilarityLayers"]),
+    .target(name: "SimilarityEvaluation"),
     .executableTarget(
       name: "similarity",
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
-        "SimilaritySearch", "SimilarityMetricLearning",
+        "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "SimilarityKernelsTests", dependencies: ["SimilarityKernels"]),
@@ -52,6 +54,7 @@ let package = Package(
     .testTarget(name: "SimilaritySearchTests", dependencies: ["SimilaritySearch"]),
     .testTarget(
       name: "SimilarityMetricLearningTests", dependencies: ["SimilarityMetricLearning"]),
+    .testTarget(name: "SimilarityEvaluationTests", dependencies: ["SimilarityEvaluation"]),
   ],
   swiftLanguageModes: [.v6]
 )
