@@ -1,0 +1,240 @@
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A persistent pool of threads for fine-grained parallel loops.
+///
+/// `parallelFor` hands out the indices `0..<count` to the calling thread and the pool's
+/// workers (one per extra core). Workers spin for a short while after each loop, so a burst
+/// of loops pays ~0.2 µs per call, then park on a condition variable and use no CPU while the
+/// pool is idle.
+///
+/// Calls from inside a loop body (nesting), and calls made while another thread is using the
+/// pool, run serially on the calling thread, so the pool never deadlocks and never
+/// oversubscribes the cores.
+public final class ThreadPool: @unchecked Sendable {
+  /// The process-wide pool, sized to the number of online cores.
+  public static let shared = ThreadPool(threadCount: ThreadPool.onlineCoreCount)
+
+  /// The number of online cores, at least 1.
+  public static var onlineCoreCount: Int {
+    #if canImport(Glibc) || canImport(Darwin)
+      return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    #else
+      return 1
+    #endif
+  }
+
+  private let state: PoolState
+
+  /// Creates a pool that runs loops on `threadCount` threads: the caller plus
+  /// `threadCount - 1` workers. `threadCount <= 1` makes every loop serial.
+  public init(threadCount: Int) {
+    state = PoolState(workerCount: max(0, threadCount - 1))
+  }
+
+  deinit { state.shutDown() }
+
+  /// The number of threads a loop runs on, including the calling thread.
+  public var threadCount: Int { state.workerCount + 1 }
+
+  /// Calls `body(i)` for every `i` in `0..<count`, spread over the pool's threads, and
+  /// returns when all calls have finished. Calls may run in any order and concurrently, so
+  /// `body` must only write to memory no other index writes.
+  public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+    if count <= 0 { return }
+    if count == 1 || state.workerCount == 0 || !state.acquire() {
+      for i in 0..<count { body(i) }
+      return
+    }
+    withoutActuallyEscaping(body) { escapable in
+      state.run(count: count, body: escapable)
+    }
+  }
+
+  /// Splits `0..<count` into at most `threadCount` contiguous chunks of at least
+  /// `minimumChunk` indices and calls `body` with each chunk, in parallel.
+  ///
+  /// Use it for loops whose per-index work is small: pass a `minimumChunk` that makes a chunk
+  /// worth a few microseconds, and small loops then run serially on the caller.
+  public func parallelForChunks(
+    _ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void
+  ) {
+    if count <= 0 { return }
+    let parts = Swift.min(threadCount, Swift.max(1, count / Swift.max(1, minimumChunk)))
+    if parts == 1 {
+      body(0..<count)
+      return
+    }
+    parallelFor(parts) { part in body(ThreadPool.chunk(part, of: count, parts: parts)) }
+  }
+
+  /// The `part`-th of `parts` contiguous, near-equal chunks of `0..<count` (the first
+  /// `count % parts` chunks are one longer).
+  public static func chunk(_ part: Int, of count: Int, parts: Int) -> Range<Int> {
+    precondition(parts > 0 && part >= 0 && part < parts, "chunk: part \(part) of \(parts)")
+    let base = count / parts
+    let extra = count % parts
+    let start = part * base + Swift.min(part, extra)
+    return start..<(start + base + (part < extra ? 1 : 0))
+  }
+}
+
+/// The shared state of a pool and its workers. Workers keep it alive; the pool's `deinit`
+/// tells them to exit.
+private final class PoolState: @unchecked Sendable {
+  let workerCount: Int
+
+  /// Set while a caller owns the pool (guards against nesting and concurrent callers).
+  private let busy = Atomic<Bool>(false)
+  /// Incremented for every new loop; workers wait for it to change.
+  private let generation = Atomic<Int>(0)
+  /// Workers currently parked on the condition variable.
+  private let sleepers = Atomic<Int>(0)
+  /// Bit `closedBit` set when the caller closed the loop; the lower bits count workers
+  /// inside the loop. A worker can join only while the loop is open.
+  private let participants = Atomic<Int>(0)
+  /// The next index to hand out.
+  private let nextIndex = Atomic<Int>(0)
+  private let stopping = Atomic<Bool>(false)
+
+  private static let closedBit = 1 << 40
+  private static let spinIterations = 20_000
+
+  // The current loop; written by the owner before `generation` is bumped (release) and read
+  // by workers only after joining (acquire).
+  private var count = 0
+  private var body: ((Int) -> Void)?
+
+  private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+  private let condition: UnsafeMutablePointer<pthread_cond_t>
+
+  init(workerCount: Int) {
+    self.workerCount = workerCount
+    mutex = .allocate(capacity: 1)
+    condition = .allocate(capacity: 1)
+    pthread_mutex_init(mutex, nil)
+    pthread_cond_init(condition, nil)
+    participants.store(PoolState.closedBit, ordering: .sequentiallyConsistent)
+    for _ in 0..<workerCount { startWorker() }
+  }
+
+  deinit {
+    pthread_cond_destroy(condition)
+    pthread_mutex_destroy(mutex)
+    mutex.deallocate()
+    condition.deallocate()
+  }
+
+  private func startWorker() {
+    let context = Unmanaged.passRetained(self).toOpaque()
+    #if canImport(Glibc)
+      var thread = pthread_t()
+    #else
+      var thread: pthread_t?
+    #endif
+    let result = pthread_create(
+      &thread, nil,
+      { raw in
+        #if canImport(Glibc)
+          let state = Unmanaged<PoolState>.fromOpaque(raw!).takeRetainedValue()
+        #else
+          let state = Unmanaged<PoolState>.fromOpaque(raw).takeRetainedValue()
+        #endif
+        state.workerLoop()
+        return nil
+      }, context)
+    precondition(result == 0, "ThreadPool: pthread_create failed with \(result)")
+    pthread_detach(thread)
+  }
+
+  func shutDown() {
+    stopping.store(true, ordering: .sequentiallyConsistent)
+    generation.add(1, ordering: .sequentiallyConsistent)
+    pthread_mutex_lock(mutex)
+    pthread_cond_broadcast(condition)
+    pthread_mutex_unlock(mutex)
+  }
+
+  /// Takes ownership of the pool; false when it is already in use (nested or concurrent).
+  func acquire() -> Bool {
+    busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+  }
+
+  /// Runs one loop with the caller participating, then releases the pool.
+  func run(count: Int, body: @escaping (Int) -> Void) {
+    self.count = count
+    self.body = body
+    nextIndex.store(0, ordering: .relaxed)
+    participants.store(0, ordering: .sequentiallyConsistent)  // open
+    generation.add(1, ordering: .sequentiallyConsistent)
+    if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+      pthread_mutex_lock(mutex)
+      pthread_cond_broadcast(condition)
+      pthread_mutex_unlock(mutex)
+    }
+    drain(count: count, body: body)
+    // Close the loop: no new worker may join; wait for those inside to finish their index.
+    participants.bitwiseOr(PoolState.closedBit, ordering: .sequentiallyConsistent)
+    var spins = 0
+    while participants.load(ordering: .acquiring) != PoolState.closedBit {
+      spins += 1
+      if spins > 1_000 { sched_yield() }
+    }
+    self.body = nil
+    busy.store(false, ordering: .releasing)
+  }
+
+  @inline(__always)
+  private func drain(count: Int, body: (Int) -> Void) {
+    while true {
+      let index = nextIndex.wrappingAdd(1, ordering: .relaxed).oldValue
+      if index >= count { return }
+      body(index)
+    }
+  }
+
+  private func workerLoop() {
+    var seen = generation.load(ordering: .acquiring)
+    while true {
+      // Wait for a new loop: spin first, then park.
+      var spins = 0
+      while generation.load(ordering: .acquiring) == seen {
+        spins += 1
+        if spins >= PoolState.spinIterations {
+          pthread_mutex_lock(mutex)
+          sleepers.add(1, ordering: .sequentiallyConsistent)
+          while generation.load(ordering: .sequentiallyConsistent) == seen {
+            pthread_cond_wait(condition, mutex)
+          }
+          sleepers.subtract(1, ordering: .sequentiallyConsistent)
+          pthread_mutex_unlock(mutex)
+          break
+        }
+      }
+      if stopping.load(ordering: .acquiring) { return }
+      seen = generation.load(ordering: .acquiring)
+      // Join the loop if it is still open.
+      var current = participants.load(ordering: .acquiring)
+      var joined = false
+      while current & PoolState.closedBit == 0 {
+        let (exchanged, original) = participants.compareExchange(
+          expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+        if exchanged {
+          joined = true
+          break
+        }
+        current = original
+      }
+      guard joined else { continue }
+      // The loop we joined may be newer than `seen`; its fields are stable while we are in it.
+      seen = generation.load(ordering: .acquiring)
+      if let body { drain(count: count, body: body) }
+      participants.subtract(1, ordering: .releasing)
+    }
+  }
+}
