@@ -50,7 +50,9 @@ let package = Package(
     .testTarget(name: "SimilarityKernelsTests", dependencies: ["SimilarityKernels"]),
     .testTarget(name: "SimilarityTensorsTests", dependencies: ["SimilarityTensors"]),
     .testTarget(name: "SimilarityLayersTests", dependencies: ["SimilarityLayers"]),
-    .testTarget(name: "SimilarityDatasetsTests", dependencies: ["SimilarityDatasets"]),
+    .testTarget(
+      name: "SimilarityDatasetsTests", dependencies: ["SimilarityDatasets"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "SimilaritySearchTests", dependencies: ["SimilaritySearch"]),
     .testTarget(
       name: "SimilarityMetricLearningTests", dependencies: ["SimilarityMetricLearning"]),
