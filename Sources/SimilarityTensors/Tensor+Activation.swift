@@ -1,12 +1,122 @@
+import SimilarityKernels
+
 extension Tensor {
   /// `max(x, 0)` element-wise. Derivative: 1 where `x > 0`, else 0.
   public func relu() -> Tensor {
-    let input = scalars
-    let output = input.map { $0 > 0 ? $0 : 0 }
+    let output = Tensor.map(scalars, grain: ParallelGrain.cheap) { $0 > 0 ? $0 : 0 }
     return Tensor.recording(shape: shape, scalars: output, inputs: [self]) { gradient, _ in
-      var g = gradient.scalars
-      for i in 0..<g.count where input[i] <= 0 { g[i] = 0 }
-      return [Tensor(shape: gradient.shape, scalars: g)]
+      // The output is positive exactly where the input is.
+      let dx = Tensor.zipMap(gradient.scalars, output, grain: ParallelGrain.cheap) { $1 > 0 ? $0 : 0 }
+      return [Tensor(shape: gradient.shape, scalars: dx)]
     }
+  }
+
+  /// Leaky ReLU (Keras `LeakyReLU`): `x` for `x > 0`, else `alpha · x`.
+  public func leakyRelu(alpha: Float = 0.3) -> Tensor {
+    unaryOp(grain: ParallelGrain.cheap, { $0 > 0 ? $0 : alpha * $0 }, derivative: { x, _ in x > 0 ? 1 : alpha })
+  }
+
+  /// GELU, `x · Φ(x)` (exact, with `erf`) or its tanh approximation when `approximate`.
+  public func gelu(approximate: Bool = false) -> Tensor {
+    let c = Float(0.7978845608028654)  // √(2/π)
+    if approximate {
+      return unaryOp(
+        grain: ParallelGrain.transcendental,
+        { x in 0.5 * x * (1 + ScalarMath.tanh(c * (x + 0.044715 * x * x * x))) },
+        derivative: { x, _ in
+          let t = ScalarMath.tanh(c * (x + 0.044715 * x * x * x))
+          return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+        })
+    }
+    let invSqrt2 = Float(0.7071067811865476)
+    let invSqrt2Pi = Float(0.3989422804014327)
+    return unaryOp(
+      grain: ParallelGrain.transcendental,
+      { x in 0.5 * x * (1 + ScalarMath.erf(x * invSqrt2)) },
+      derivative: { x, _ in
+        0.5 * (1 + ScalarMath.erf(x * invSqrt2)) + x * invSqrt2Pi * ScalarMath.exp(-0.5 * x * x)
+      })
+  }
+
+  /// Softmax along `axis`: `eˣ / Σ eˣ`, stable (the maximum is subtracted first).
+  /// Derivative: `y · (g − Σ g·y)`.
+  public func softmax(alongAxis axis: Int = -1) -> Tensor {
+    let axis = normalizedAxis(axis, "softmax(alongAxis:)")
+    let (outer, extent, inner) = Tensor.split(shape, at: axis)
+    let output = Tensor.softmaxKernel(scalars, outer: outer, extent: extent, inner: inner, log: false)
+    return Tensor.recording(shape: shape, scalars: output, inputs: [self]) { gradient, _ in
+      let g = gradient.scalars
+      var dx = [Float](repeating: 0, count: g.count)
+      for o in 0..<outer {
+        for i in 0..<inner {
+          var dot: Float = 0
+          for j in 0..<extent {
+            let p = (o * extent + j) * inner + i
+            dot += g[p] * output[p]
+          }
+          for j in 0..<extent {
+            let p = (o * extent + j) * inner + i
+            dx[p] = output[p] * (g[p] - dot)
+          }
+        }
+      }
+      return [Tensor(shape: gradient.shape, scalars: dx)]
+    }
+  }
+
+  /// `log(softmax(x))` along `axis`, computed as `x − logSumExp(x)`.
+  /// Derivative: `g − softmax · Σ g`.
+  public func logSoftmax(alongAxis axis: Int = -1) -> Tensor {
+    let axis = normalizedAxis(axis, "logSoftmax(alongAxis:)")
+    let (outer, extent, inner) = Tensor.split(shape, at: axis)
+    let output = Tensor.softmaxKernel(scalars, outer: outer, extent: extent, inner: inner, log: true)
+    return Tensor.recording(shape: shape, scalars: output, inputs: [self]) { gradient, _ in
+      let g = gradient.scalars
+      var dx = [Float](repeating: 0, count: g.count)
+      for o in 0..<outer {
+        for i in 0..<inner {
+          var total: Float = 0
+          for j in 0..<extent { total += g[(o * extent + j) * inner + i] }
+          for j in 0..<extent {
+            let p = (o * extent + j) * inner + i
+            dx[p] = g[p] - ScalarMath.exp(output[p]) * total
+          }
+        }
+      }
+      return [Tensor(shape: gradient.shape, scalars: dx)]
+    }
+  }
+
+  /// Softmax (or log-softmax) over the middle axis of `[outer, extent, inner]`.
+  static func softmaxKernel(
+    _ x: [Float], outer: Int, extent: Int, inner: Int, log: Bool
+  ) -> [Float] {
+    var y = [Float](repeating: 0, count: x.count)
+    x.withUnsafeBufferPointer { xs in
+      y.withUnsafeMutableBufferPointer { ys in
+        for o in 0..<outer {
+          for i in 0..<inner {
+            let base = o * extent * inner + i
+            var m = -Float.infinity
+            for j in 0..<extent { m = Swift.max(m, xs[base + j * inner]) }
+            if !m.isFinite { m = 0 }
+            var total: Float = 0
+            for j in 0..<extent {
+              let e = ScalarMath.exp(xs[base + j * inner] - m)
+              ys[base + j * inner] = e
+              total += e
+            }
+            if log {
+              let shift = m + ScalarMath.log(total)
+              for j in 0..<extent { ys[base + j * inner] = xs[base + j * inner] - shift }
+            } else {
+              let scale = 1 / total
+              for j in 0..<extent { ys[base + j * inner] *= scale }
+            }
+          }
+        }
+      }
+    }
+    return y
   }
 }

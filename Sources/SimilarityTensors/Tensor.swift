@@ -113,7 +113,7 @@ extension Tensor {
     guard shape == other.shape else { return false }
     for (a, b) in zip(scalars, other.scalars) {
       if a.isNaN != b.isNaN { return false }
-      if abs(a - b) > tolerance * (1 + max(abs(a), abs(b))) { return false }
+      if Swift.abs(a - b) > tolerance * (1 + Swift.max(Swift.abs(a), Swift.abs(b))) { return false }
     }
     return true
   }
