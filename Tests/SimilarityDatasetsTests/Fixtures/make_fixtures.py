@@ -16,3 +16,19 @@ np.save("f4_bigendian.npy", np.arange(3, dtype=">f4"))
 for version in [(2, 0), (3, 0)]:
     with open("f4_v%d.npy" % version[0], "wb") as f:
         npformat.write_array(f, np.array([[1, 2], [3, 4]], dtype="<f4"), version=version)
+
+# Tiny IDX files (the MNIST format), raw and gzip-compressed (mtime=0 for reproducible bytes):
+# three 2x2 unsigned-byte "images" with pixels 0..11, and their labels 2, 0, 1.
+import gzip
+import struct
+
+images = bytes([0, 0, 8, 3]) + struct.pack(">III", 3, 2, 2) + bytes(range(12))
+labels = bytes([0, 0, 8, 1]) + struct.pack(">I", 3) + bytes([2, 0, 1])
+for name, payload in [("tiny-images-idx3-ubyte", images), ("tiny-labels-idx1-ubyte", labels)]:
+    with open(name, "wb") as f:
+        f.write(payload)
+    with open(name + ".gz", "wb") as f:
+        f.write(gzip.compress(payload, compresslevel=9, mtime=0))
+# Two gzip members back to back (what `cat a.gz b.gz` makes) decompress to the whole file.
+with open("tiny-images-two-members.gz", "wb") as f:
+    f.write(gzip.compress(images[:10], mtime=0) + gzip.compress(images[10:], mtime=0))
