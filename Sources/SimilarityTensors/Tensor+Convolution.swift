@@ -1,0 +1,164 @@
+import SimilarityKernels
+
+extension Tensor {
+  /// 2-D convolution (cross-correlation, as in TensorFlow/Keras) of NHWC images with an HWIO
+  /// filter, via im2col + GEMM.
+  ///
+  /// - Parameters:
+  ///   - filter: `[kernelHeight, kernelWidth, inputChannels, outputChannels]`.
+  ///   - strides: `(height, width)` steps of the window.
+  ///   - padding: `.valid` or `.same` (TensorFlow: the odd extra row/column of `.same` padding
+  ///     goes at the bottom/right).
+  ///   - dilations: `(height, width)` spacing of the filter taps.
+  /// - Returns: `[batch, outputHeight, outputWidth, outputChannels]`.
+  ///
+  /// Derivative: the input gradient is col2im(`G • Wᵀ`), the filter gradient `colsᵀ • G`.
+  public func conv2d(
+    filter: Tensor, strides: (Int, Int) = (1, 1), padding: Padding = .valid,
+    dilations: (Int, Int) = (1, 1)
+  ) -> Tensor {
+    precondition(
+      rank == 4 && filter.rank == 4 && filter.shape[2] == shape[3],
+      "conv2d: input \(shape) (need [batch, height, width, channels]) and filter \(filter.shape) (need [kh, kw, \(rank == 4 ? shape[3] : -1), cout])")
+    let geometry = Conv2DGeometry(
+      input: shape, kernel: (filter.shape[0], filter.shape[1]), strides: strides,
+      dilations: dilations, padding: padding)
+    let outputChannels = filter.shape[3]
+    let outShape = [geometry.batch, geometry.outputHeight, geometry.outputWidth, outputChannels]
+    let n = outShape.reduce(1, *)
+    let (x, w) = (scalars, filter.scalars)
+    let output = [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+      x.withUnsafeBufferPointer { px in
+        w.withUnsafeBufferPointer { pw in
+          if n > 0, px.count > 0, pw.count > 0 {
+            Conv2D.forward(
+              geometry, input: px.baseAddress!, filter: pw.baseAddress!,
+              outputChannels: outputChannels, output: buffer.baseAddress!)
+          } else {
+            buffer.initialize(repeating: 0)
+          }
+        }
+      }
+      initialized = n
+    }
+    let (inputShape, filterShape) = (shape, filter.shape)
+    return Tensor.recording(shape: outShape, scalars: output, inputs: [self, filter]) {
+      gradient, needed in
+      var dx = needed[0] ? [Float](repeating: 0, count: x.count) : []
+      var dw = needed[1] ? [Float](repeating: 0, count: w.count) : []
+      if n > 0, x.count > 0, w.count > 0 {
+        x.withUnsafeBufferPointer { px in
+          w.withUnsafeBufferPointer { pw in
+            gradient.scalars.withUnsafeBufferPointer { pg in
+              dx.withUnsafeMutableBufferPointer { pdx in
+                dw.withUnsafeMutableBufferPointer { pdw in
+                  Conv2D.backward(
+                    geometry, input: px.baseAddress!, filter: pw.baseAddress!,
+                    outputChannels: outputChannels, gradient: pg.baseAddress!,
+                    inputGradient: needed[0] ? pdx.baseAddress : nil,
+                    filterGradient: needed[1] ? pdw.baseAddress : nil)
+                }
+              }
+            }
+          }
+        }
+      }
+      return [
+        needed[0] ? Tensor(shape: inputShape, scalars: dx) : nil,
+        needed[1] ? Tensor(shape: filterShape, scalars: dw) : nil,
+      ]
+    }
+  }
+
+  /// Max pooling of NHWC images (`[batch, height, width, channels]`); padded positions never
+  /// win. Derivative: each output gradient goes to the input element that was the maximum.
+  public func maxPool2d(
+    poolSize: (Int, Int), strides: (Int, Int), padding: Padding = .valid
+  ) -> Tensor {
+    precondition(rank == 4, "maxPool2d: input must be [batch, height, width, channels], got \(shape)")
+    let g = Conv2DGeometry(input: shape, kernel: poolSize, strides: strides, padding: padding)
+    let outShape = [g.batch, g.outputHeight, g.outputWidth, g.channels]
+    let perImage = g.outputPixels * g.channels
+    let n = g.batch * perImage
+    var positions = [Int32](repeating: 0, count: n)
+    var output = [Float](repeating: 0, count: n)
+    if n > 0 {
+      scalars.withUnsafeBufferPointer { px in
+        output.withUnsafeMutableBufferPointer { po in
+          positions.withUnsafeMutableBufferPointer { pp in
+            let (x, o, p) = (px.baseAddress!, po.baseAddress!, pp.baseAddress!)
+            ThreadPool.shared.parallelForChunks(g.batch, minimumChunk: Swift.max(1, 16_384 / Swift.max(g.imageSize, 1))) { images in
+              for i in images {
+                Pooling.maxForward(g, image: x + i * g.imageSize, output: o + i * perImage, positions: p + i * perImage)
+              }
+            }
+          }
+        }
+      }
+    }
+    let (inputShape, inputCount) = (shape, count)
+    let winners = positions
+    return Tensor.recording(shape: outShape, scalars: output, inputs: [self]) { gradient, _ in
+      var dx = [Float](repeating: 0, count: inputCount)
+      if n > 0 {
+        gradient.scalars.withUnsafeBufferPointer { pg in
+          winners.withUnsafeBufferPointer { pp in
+            dx.withUnsafeMutableBufferPointer { pdx in
+              let (gr, p, d) = (pg.baseAddress!, pp.baseAddress!, pdx.baseAddress!)
+              ThreadPool.shared.parallelForChunks(g.batch, minimumChunk: Swift.max(1, 16_384 / Swift.max(g.imageSize, 1))) { images in
+                for i in images {
+                  Pooling.maxBackward(
+                    count: perImage, gradient: gr + i * perImage, positions: p + i * perImage,
+                    imageGradient: d + i * g.imageSize)
+                }
+              }
+            }
+          }
+        }
+      }
+      return [Tensor(shape: inputShape, scalars: dx)]
+    }
+  }
+
+  /// Average pooling of NHWC images; with `.same` padding each window is divided by its number
+  /// of valid elements (Keras). Derivative: each output gradient spread evenly over its window.
+  public func averagePool2d(
+    poolSize: (Int, Int), strides: (Int, Int), padding: Padding = .valid
+  ) -> Tensor {
+    precondition(rank == 4, "averagePool2d: input must be [batch, height, width, channels], got \(shape)")
+    let g = Conv2DGeometry(input: shape, kernel: poolSize, strides: strides, padding: padding)
+    let outShape = [g.batch, g.outputHeight, g.outputWidth, g.channels]
+    let perImage = g.outputPixels * g.channels
+    let n = g.batch * perImage
+    var output = [Float](repeating: 0, count: n)
+    if n > 0 {
+      scalars.withUnsafeBufferPointer { px in
+        output.withUnsafeMutableBufferPointer { po in
+          let (x, o) = (px.baseAddress!, po.baseAddress!)
+          ThreadPool.shared.parallelForChunks(g.batch, minimumChunk: Swift.max(1, 16_384 / Swift.max(g.imageSize, 1))) { images in
+            for i in images {
+              Pooling.averageForward(g, image: x + i * g.imageSize, output: o + i * perImage)
+            }
+          }
+        }
+      }
+    }
+    let (inputShape, inputCount) = (shape, count)
+    return Tensor.recording(shape: outShape, scalars: output, inputs: [self]) { gradient, _ in
+      var dx = [Float](repeating: 0, count: inputCount)
+      if n > 0 {
+        gradient.scalars.withUnsafeBufferPointer { pg in
+          dx.withUnsafeMutableBufferPointer { pdx in
+            let (gr, d) = (pg.baseAddress!, pdx.baseAddress!)
+            ThreadPool.shared.parallelForChunks(g.batch, minimumChunk: Swift.max(1, 16_384 / Swift.max(g.imageSize, 1))) { images in
+              for i in images {
+                Pooling.averageBackward(g, gradient: gr + i * perImage, imageGradient: d + i * g.imageSize)
+              }
+            }
+          }
+        }
+      }
+      return [Tensor(shape: inputShape, scalars: dx)]
+    }
+  }
+}
