@@ -1,0 +1,93 @@
+import Testing
+
+@testable import SimilarityKernels
+
+@Suite struct GEMMTests {
+  static func random(_ count: Int, _ generator: inout SplitMix64) -> [Float] {
+    (0..<count).map { _ in generator.nextUnitFloat() * 2 - 1 }
+  }
+
+  /// BLAS vs the Double-accumulating reference on random and degenerate shapes, every
+  /// transpose combination, padded leading dimensions and non-trivial alpha/beta.
+  @Test(arguments: [Transpose.none, .transposed], [Transpose.none, .transposed])
+  func blasMatchesTheReference(transA: Transpose, transB: Transpose) {
+    var generator = SplitMix64(seed: 81)
+    var shapes = [(1, 1, 1), (37, 53, 29), (1, 128, 784), (129, 65, 1), (7, 1, 13), (0, 5, 3), (4, 0, 2), (3, 4, 0)]
+    for _ in 0..<6 {
+      shapes.append((Int(generator.next() % 70) + 1, Int(generator.next() % 70) + 1, Int(generator.next() % 300) + 1))
+    }
+    for (m, n, k) in shapes {
+      let (aRows, aColumns) = transA == .none ? (m, k) : (k, m)
+      let (bRows, bColumns) = transB == .none ? (k, n) : (n, k)
+      let (lda, ldb, ldc) = (aColumns + 3, bColumns + 1, n + 2)
+      let a = GEMMTests.random(Swift.max(aRows * lda, 1), &generator)
+      let b = GEMMTests.random(Swift.max(bRows * ldb, 1), &generator)
+      let c0 = GEMMTests.random(Swift.max(m * ldc, 1), &generator)
+      var fast = c0
+      var slow = c0
+      for (alpha, beta) in [(Float(1), Float(0)), (0.5, -1.5)] {
+        fast = c0
+        slow = c0
+        GEMM.multiply(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &fast, ldc: ldc)
+        GEMM.reference(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &slow, ldc: ldc)
+        // Float accumulation over k terms of magnitude ≤ 1: error ≲ k · 2⁻²⁴ · √k; allow 1e-5·k.
+        let tolerance = 1e-5 * Float(Swift.max(k, 1)) + 1e-6
+        let worst = zip(fast, slow).map { Swift.abs($0 - $1) }.max() ?? 0
+        #expect(worst <= tolerance, "m \(m) n \(n) k \(k) \(transA) \(transB) alpha \(alpha): \(worst)")
+      }
+      // Padding columns of C (beyond n) are never written.
+      for i in 0..<m {
+        for j in n..<ldc { #expect(fast[i * ldc + j] == c0[i * ldc + j]) }
+      }
+    }
+  }
+
+  @Test func kernelNameIsReported() {
+    #expect(!GEMM.kernelName.isEmpty)
+    #expect(GEMM.threadCount >= 1)
+  }
+}
+
+@Suite struct Im2ColTests {
+  /// im2col against direct indexing, and col2im as its adjoint: ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩.
+  @Test(arguments: [Padding.valid, .same])
+  func expandMatchesIndexingAndAccumulateIsItsAdjoint(padding: Padding) {
+    let g = Conv2DGeometry(
+      input: [1, 6, 7, 3], kernel: (3, 2), strides: (2, 1), dilations: (1, 2), padding: padding)
+    var generator = SplitMix64(seed: 91)
+    let image = GEMMTests.random(g.imageSize, &generator)
+    var columns = [Float](repeating: .nan, count: g.outputPixels * g.patchSize)
+    Im2Col.expand(g, image: image, columns: &columns)
+    for oh in 0..<g.outputHeight {
+      for ow in 0..<g.outputWidth {
+        for kh in 0..<3 {
+          for kw in 0..<2 {
+            for c in 0..<3 {
+              let ih = oh * 2 - g.padTop + kh
+              let iw = ow - g.padLeft + kw * 2
+              let inside = ih >= 0 && ih < 6 && iw >= 0 && iw < 7
+              let expected = inside ? image[(ih * 7 + iw) * 3 + c] : 0
+              #expect(columns[(oh * g.outputWidth + ow) * g.patchSize + (kh * 2 + kw) * 3 + c] == expected)
+            }
+          }
+        }
+      }
+    }
+    let y = GEMMTests.random(columns.count, &generator)
+    var back = [Float](repeating: 0, count: g.imageSize)
+    Im2Col.accumulate(g, columns: y, image: &back)
+    let lhs = zip(columns, y).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+    let rhs = zip(image, back).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+    #expect(Swift.abs(lhs - rhs) < 1e-4)
+  }
+
+  @Test func geometryFollowsTensorFlow() {
+    let same = Conv2DGeometry(input: [1, 28, 28, 1], kernel: (3, 3), strides: (2, 2), padding: .same)
+    #expect((same.outputHeight, same.outputWidth, same.padTop, same.padLeft) == (14, 14, 0, 0))
+    let odd = Conv2DGeometry(input: [1, 5, 6, 1], kernel: (4, 4), strides: (1, 1), padding: .same)
+    // Total padding 3: 1 on top, 2 at the bottom.
+    #expect((odd.outputHeight, odd.outputWidth, odd.padTop, odd.padLeft) == (5, 6, 1, 1))
+    let valid = Conv2DGeometry(input: [1, 26, 26, 32], kernel: (3, 3), strides: (1, 1), dilations: (2, 2), padding: .valid)
+    #expect((valid.outputHeight, valid.outputWidth) == (22, 22))
+  }
+}
