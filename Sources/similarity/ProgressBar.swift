@@ -42,14 +42,27 @@ final class ProgressBar {
       String(repeating: "=", count: max(0, filled - 1)) + (filled > 0 ? ">" : "")
       + String(repeating: ".", count: width - filled)
     let line = "\r\(title) \(done)/\(total) [\(bar)] - \(formatSeconds(now - start)) - \(status())"
-    fputs(line + "\u{1B}[K", stderr)
+    writeToStandardError(line + "\u{1B}[K")
   }
 
   /// Ends the bar with a final line: on a terminal it replaces the bar, otherwise it is printed
   /// on its own.
   func finish(_ summary: String) {
     let line = "\(title) \(total)/\(total) - \(formatSeconds(elapsed)) - \(summary)"
-    if isTerminal { fputs("\r" + line + "\u{1B}[K\n", stderr) } else { fputs(line + "\n", stderr) }
+    writeToStandardError(isTerminal ? "\r" + line + "\u{1B}[K\n" : line + "\n")
+  }
+}
+
+/// Writes `text` to standard error, unbuffered.
+func writeToStandardError(_ text: String) {
+  var bytes = Array(text.utf8)
+  bytes.withUnsafeMutableBytes { buffer in
+    var offset = 0
+    while offset < buffer.count {
+      let written = write(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+      if written <= 0 { return }
+      offset += written
+    }
   }
 }
 
