@@ -101,7 +101,8 @@ public enum Gzip {
   private static func initialCapacity(for input: UnsafeRawBufferPointer) -> Int {
     guard input.count >= 18 else { return 1 << 16 }
     let n = input.count
-    let size = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16
+    let size =
+      Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16
       | Int(input[n - 1]) << 24
     return min(max(size, 1 << 16), 1 << 30)
   }

@@ -59,7 +59,8 @@ public enum IDXFile {
     do {
       data = try Data(contentsOf: url, options: .mappedIfSafe)
     } catch {
-      throw IDXError.io(file: url.path, message: "cannot read the file: \(error.localizedDescription)")
+      throw IDXError.io(
+        file: url.path, message: "cannot read the file: \(error.localizedDescription)")
     }
     return Gzip.isGzip(data) ? try Gzip.decompress(data, file: url.path) : data
   }
@@ -95,7 +96,8 @@ public enum IDXFile {
     var overflow = false
     for index in 0..<rank {
       let offset = 4 + 4 * index
-      let size = Int(raw[offset]) << 24 | Int(raw[offset + 1]) << 16 | Int(raw[offset + 2]) << 8
+      let size =
+        Int(raw[offset]) << 24 | Int(raw[offset + 1]) << 16 | Int(raw[offset + 2]) << 8
         | Int(raw[offset + 3])
       shape.append(size)
       let (next, didOverflow) = count.multipliedReportingOverflow(by: size)

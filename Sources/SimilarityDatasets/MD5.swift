@@ -19,7 +19,9 @@ public struct MD5: Sendable {
     UInt32(truncatingIfNeeded: Int64((abs(sin(Double(i + 1))) * 4_294_967_296).rounded(.down)))
   }
   /// The left-rotation amounts, four per round.
-  private static let rotations: [UInt32] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21]
+  private static let rotations: [UInt32] = [
+    7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21,
+  ]
 
   /// Starts a new digest.
   public init() {}
@@ -51,7 +53,8 @@ public struct MD5: Sendable {
     }
     let blocks = (bytes.count - offset) / 64
     if blocks > 0 {
-      compress(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + blocks * 64)]),
+      compress(
+        UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + blocks * 64)]),
         blockCount: blocks)
       offset += blocks * 64
     }
@@ -63,7 +66,8 @@ public struct MD5: Sendable {
     let bitLength = length &* 8
     var padding: [UInt8] = [0x80]
     let afterMarker = (pending.count + 1) % 64
-    padding += [UInt8](repeating: 0, count: afterMarker <= 56 ? 56 - afterMarker : 120 - afterMarker)
+    padding += [UInt8](
+      repeating: 0, count: afterMarker <= 56 ? 56 - afterMarker : 120 - afterMarker)
     padding += withUnsafeBytes(of: bitLength.littleEndian) { Array($0) }
     padding.withUnsafeBytes { update($0) }
     var digest: [UInt8] = []
@@ -83,15 +87,18 @@ public struct MD5: Sendable {
     var (a0, b0, c0, d0) = state
     Self.constants.withUnsafeBufferPointer { k in
       Self.rotations.withUnsafeBufferPointer { r in
-        var words = (UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0),
+        var words = (
+          UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0),
           UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0),
-          UInt32(0))
+          UInt32(0)
+        )
         withUnsafeMutableBytes(of: &words) { w in
           let m = w.bindMemory(to: UInt32.self)
           for block in 0..<blockCount {
             let base = block * 64
             for i in 0..<16 {
-              m[i] = UInt32(littleEndian: blocks.loadUnaligned(fromByteOffset: base + 4 * i, as: UInt32.self))
+              m[i] = UInt32(
+                littleEndian: blocks.loadUnaligned(fromByteOffset: base + 4 * i, as: UInt32.self))
             }
             var a = a0
             var b = b0

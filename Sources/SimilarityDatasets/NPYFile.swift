@@ -17,7 +17,8 @@ public enum NPYFile {
     do {
       data = try Data(contentsOf: url, options: .mappedIfSafe)
     } catch {
-      throw NPYError.io(file: url.path, message: "cannot read the file: \(error.localizedDescription)")
+      throw NPYError.io(
+        file: url.path, message: "cannot read the file: \(error.localizedDescription)")
     }
     return try decode(data, file: url.path)
   }

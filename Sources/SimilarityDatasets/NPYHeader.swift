@@ -100,7 +100,8 @@ struct NPYHeader: Equatable {
 
     private mutating func parseString() throws -> String {
       guard let quote = peek(), quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"") else {
-        throw malformed("expected a quoted key or string at byte \(position), found \(describePeek())")
+        throw malformed(
+          "expected a quoted key or string at byte \(position), found \(describePeek())")
       }
       position += 1
       let start = position
@@ -110,7 +111,9 @@ struct NPYHeader: Equatable {
         }
         position += 1
       }
-      guard peek() == quote else { throw malformed("unterminated string starting at byte \(start)") }
+      guard peek() == quote else {
+        throw malformed("unterminated string starting at byte \(start)")
+      }
       position += 1
       return String(decoding: bytes[start..<(position - 1)], as: UTF8.self)
     }
@@ -129,7 +132,8 @@ struct NPYHeader: Equatable {
         if peek() == UInt8(ascii: ",") {
           position += 1
         } else if peek() != UInt8(ascii: ")") {
-          throw malformed("expected ',' or ')' in the shape at byte \(position), found \(describePeek())")
+          throw malformed(
+            "expected ',' or ')' in the shape at byte \(position), found \(describePeek())")
         }
       }
       // Python writes a one-element tuple as "(3,)"; "(3)" is just a parenthesised integer.
@@ -147,7 +151,8 @@ struct NPYHeader: Equatable {
         position += 1
       }
       guard position > start else {
-        throw malformed("expected a non-negative integer in the shape at byte \(start), found \(describePeek())")
+        throw malformed(
+          "expected a non-negative integer in the shape at byte \(start), found \(describePeek())")
       }
       // Python 2 wrote long integers with an L suffix, e.g. (3L, 4L).
       if peek() == UInt8(ascii: "L") { position += 1 }

@@ -22,10 +22,12 @@ import Testing
   }
 
   @Test func decodesOtherElementTypesAsRawBigEndianBytes() throws {
-    let int16 = try IDXFile.decode(idx(type: 0x0B, dims: [2], data: [0x01, 0x02, 0xFF, 0xFE]), file: "s")
+    let int16 = try IDXFile.decode(
+      idx(type: 0x0B, dims: [2], data: [0x01, 0x02, 0xFF, 0xFE]), file: "s")
     #expect(int16.dataType == .int16)
     #expect(int16.bytes == [0x01, 0x02, 0xFF, 0xFE])
-    let float64 = try IDXFile.decode(idx(type: 0x0E, dims: [1, 1], data: [UInt8](repeating: 0, count: 8)), file: "d")
+    let float64 = try IDXFile.decode(
+      idx(type: 0x0E, dims: [1, 1], data: [UInt8](repeating: 0, count: 8)), file: "d")
     #expect(float64.shape == [1, 1])
     #expect(IDXArray.DataType.allCases.map(\.itemSize) == [1, 1, 2, 4, 4, 8])
   }
@@ -43,7 +45,9 @@ import Testing
     #expect(throws: IDXError.unsupportedDataType(file: "t", code: 0x0A)) {
       try IDXFile.decode(idx(type: 0x0A, dims: [1], data: [0]), file: "t")
     }
-    #expect(throws: IDXError.unexpectedRank(file: "r", expected: "at least one dimension", found: 0)) {
+    #expect(
+      throws: IDXError.unexpectedRank(file: "r", expected: "at least one dimension", found: 0)
+    ) {
       try IDXFile.decode(idx(dims: [], data: []), file: "r")
     }
   }
@@ -59,10 +63,14 @@ import Testing
   }
 
   @Test func dataLengthMustMatchTheDimensions() {
-    #expect(throws: IDXError.dataLength(file: "d", shape: [3, 2, 2], expectedBytes: 12, foundBytes: 11)) {
+    #expect(
+      throws: IDXError.dataLength(file: "d", shape: [3, 2, 2], expectedBytes: 12, foundBytes: 11)
+    ) {
       try IDXFile.decode(idx(dims: [3, 2, 2], data: Array(0..<11)), file: "d")
     }
-    #expect(throws: IDXError.dataLength(file: "d", shape: [2, 2], expectedBytes: 4, foundBytes: 12)) {
+    #expect(
+      throws: IDXError.dataLength(file: "d", shape: [2, 2], expectedBytes: 4, foundBytes: 12)
+    ) {
       try IDXFile.decode(idx(dims: [2, 2], data: Array(0..<12)), file: "d")
     }
     let int32 = idx(type: 0x0C, dims: [3], data: Array(repeating: 0, count: 3))
