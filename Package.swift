@@ -35,7 +35,7 @@ let package = Package(
     .target(name: "SimilarityTensors", dependencies: ["SimilarityKernels"]),
     .target(name: "SimilarityLayers", dependencies: ["SimilarityTensors"]),
     .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib"]),
-    .target(name: "SimilaritySearch", dependencies: ["SimilarityKernels"]),
+    .target(name: "SimilaritySearch", dependencies: ["SimilarityKernels", "CSimilarityKernels"]),
     .target(
       name: "SimilarityMetricLearning",
       dependencies: ["SimilarityKernels", "SimilarityTensors", "SimilarityLayers"]),
@@ -55,7 +55,8 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(name: "SimilaritySearchTests", dependencies: ["SimilaritySearch"]),
     .testTarget(
-      name: "SimilarityMetricLearningTests", dependencies: ["SimilarityMetricLearning"]),
+      name: "SimilarityMetricLearningTests",
+      dependencies: ["SimilarityMetricLearning", "SimilarityKernels", "SimilarityTensors"]),
     .testTarget(name: "SimilarityEvaluationTests", dependencies: ["SimilarityEvaluation"]),
   ],
   swiftLanguageModes: [.v6]
