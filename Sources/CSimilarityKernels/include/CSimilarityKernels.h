@@ -1,14 +1,60 @@
 #pragma once
 #include <stddef.h>
+#include <stdint.h>
 
 // Distance kernels with run-time CPU dispatch (AVX-512 / AVX2+FMA / portable C).
-// Each function returns the distance between two float vectors of length n.
+// Each function returns a reduction over two float vectors of length n; the dispatch is chosen
+// once (first call) with __builtin_cpu_supports, so no target-specific compiler flags are needed.
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /// Name of the instruction set the dispatched kernels use: "avx512", "avx2" or "portable".
 const char *csim_kernel_isa(void);
+
+/// Sum of squared differences, Σ (a[i] − b[i])².
+float csim_l2sq(const float *a, const float *b, size_t n);
+/// Dot product, Σ a[i]·b[i].
+float csim_dot(const float *a, const float *b, size_t n);
+/// Sum of absolute differences, Σ |a[i] − b[i]|.
+float csim_l1(const float *a, const float *b, size_t n);
+/// Signal-to-noise ratio distance var(a − b) / var(a) (population variances); a is the anchor.
+float csim_snr(const float *a, const float *b, size_t n);
+
+/// The reductions the batched kernel can compute.
+typedef enum {
+  CSIM_METRIC_L2SQ = 0,   ///< Σ (q − x)²
+  CSIM_METRIC_NEG_DOT = 1,///< −Σ q·x
+  CSIM_METRIC_L1 = 2,     ///< Σ |q − x|
+  CSIM_METRIC_ONE_MINUS_DOT = 3 ///< 1 − Σ q·x
+} csim_metric;
+
+/// For j in 0..<count: out[j] = metric(query, base + rows[j]·dim). Prefetches the next row.
+void csim_distances_rows(int metric, const float *query, const float *base, size_t dim,
+                         const uint32_t *rows, size_t count, float *out);
+
+/// Prefetches the first cache lines of a vector (a hint; never faults).
+static inline void csim_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+// Tiny spin locks over int32 words (0 = free, 1 = held) for per-node link lists.
+static inline void csim_spin_lock(int32_t *word) {
+  for (;;) {
+    int32_t expected = 0;
+    if (__atomic_compare_exchange_n(word, &expected, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+      return;
+    while (__atomic_load_n(word, __ATOMIC_RELAXED) != 0) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+  }
+}
+static inline void csim_spin_unlock(int32_t *word) { __atomic_store_n(word, 0, __ATOMIC_RELEASE); }
+
+/// Atomically adds `delta` to `*word` and returns the previous value.
+static inline int64_t csim_fetch_add(int64_t *word, int64_t delta) {
+  return __atomic_fetch_add(word, delta, __ATOMIC_RELAXED);
+}
 
 #ifdef __cplusplus
 }

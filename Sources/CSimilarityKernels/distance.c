@@ -1,0 +1,203 @@
+// Distance kernels: portable C, AVX2+FMA and AVX-512 variants chosen at run time.
+// The target attributes let one translation unit hold all variants without compiler flags.
+#include "CSimilarityKernels.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define CSIM_X86 1
+#endif
+
+// ---- portable ----
+static float l2sq_portable(const float *a, const float *b, size_t n) {
+  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    float d0 = a[i] - b[i], d1 = a[i + 1] - b[i + 1], d2 = a[i + 2] - b[i + 2],
+          d3 = a[i + 3] - b[i + 3];
+    s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3;
+  }
+  for (; i < n; i++) { float d = a[i] - b[i]; s0 += d * d; }
+  return (s0 + s1) + (s2 + s3);
+}
+static float dot_portable(const float *a, const float *b, size_t n) {
+  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += a[i] * b[i]; s1 += a[i + 1] * b[i + 1];
+    s2 += a[i + 2] * b[i + 2]; s3 += a[i + 3] * b[i + 3];
+  }
+  for (; i < n; i++) s0 += a[i] * b[i];
+  return (s0 + s1) + (s2 + s3);
+}
+static float l1_portable(const float *a, const float *b, size_t n) {
+  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += __builtin_fabsf(a[i] - b[i]); s1 += __builtin_fabsf(a[i + 1] - b[i + 1]);
+    s2 += __builtin_fabsf(a[i + 2] - b[i + 2]); s3 += __builtin_fabsf(a[i + 3] - b[i + 3]);
+  }
+  for (; i < n; i++) s0 += __builtin_fabsf(a[i] - b[i]);
+  return (s0 + s1) + (s2 + s3);
+}
+
+#ifdef CSIM_X86
+// ---- AVX2 + FMA ----
+__attribute__((target("avx2,fma"))) static inline float hsum256(__m256 v) {
+  __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
+  lo = _mm_add_ps(lo, hi);
+  lo = _mm_add_ps(lo, _mm_movehl_ps(lo, lo));
+  lo = _mm_add_ss(lo, _mm_movehdup_ps(lo));
+  return _mm_cvtss_f32(lo);
+}
+__attribute__((target("avx2,fma"))) static float l2sq_avx2(const float *a, const float *b,
+                                                          size_t n) {
+  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+    __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8));
+    s0 = _mm256_fmadd_ps(d0, d0, s0);
+    s1 = _mm256_fmadd_ps(d1, d1, s1);
+  }
+  for (; i + 8 <= n; i += 8) {
+    __m256 d = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+    s0 = _mm256_fmadd_ps(d, d, s0);
+  }
+  float s = hsum256(_mm256_add_ps(s0, s1));
+  for (; i < n; i++) { float d = a[i] - b[i]; s += d * d; }
+  return s;
+}
+__attribute__((target("avx2,fma"))) static float dot_avx2(const float *a, const float *b,
+                                                         size_t n) {
+  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
+  }
+  for (; i + 8 <= n; i += 8)
+    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+  float s = hsum256(_mm256_add_ps(s0, s1));
+  for (; i < n; i++) s += a[i] * b[i];
+  return s;
+}
+__attribute__((target("avx2,fma"))) static float l1_avx2(const float *a, const float *b,
+                                                        size_t n) {
+  const __m256 mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+    __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8));
+    s0 = _mm256_add_ps(s0, _mm256_and_ps(d0, mask));
+    s1 = _mm256_add_ps(s1, _mm256_and_ps(d1, mask));
+  }
+  for (; i + 8 <= n; i += 8) {
+    __m256 d = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+    s0 = _mm256_add_ps(s0, _mm256_and_ps(d, mask));
+  }
+  float s = hsum256(_mm256_add_ps(s0, s1));
+  for (; i < n; i++) s += __builtin_fabsf(a[i] - b[i]);
+  return s;
+}
+
+// ---- AVX-512 (masked tail, no scalar remainder) ----
+__attribute__((target("avx512f"))) static float l2sq_avx512(const float *a, const float *b,
+                                                           size_t n) {
+  __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m512 d0 = _mm512_sub_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i));
+    __m512 d1 = _mm512_sub_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16));
+    s0 = _mm512_fmadd_ps(d0, d0, s0);
+    s1 = _mm512_fmadd_ps(d1, d1, s1);
+  }
+  for (; i < n; i += 16) {
+    __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+    __m512 d = _mm512_sub_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i));
+    s0 = _mm512_fmadd_ps(d, d, s0);
+  }
+  return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+}
+__attribute__((target("avx512f"))) static float dot_avx512(const float *a, const float *b,
+                                                          size_t n) {
+  __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), s0);
+    s1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16), s1);
+  }
+  for (; i < n; i += 16) {
+    __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+    s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i), s0);
+  }
+  return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+}
+__attribute__((target("avx512f"))) static float l1_avx512(const float *a, const float *b,
+                                                         size_t n) {
+  __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m512 d0 = _mm512_sub_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i));
+    __m512 d1 = _mm512_sub_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16));
+    s0 = _mm512_add_ps(s0, _mm512_abs_ps(d0));
+    s1 = _mm512_add_ps(s1, _mm512_abs_ps(d1));
+  }
+  for (; i < n; i += 16) {
+    __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+    __m512 d = _mm512_sub_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i));
+    s0 = _mm512_add_ps(s0, _mm512_abs_ps(d));
+  }
+  return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+}
+#endif
+
+// ---- dispatch ----
+typedef float (*csim_kernel)(const float *, const float *, size_t);
+static csim_kernel k_l2sq = l2sq_portable, k_dot = dot_portable, k_l1 = l1_portable;
+
+__attribute__((constructor)) static void csim_select_kernels(void) {
+#ifdef CSIM_X86
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) {
+    k_l2sq = l2sq_avx512; k_dot = dot_avx512; k_l1 = l1_avx512;
+  } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    k_l2sq = l2sq_avx2; k_dot = dot_avx2; k_l1 = l1_avx2;
+  }
+#endif
+}
+
+float csim_l2sq(const float *a, const float *b, size_t n) { return k_l2sq(a, b, n); }
+float csim_dot(const float *a, const float *b, size_t n) { return k_dot(a, b, n); }
+float csim_l1(const float *a, const float *b, size_t n) { return k_l1(a, b, n); }
+
+float csim_snr(const float *a, const float *b, size_t n) {
+  // var(a - b) = E[(a-b)^2] - E[a-b]^2, var(a) = E[a^2] - E[a]^2, in double for stability.
+  double sd = 0, sd2 = 0, sa = 0, sa2 = 0;
+  for (size_t i = 0; i < n; i++) {
+    double x = a[i], d = (double)a[i] - (double)b[i];
+    sd += d; sd2 += d * d; sa += x; sa2 += x * x;
+  }
+  double inv = 1.0 / (double)n;
+  double vd = sd2 * inv - (sd * inv) * (sd * inv);
+  double va = sa2 * inv - (sa * inv) * (sa * inv);
+  return (float)(vd / va);
+}
+
+void csim_distances_rows(int metric, const float *query, const float *base, size_t dim,
+                         const uint32_t *rows, size_t count, float *out) {
+  csim_kernel k = metric == CSIM_METRIC_L2SQ ? k_l2sq : metric == CSIM_METRIC_L1 ? k_l1 : k_dot;
+  for (size_t j = 0; j < count; j++) {
+    if (j + 1 < count) {
+      const char *next = (const char *)(base + (size_t)rows[j + 1] * dim);
+      __builtin_prefetch(next, 0, 3);
+      __builtin_prefetch(next + 64, 0, 3);
+      __builtin_prefetch(next + 128, 0, 3);
+      __builtin_prefetch(next + 192, 0, 3);
+    }
+    float v = k(query, base + (size_t)rows[j] * dim, dim);
+    if (metric == CSIM_METRIC_NEG_DOT) v = -v;
+    else if (metric == CSIM_METRIC_ONE_MINUS_DOT) v = 1.0f - v;
+    out[j] = v;
+  }
+}

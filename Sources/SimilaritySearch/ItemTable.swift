@@ -1,0 +1,89 @@
+/// Per-item metadata shared by the indexes: external id, label and payload per storage slot, and
+/// the id → slot map. Ids are `Int`s; omitted ids are assigned as one more than the largest id
+/// ever used (starting at 0), so automatic ids are `0, 1, 2, …` for an index built in one go.
+struct ItemTable: Sendable {
+  var ids: [Int] = []
+  var labels: [Int?] = []
+  var payloads: [[UInt8]?] = []
+  var slotOfID: [Int: Int] = [:]
+  var nextID = 0
+
+  var slotCount: Int { ids.count }
+
+  func slot(of id: Int) -> Int? { slotOfID[id] }
+
+  /// Checks proposed ids (explicit or automatic) for duplicates without changing anything.
+  func resolveIDs(_ requested: [Int]?, count: Int) throws(SearchError) -> [Int] {
+    if let requested {
+      guard requested.count == count else {
+        throw .countMismatch(what: "ids", expected: count, found: requested.count)
+      }
+      var seen = Set<Int>(minimumCapacity: count)
+      for id in requested {
+        if slotOfID[id] != nil || !seen.insert(id).inserted { throw .duplicateID(id) }
+      }
+      return requested
+    }
+    return Array(nextID..<(nextID + count))
+  }
+
+  /// Appends a new slot.
+  mutating func append(id: Int, label: Int?, payload: [UInt8]?) {
+    slotOfID[id] = ids.count
+    ids.append(id)
+    labels.append(label)
+    payloads.append(payload)
+    nextID = max(nextID, id &+ 1)
+  }
+
+  /// Reassigns an existing slot to a (new) item.
+  mutating func assign(slot: Int, id: Int, label: Int?, payload: [UInt8]?) {
+    slotOfID[id] = slot
+    ids[slot] = id
+    labels[slot] = label
+    payloads[slot] = payload
+    nextID = max(nextID, id &+ 1)
+  }
+
+  /// Forgets `id` (the slot's metadata is cleared; the caller decides what happens to the slot).
+  mutating func forget(slot: Int) {
+    slotOfID[ids[slot]] = nil
+    labels[slot] = nil
+    payloads[slot] = nil
+  }
+
+  func neighbor(slot: Int, rank: Int, distance: Float) -> Neighbor {
+    Neighbor(rank: rank, distance: distance, id: ids[slot], label: labels[slot],
+             payload: payloads[slot])
+  }
+}
+
+/// Validates the optional per-row arrays of a batch add.
+func checkBatchCounts(
+  rows: Int, labels: [Int?]?, payloads: [[UInt8]?]?
+) throws(SearchError) {
+  if let labels, labels.count != rows {
+    throw .countMismatch(what: "labels", expected: rows, found: labels.count)
+  }
+  if let payloads, payloads.count != rows {
+    throw .countMismatch(what: "payloads", expected: rows, found: payloads.count)
+  }
+}
+
+/// Prepares every row of a `[rows, dimension]` batch, or throws for the first bad row.
+func prepareRows(_ vectors: [Float], space: DistanceSpace) throws(SearchError) -> [Float] {
+  let d = space.dimension
+  guard vectors.count % d == 0 else {
+    throw .dimensionMismatch(expected: d, found: vectors.count % d, row: vectors.count / d)
+  }
+  let rows = vectors.count / d
+  var prepared = [Float]()
+  prepared.reserveCapacity(vectors.count)
+  try vectors.withUnsafeBufferPointer { (all) throws(SearchError) in
+    for r in 0..<rows {
+      let row = UnsafeBufferPointer(rebasing: all[(r * d)..<((r + 1) * d)])
+      prepared.append(contentsOf: try space.prepare(row, row: r))
+    }
+  }
+  return prepared
+}
