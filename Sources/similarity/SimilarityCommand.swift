@@ -7,5 +7,6 @@ struct SimilarityCommand: ParsableCommand {
     abstract: "Train embedding models, index and search embeddings, calibrate and evaluate.",
     subcommands: [
       // One entry per subcommand; keep alphabetical.
+      Summary.self,
     ])
 }
