@@ -7,6 +7,8 @@ struct SimilarityCommand: ParsableCommand {
     abstract: "Train embedding models, index and search embeddings, calibrate and evaluate.",
     subcommands: [
       // One entry per subcommand; keep alphabetical.
+      Bench.self,
+      Siamese.self,
       Summary.self,
     ])
 }

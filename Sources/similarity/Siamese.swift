@@ -1,0 +1,274 @@
+import ArgumentParser
+import Foundation
+import SimilarityDatasets
+import SimilarityLayers
+import SimilarityMetricLearning
+import SimilarityTensors
+
+/// `similarity siamese`: the Keras `mnist_siamese` example — pairs, a shared MLP tower, a
+/// Euclidean distance head and the contrastive loss — trained, scored, saved and re-scored.
+struct Siamese: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Train a siamese network with contrastive loss (the Keras mnist_siamese example).",
+    discussion: """
+      Trains on pairs of training images (consecutive same-class images as similar pairs, each \
+      with a random other-class image as a dissimilar pair), prints train and test pair \
+      accuracy, and saves the tower to --out. With --evaluate DIR it reloads a saved run and \
+      scores it again.
+      """)
+
+  @Option(help: "Data set: mnist or fashion-mnist.")
+  var dataset: DatasetChoice = .mnist
+
+  @Option(help: "Directory holding the data set's IDX files (default: the usual places).")
+  var dataDir: String?
+
+  @Option(help: "Number of passes over the training pairs.")
+  var epochs: Int = 20
+
+  @Option(help: "Pairs per training step.")
+  var batchSize: Int = 128
+
+  @Option(help: "Contrastive-loss margin.")
+  var margin: Float = 1
+
+  @Option(help: "RMSprop learning rate.")
+  var learningRate: Float = 0.001
+
+  @Option(help: "Pairs closer than this count as similar when scoring accuracy.")
+  var threshold: Float = 0.5
+
+  @Option(help: "Seed for weights, dropout, pairs and shuffling.")
+  var seed: UInt64 = 1
+
+  @Option(help: "Use only the first N training images (and N/6 test images), for a quick run.")
+  var limit: Int?
+
+  @Option(help: "Directory to save the trained model and its scores in.")
+  var out: String?
+
+  @Option(help: "Reload the run saved in this directory and score it again instead of training.")
+  var evaluate: String?
+
+  @Flag(help: "Print the result as JSON.")
+  var json = false
+
+  func validate() throws {
+    guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
+    guard batchSize > 0 else {
+      throw ValidationError("--batch-size must be positive, got \(batchSize)")
+    }
+    guard margin > 0, margin.isFinite else {
+      throw ValidationError("--margin must be a positive number, got \(margin)")
+    }
+    guard learningRate > 0, learningRate.isFinite else {
+      throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
+    }
+    if let limit, limit < 20 {
+      throw ValidationError("--limit must be at least 20 images, got \(limit)")
+    }
+  }
+
+  func run() throws {
+    if let evaluate {
+      try rescore(URL(fileURLWithPath: evaluate))
+    } else {
+      try train()
+    }
+  }
+
+  private func train() throws {
+    let data = try SiameseData.load(dataset, dataDirectory: dataDir, limit: limit, seed: seed)
+    let tower = Sequential.kerasSiameseTower(seed: seed)
+    print(tower.summary())
+    print(
+      "\(data.name): \(data.trainPairs.count) training pairs, \(data.testPairs.count) test pairs")
+    let network = SiameseNetwork(tower: tower)
+    let trainer = SiameseTrainer(
+      batchSize: batchSize, seed: seed, loss: ContrastiveLoss(margin: margin), threshold: threshold)
+    var bar: ProgressBar?
+    let history = trainer.fit(
+      network, optimizer: RMSprop(learningRate: .constant(learningRate)), examples: data.train,
+      pairs: data.trainPairs, epochs: epochs, validation: (data.test, data.testPairs),
+      onStep: { progress in
+        if progress.step == 1 {
+          bar = ProgressBar(title: "Epoch \(progress.epoch)/\(epochs)", total: progress.stepsPerEpoch)
+        }
+        bar?.update(progress.step, status: "loss: \(format(progress.meanLoss))")
+      },
+      onEpoch: { record in
+        bar?.finish(
+          "loss: \(format(record.loss)) - accuracy: \(format(record.accuracy))"
+            + " - val_loss: \(format(record.validationLoss ?? .nan))"
+            + " - val_accuracy: \(format(record.validationAccuracy ?? .nan))")
+      })
+    let report = score(network, trainer: trainer, data: data, history: history)
+    try show(report)
+    if let out {
+      let directory = URL(fileURLWithPath: out)
+      try Checkpoint.save(tower, to: directory, metadata: ["kind": "siamese-tower"])
+      try SiameseRun(
+        dataset: dataset, limit: limit, seed: seed, batchSize: batchSize, margin: margin,
+        learningRate: learningRate, threshold: threshold, epochs: epochs, report: report
+      ).write(to: directory)
+      if !json { print("Saved to \(directory.path)") }
+    }
+  }
+
+  private func rescore(_ directory: URL) throws {
+    let run = try SiameseRun.read(from: directory)
+    let tower = try Checkpoint.loadSequential(from: directory)
+    let data = try SiameseData.load(
+      run.dataset, dataDirectory: dataDir, limit: run.limit, seed: run.seed)
+    let trainer = SiameseTrainer(
+      batchSize: run.batchSize, seed: run.seed, loss: ContrastiveLoss(margin: run.margin),
+      threshold: run.threshold)
+    let network = SiameseNetwork(tower: tower)
+    let report = score(network, trainer: trainer, data: data, history: run.report.history)
+    try show(report)
+  }
+
+  private func score(
+    _ network: SiameseNetwork, trainer: SiameseTrainer, data: SiameseData, history: TrainingHistory
+  ) -> SiameseReport {
+    let trainScores = trainer.evaluate(network, examples: data.train, pairs: data.trainPairs)
+    let testScores = trainer.evaluate(network, examples: data.test, pairs: data.testPairs)
+    return SiameseReport(
+      dataset: data.name, trainPairs: data.trainPairs.count, testPairs: data.testPairs.count,
+      trainAccuracy: trainScores.accuracy, testAccuracy: testScores.accuracy,
+      trainLoss: trainScores.loss, testLoss: testScores.loss, history: history)
+  }
+
+  private func show(_ report: SiameseReport) throws {
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      print(String(decoding: try encoder.encode(report), as: UTF8.self))
+      return
+    }
+    print("* Accuracy on training set: \(percent(report.trainAccuracy))")
+    print("* Accuracy on test set: \(percent(report.testAccuracy))")
+    if let seconds = report.medianEpochSeconds {
+      print("* Median epoch time: \(format(seconds)) s")
+    }
+  }
+}
+
+/// The data sets the siamese command can train on.
+enum DatasetChoice: String, ExpressibleByArgument, CaseIterable, Codable {
+  case mnist
+  case fashionMNIST = "fashion-mnist"
+
+  var dataset: ImageDataset { self == .mnist ? .mnist : .fashionMNIST }
+}
+
+/// Images scaled to [0, 1] and the classic alternating pairs of both splits.
+struct SiameseData {
+  let name: String
+  let train: ExampleMatrix
+  let test: ExampleMatrix
+  let trainPairs: PairSet
+  let testPairs: PairSet
+
+  static func load(_ choice: DatasetChoice, dataDirectory: String?, limit: Int?, seed: UInt64)
+    throws -> SiameseData
+  {
+    let dataset = choice.dataset
+    let directory = dataDirectory.map { URL(fileURLWithPath: $0) }
+    var train = try dataset.load(.train, from: directory)
+    var test = try dataset.load(.test, from: directory)
+    if let limit {
+      train = train.prefix(Swift.min(limit, train.count))
+      test = test.prefix(Swift.min(Swift.max(limit / 6, 20), test.count))
+    }
+    let classes = dataset.classNames.count
+    return SiameseData(
+      name: dataset.name,
+      train: ExampleMatrix(values: train.floatPixels(), exampleShape: [train.height, train.width]),
+      test: ExampleMatrix(values: test.floatPixels(), exampleShape: [test.height, test.width]),
+      trainPairs: try PairSet.alternatingPairs(labels: train.labels, classCount: classes, seed: seed),
+      testPairs: try PairSet.alternatingPairs(
+        labels: test.labels, classCount: classes, seed: seed &+ 1))
+  }
+}
+
+/// What a run measured; printed, and saved as `siamese.json` beside the weights.
+struct SiameseReport: Codable, Equatable {
+  var dataset: String
+  var trainPairs: Int
+  var testPairs: Int
+  var trainAccuracy: Double
+  var testAccuracy: Double
+  var trainLoss: Double
+  var testLoss: Double
+  var history: TrainingHistory
+
+  var medianEpochSeconds: Double? {
+    let seconds = history.epochs.map(\.seconds).sorted()
+    return seconds.isEmpty ? nil : seconds[seconds.count / 2]
+  }
+}
+
+/// The settings and results of a saved siamese run (`siamese.json`).
+struct SiameseRun: Codable {
+  static let fileName = "siamese.json"
+  static let format = "swift-similarity-siamese"
+  static let formatVersion = 1
+
+  var format = Self.format
+  var formatVersion = Self.formatVersion
+  var dataset: DatasetChoice
+  var limit: Int?
+  var seed: UInt64
+  var batchSize: Int
+  var margin: Float
+  var learningRate: Float
+  var threshold: Float
+  var epochs: Int
+  var report: SiameseReport
+
+  init(
+    dataset: DatasetChoice, limit: Int?, seed: UInt64, batchSize: Int, margin: Float,
+    learningRate: Float, threshold: Float, epochs: Int, report: SiameseReport
+  ) {
+    (self.dataset, self.limit, self.seed, self.batchSize) = (dataset, limit, seed, batchSize)
+    (self.margin, self.learningRate, self.threshold) = (margin, learningRate, threshold)
+    (self.epochs, self.report) = (epochs, report)
+  }
+
+  func write(to directory: URL) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    // `.atomic` writes a temporary file and renames it over the destination.
+    try encoder.encode(self).write(
+      to: directory.appendingPathComponent(Self.fileName), options: .atomic)
+  }
+
+  static func read(from directory: URL) throws -> SiameseRun {
+    let url = directory.appendingPathComponent(fileName)
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw ValidationError(
+        "\(url.path) is missing: --evaluate needs a directory written by `similarity siamese --out`")
+    }
+    let run: SiameseRun
+    do {
+      run = try JSONDecoder().decode(SiameseRun.self, from: data)
+    } catch {
+      throw ValidationError("\(url.path) is not a valid siamese run file: \(error)")
+    }
+    guard run.format == format, run.formatVersion == formatVersion else {
+      throw ValidationError(
+        "\(url.path): format \(run.format) version \(run.formatVersion), expected \(format) version \(formatVersion)")
+    }
+    return run
+  }
+}
+
+/// `0.0412` style: 4 significant decimals.
+func format(_ value: Double) -> String {
+  guard value.isFinite else { return "\(value)" }
+  return String(format: "%.4f", value)
+}
+
+/// `97.31%`.
+func percent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
