@@ -81,4 +81,15 @@ public enum GEMM {
 
   /// How many threads the BLAS uses for one call.
   public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
+  /// Runs `body` with the BLAS limited to one thread per call (so that the ``ThreadPool`` can
+  /// run several GEMMs side by side without two thread pools competing for the cores), then
+  /// restores the previous setting.
+  public static func withSingleThreadedBLAS<R>(_ body: () throws -> R) rethrows -> R {
+    let previous = threadCount
+    if previous == 1 { return try body() }
+    setThreadCount(1)
+    defer { setThreadCount(previous) }
+    return try body()
+  }
 }

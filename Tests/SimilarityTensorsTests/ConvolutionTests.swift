@@ -105,16 +105,6 @@ struct ConvCase: Sendable, CustomStringConvertible {
     #expect(y.scalars == x.scalars)  // the top-left tap sees the pixel itself
   }
 
-  @Test func conv2dChunksTheBatch() {
-    // A tiny chunk size forces several chunks (and the accumulation of dW across them).
-    let saved = Conv2D.chunkBytes
-    Conv2D.chunkBytes = 1
-    defer { Conv2D.chunkBytes = saved }
-    let x = Sample.tensor([3, 5, 5, 2], seed: 63)
-    let w = Sample.tensor([3, 3, 2, 2], seed: 64)
-    #expect(x.conv2d(filter: w).isClose(to: naiveConv2d(x, w, strides: (1, 1), padding: .valid, dilations: (1, 1))))
-    expectGradients([x, w]) { $0[0].conv2d(filter: $0[1]) }
-  }
 
   static let poolCases: [ConvCase] = [
     ConvCase(input: [2, 4, 4, 3], kernel: (2, 2), outputChannels: 0, strides: (2, 2)),
@@ -133,6 +123,24 @@ struct ConvCase: Sendable, CustomStringConvertible {
     #expect(averaged.isClose(to: naivePool(x, size: c.kernel, strides: c.strides, padding: c.padding, max: false)))
     expectGradients([x]) { $0[0].maxPool2d(poolSize: c.kernel, strides: c.strides, padding: c.padding) }
     expectGradients([x]) { $0[0].averagePool2d(poolSize: c.kernel, strides: c.strides, padding: c.padding) }
+  }
+}
+
+/// Tests that change the convolution's global tuning knobs (serialized among themselves; the
+/// knobs only change speed for anyone else).
+@Suite(.serialized) struct ConvolutionStrategyTests {
+  @Test(arguments: [(1, true), (1, false), (1 << 20, false), (1 << 20, true)])
+  func everyChunkingAndThreadingStrategyGivesTheSameResult(chunkBytes: Int, splits: Bool) {
+    // A tiny chunk size forces one image per chunk (and the accumulation of dW across chunks
+    // and parts).
+    let saved = (Conv2D.chunkBytes, Conv2D.splitsBatchOverThreads)
+    (Conv2D.chunkBytes, Conv2D.splitsBatchOverThreads) = (chunkBytes, splits)
+    defer { (Conv2D.chunkBytes, Conv2D.splitsBatchOverThreads) = saved }
+    let x = Sample.tensor([5, 5, 5, 2], seed: 63)
+    let w = Sample.tensor([3, 3, 2, 2], seed: 64)
+    #expect(x.conv2d(filter: w).isClose(to: naiveConv2d(x, w, strides: (1, 1), padding: .valid, dilations: (1, 1))))
+    expectGradients([x, w]) { $0[0].conv2d(filter: $0[1]) }
+    expectGradients([x, Sample.tensor([1, 1, 2, 3], seed: 65)]) { $0[0].conv2d(filter: $0[1]) }
   }
 }
 
