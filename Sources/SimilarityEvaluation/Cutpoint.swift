@@ -16,8 +16,7 @@ public struct Cutpoint: Hashable, Codable, Sendable {
   public var metrics: [ClassificationMetric: Float]
 
   /// Creates a cutpoint.
-  public init(name: String, distance: Float, value: Float, metrics: [ClassificationMetric: Float])
-  {
+  public init(name: String, distance: Float, value: Float, metrics: [ClassificationMetric: Float]) {
     self.name = name
     self.distance = distance
     self.value = value

@@ -20,7 +20,8 @@
 /// MAP@R is Musgrave et al., "A Metric Learning Reality Check", ECCV 2020, §3.2
 /// (https://arxiv.org/abs/2003.08505); it needs `k ≥ R` for every class, otherwise the missing
 /// ranks count as irrelevant. ``Averaging/micro`` averages the per-query values,
-/// ``Averaging/macro`` averages per-class means over the distinct query labels.
+/// ``Averaging/macro`` averages per-class means over the distinct query labels (for every kind;
+/// TF Similarity's MAP refuses macro averaging).
 ///
 /// With ``dropsClosestLookup`` (for queries that are themselves in the index) every kind uses
 /// lookups 2…k+1 and `R` is reduced by one. TF Similarity's precision@k instead uses lookups

@@ -38,9 +38,10 @@ import Testing
     // F1 never reaches 0.95: no cutpoint, and the target is reported as unreached.
     #expect(calibration[.f1(atLeast: 0.95)] == nil)
     #expect(calibration.unreachedTargets == [.f1(atLeast: 0.95)])
-    #expect(calibration.cutpoints.map(\.name) == [
-      "precision>=0.99", "recall>=0.9", "falsePositiveRate<=0.5",
-    ])
+    #expect(
+      calibration.cutpoints.map(\.name) == [
+        "precision>=0.99", "recall>=0.9", "falsePositiveRate<=0.5",
+      ])
     // A target that was not requested has no cutpoint either.
     #expect(calibration[.recall(atLeast: 0.1)] == nil)
   }

@@ -60,9 +60,11 @@ import Testing
 
 @Suite struct ConfusionMatrixTests {
   @Test func countsNormalisesAndScores() throws {
-    let matrix = try ConfusionMatrix(trueLabels: [0, 0, 1, 1, 2], predictedLabels: [0, 1, 1, nil, 5])
+    let matrix = try ConfusionMatrix(
+      trueLabels: [0, 0, 1, 1, 2], predictedLabels: [0, 1, 1, nil, 5])
     #expect(matrix.labels == [0, 1, 2, 5])
-    #expect(matrix.counts == [[1, 1, 0, 0, 0], [0, 1, 0, 0, 1], [0, 0, 0, 1, 0], [0, 0, 0, 0, 0]])
+    #expect(
+      matrix.counts == [[1, 1, 0, 0, 0], [0, 1, 0, 0, 1], [0, 0, 0, 1, 0], [0, 0, 0, 0, 0]])
     #expect(matrix.total == 5)
     #expect(matrix.count(trueLabel: 1, predicted: nil) == 1)
     #expect(matrix.count(trueLabel: 2, predicted: 5) == 1)

@@ -34,7 +34,8 @@ import Testing
     // stops before rank 4 and scores 0. Mean 1/32.
     let clipped = try RetrievalMetric.meanAveragePrecisionAtR(maxK: 4).value(
       queryLabels: [0, 1],
-      lookups: lookups(queryLabels: [0, 1], mask: Array(repeating: [false, false, false, true], count: 2)),
+      lookups: lookups(
+        queryLabels: [0, 1], mask: Array(repeating: [false, false, false, true], count: 2)),
       classSizes: [0: 4, 1: 3])
     expectClose(clipped, 0.03125)
   }
@@ -46,7 +47,8 @@ import Testing
     expectClose(
       try RetrievalMetric.ndcg(k: 3, distanceThreshold: 0.1)
         .value(queryLabels: queryLabels, lookups: batch), 0.75)
-    expectClose(try RetrievalMetric.ndcg(k: 2).value(queryLabels: queryLabels, lookups: batch), 0.75)
+    expectClose(
+      try RetrievalMetric.ndcg(k: 2).value(queryLabels: queryLabels, lookups: batch), 0.75)
     expectClose(
       try RetrievalMetric.ndcg(k: 2, averaging: .macro)
         .value(queryLabels: queryLabels, lookups: batch), 0.5)
@@ -97,7 +99,8 @@ import Testing
       RetrievalMetric.Averaging.allCases.flatMap { averaging in
         [false, true].flatMap { drops in
           [nil, Float(0.75)].flatMap { threshold in
-            let clips = kind == .precision || kind == .meanAveragePrecision ? [false, true] : [false]
+            let clips =
+              kind == .precision || kind == .meanAveragePrecision ? [false, true] : [false]
             return clips.map { clipsAtR in
               RetrievalMetric(
                 kind, k: k, clipsAtR: clipsAtR, averaging: averaging,

@@ -17,7 +17,8 @@ func expectClose(
   _ actual: [Float], _ expected: [Float], tolerance: Float = 1e-5,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  #expect(actual.count == expected.count, "\(actual) vs \(expected)", sourceLocation: sourceLocation)
+  #expect(
+    actual.count == expected.count, "\(actual) vs \(expected)", sourceLocation: sourceLocation)
   for (a, e) in zip(actual, expected) {
     #expect(abs(a - e) <= tolerance, "\(actual) vs \(expected)", sourceLocation: sourceLocation)
   }
