@@ -6,6 +6,7 @@ struct Bench: ParsableCommand {
     abstract: "Benchmarks (kernels, search, …); each prints the configuration it ran with.",
     subcommands: [
       // One entry per benchmark; keep alphabetical.
+      BenchANN.self,
       BenchKernels.self,
     ])
 }

@@ -8,6 +8,8 @@ struct SimilarityCommand: ParsableCommand {
     subcommands: [
       // One entry per subcommand; keep alphabetical.
       Bench.self,
+      Index.self,
+      Search.self,
       Siamese.self,
       Summary.self,
     ])

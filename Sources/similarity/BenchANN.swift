@@ -1,0 +1,198 @@
+import ArgumentParser
+import Foundation
+import SimilarityDatasets
+import SimilarityKernels
+import SimilaritySearch
+
+/// `similarity bench ann`: exact and HNSW search on Fashion-MNIST or random vectors, with the
+/// same protocol as the peers' `ann_bench.py` (hnswlib, faiss), so their figures can be compared
+/// line by line.
+struct BenchANN: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ann",
+    abstract: "Exact vs HNSW search: recall@k, QPS per efSearch, build time and memory.",
+    discussion: """
+      fashion-mnist: the 60k train images (raw pixels 0…255, 784-d) are the base and the 10k
+      test images the queries. random: N × dim standard normal vectors normalised to unit length
+      (like the peer script), with independent queries. Distance: Euclidean. Ground truth comes
+      from the exact (GEMM) index. One `RESULT key=value …` line per measurement, in the peer
+      script's format. QPS = queries / wall seconds of one batch call (best of --repeats).
+      """)
+
+  enum Dataset: String, ExpressibleByArgument {
+    case fashionMNIST = "fashion-mnist"
+    case random
+  }
+
+  @Option(help: "fashion-mnist or random.")
+  var dataset: Dataset = .fashionMNIST
+  @Option(help: "Directory holding the Fashion-MNIST IDX files (default: the usual places).")
+  var dataDir: String?
+  @Option(help: "Base vectors for --dataset random.")
+  var randomN = 1_000_000
+  @Option(help: "Dimension for --dataset random.")
+  var randomDim = 64
+  @Option(help: "Number of queries.")
+  var queries = 10_000
+  @Option(help: "Truncate the base set (smoke tests).")
+  var baseLimit: Int?
+  @Option(name: .short, help: "Neighbours per query.")
+  var k = 10
+  @Option(name: .customLong("m"), help: "HNSW M.")
+  var maxConnections = 16
+  @Option(help: "HNSW efConstruction.")
+  var efConstruction = 200
+  @Option(help: "Comma-separated efSearch values.")
+  var efs = "10,20,40,80,160"
+  @Option(help: "Comma-separated query thread counts.")
+  var threads = "1,2"
+  @Option(help: "Threads for the HNSW build.")
+  var buildThreads = 2
+  @Option(help: "The exact index is timed on the first N queries.")
+  var exactQueries = 2000
+  @Option(help: "Each timed query batch runs this often; the best is kept.")
+  var repeats = 2
+  @Option(help: "Seed for random data and HNSW levels.")
+  var seed: UInt64 = 12345
+
+  func run() throws {
+    print("kernel=\(GEMM.kernelName) simd=\(DistanceKernels.isa) blas_threads=\(GEMM.threadCount)")
+    let (name, base, dimension, query) = try loadData()
+    let n = base.count / dimension
+    let nq = query.count / dimension
+    print("##### dataset \(name): base \(n) x \(dimension), queries \(nq), k=\(k)")
+    let threadCounts = threads.split(separator: ",").compactMap { Int($0) }
+
+    // Exact: ground truth (all queries), then timed on the first exactQueries.
+    let exact = ExactIndex(dimension: dimension, distance: .euclidean)
+    try exact.add(vectors: base)
+    let truth = try exact.search(queries: query, k: k)
+    let timedRows = min(exactQueries, nq)
+    let timedQueries = Array(query[0..<(timedRows * dimension)])
+    for t in threadCounts {
+      GEMM.setThreadCount(t)
+      let seconds = try best { _ = try exact.search(queries: timedQueries, k: k) }
+      emit(name, "swift_exact", ef: "-", threads: t, recall: 1, recallTie: 1,
+           qps: Double(timedRows) / seconds, build: 0, mem: Double(base.count * 4) / 1048576,
+           note: "first \(timedRows) queries in \(fmt(seconds, 2))s")
+    }
+    GEMM.setThreadCount(1)
+
+    // HNSW build.
+    let rss0 = residentMiB()
+    let index = HNSWIndex(dimension: dimension, distance: .euclidean,
+                          maxConnections: maxConnections, efConstruction: efConstruction,
+                          seed: seed, capacity: n)
+    let bar = ProgressBar(title: "Building", total: n)
+    let start = monotonicSeconds()
+    let cpu0 = processCPUSeconds()
+    try index.add(vectors: base, ids: nil, labels: nil, payloads: nil, threads: buildThreads) {
+      done, _ in bar.update(done)
+    }
+    let build = monotonicSeconds() - start
+    let buildCPU = processCPUSeconds() - cpu0
+    bar.finish("built in \(fmt(build, 2)) s")
+    let rss = residentMiB() - rss0
+    let path = "/tmp/similarity-bench-ann-\(getpid()).simx"
+    try index.write(to: path)
+    let fileMiB = Double((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) / 1048576
+    unlink(path)
+    print("BUILD swift_hnsw \(fmt(build, 2)) s wall, \(fmt(buildCPU, 2)) s cpu (\(buildThreads) threads); rss +\(fmt(rss, 0)) MiB; serialized \(fmt(fileMiB, 1)) MiB")
+
+    for ef in efs.split(separator: ",").compactMap({ Int($0) }) {
+      index.efSearch = max(ef, k)
+      for t in threadCounts {
+        var found = [[Neighbor]]()
+        let seconds = try best { found = try index.search(queries: query, k: k, threads: t) }
+        let (recall, recallTie) = recalls(found, truth)
+        emit(name, "swift_hnsw", ef: "\(ef)", threads: t, recall: recall, recallTie: recallTie,
+             qps: Double(nq) / seconds, build: build, mem: fileMiB,
+             note: "cpu_build_s=\(fmt(buildCPU, 2)) rss_mib=\(fmt(rss, 0))")
+      }
+    }
+  }
+
+  private func loadData() throws -> (String, [Float], Int, [Float]) {
+    switch dataset {
+    case .fashionMNIST:
+      let directory = dataDir.map { URL(fileURLWithPath: $0) }
+      let train = try ImageDataset.fashionMNIST.load(.train, from: directory)
+      let test = try ImageDataset.fashionMNIST.load(.test, from: directory)
+      var base = train.pixels.map(Float.init)
+      let d = train.pixelsPerImage
+      if let baseLimit { base = Array(base.prefix(baseLimit * d)) }
+      let q = Array(test.pixels.prefix(min(queries, test.count) * d).map(Float.init))
+      return ("fashion", base, d, q)
+    case .random:
+      var rng = SplitMix64(seed: seed)
+      func unit(_ count: Int) -> [Float] {
+        var v = [Float](repeating: 0, count: count * randomDim)
+        for r in 0..<count {
+          var norm: Float = 0
+          for j in 0..<randomDim {
+            let x = rng.nextNormal()
+            v[r * randomDim + j] = x
+            norm += x * x
+          }
+          let scale = 1 / norm.squareRoot()
+          for j in 0..<randomDim { v[r * randomDim + j] *= scale }
+        }
+        return v
+      }
+      let n = baseLimit.map { min($0, randomN) } ?? randomN
+      return ("random\(n / 1000)k_d\(randomDim)", unit(n), randomDim, unit(queries))
+    }
+  }
+
+  /// Id recall@k, and tie-aware recall: a returned item counts when its distance is within the
+  /// k-th true distance (Fashion-MNIST distances are integers, so ties are common).
+  private func recalls(_ found: [[Neighbor]], _ truth: [[Neighbor]]) -> (Double, Double) {
+    var hits = 0
+    var tieHits = 0
+    var total = 0
+    for (f, t) in zip(found, truth) {
+      let ids = Set(t.map(\.id))
+      hits += f.filter { ids.contains($0.id) }.count
+      let kth = Double(t.last?.distance ?? 0)
+      let limit = kth * kth * (1 + 1e-5) + 1e-6
+      tieHits += f.filter { Double($0.distance) * Double($0.distance) <= limit }.count
+      total += t.count
+    }
+    return (Double(hits) / Double(total), Double(tieHits) / Double(total))
+  }
+
+  private func best(_ body: () throws -> Void) throws -> Double {
+    var best = Double.infinity
+    for _ in 0..<max(1, repeats) {
+      let start = monotonicSeconds()
+      try body()
+      best = min(best, monotonicSeconds() - start)
+    }
+    return best
+  }
+
+  private func emit(
+    _ dataset: String, _ lib: String, ef: String, threads: Int, recall: Double, recallTie: Double,
+    qps: Double, build: Double, mem: Double, note: String
+  ) {
+    print("RESULT dataset=\(dataset)  lib=\(lib)  ef=\(ef)  threads=\(threads)  recall=\(fmt(recall, 4))  recall_tie=\(fmt(recallTie, 4))  qps=\(fmt(qps, 1))  build_s=\(fmt(build, 2))  mem_mib=\(fmt(mem, 1))  note=\(note)")
+  }
+
+  private func fmt(_ value: Double, _ digits: Int) -> String {
+    String(format: "%.\(digits)f", value)
+  }
+
+  private func residentMiB() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+    return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1048576
+  }
+
+  private func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
+      + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
+  }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import SimilaritySearch
+
+/// `similarity index build`: a new index file from a `.npy` matrix.
+struct IndexBuild: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "build",
+    abstract: "Build an HNSW (default) or exact index from a .npy matrix and save it.")
+
+  @OptionGroup var input: VectorInputOptions
+
+  @Option(help: "cosine, euclidean, squaredEuclidean, manhattan, innerProduct or snr (aliases: l2, l1, ip, …).")
+  var distance = "cosine"
+
+  @Option(help: "Output index file (.simx); written atomically.")
+  var out: String
+
+  @Option(name: .customLong("m"), help: "HNSW M: links per node (layer 0 gets 2·M).")
+  var maxConnections = 16
+
+  @Option(help: "HNSW efConstruction.")
+  var efConstruction = 200
+
+  @Option(help: "HNSW default efSearch stored in the file.")
+  var efSearch = 50
+
+  @Option(help: "Seed of the HNSW level generator.")
+  var seed: UInt64 = 0
+
+  @Option(help: "Worker threads for the HNSW build (default: all processors).")
+  var threads: Int?
+
+  @Flag(help: "Build an exact (brute-force) index instead of HNSW.")
+  var exact = false
+
+  func validate() throws {
+    guard (2...255).contains(maxConnections) else { throw ValidationError("--m must be in 2…255") }
+    guard efConstruction >= 1, efSearch >= 1 else { throw ValidationError("ef values must be ≥ 1") }
+  }
+
+  func run() throws {
+    let distance = try IndexInput.distance(self.distance)
+    let data = try input.load()
+    let index: any VectorIndex =
+      exact
+      ? ExactIndex(dimension: data.dimension, distance: distance)
+      : HNSWIndex(dimension: data.dimension, distance: distance, maxConnections: maxConnections,
+                  efConstruction: efConstruction, efSearch: efSearch, seed: seed,
+                  capacity: data.rows)
+    let start = monotonicSeconds()
+    try addRows(to: index, values: data.values, rows: data.rows, ids: data.ids,
+                labels: data.labels, threads: threads ?? ProcessInfoThreads.count)
+    let seconds = monotonicSeconds() - start
+    try index.write(to: out)
+    print("\(exact ? "exact" : "hnsw") index: \(index.count) × \(data.dimension), \(distance.rawValue), built in \(formatSeconds(seconds)) -> \(out)")
+  }
+}
+
+/// The processor count for default thread options.
+enum ProcessInfoThreads {
+  static var count: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif

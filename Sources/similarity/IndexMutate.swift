@@ -1,0 +1,62 @@
+import ArgumentParser
+import SimilaritySearch
+
+/// `similarity index add`: appends vectors to an existing index file.
+struct IndexAdd: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "add", abstract: "Add vectors (with optional labels and ids) to an index file.")
+
+  @Option(help: "The index file to extend (rewritten atomically).")
+  var index: String
+
+  @OptionGroup var input: VectorInputOptions
+
+  @Option(help: "Worker threads for HNSW inserts (default: all processors).")
+  var threads: Int?
+
+  func run() throws {
+    let loaded = try loadIndex(from: index)
+    let data = try input.load()
+    guard data.dimension == loaded.dimension else {
+      throw ValidationError("\(input.vectors) has dimension \(data.dimension); \(index) has \(loaded.dimension)")
+    }
+    try addRows(to: loaded, values: data.values, rows: data.rows, ids: data.ids,
+                labels: data.labels, threads: threads ?? ProcessInfoThreads.count)
+    try loaded.write(to: index)
+    print("added \(data.rows) vectors; \(index) now holds \(loaded.count)")
+  }
+}
+
+/// `similarity index remove`: removes items by id.
+struct IndexRemove: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "remove", abstract: "Remove items by id from an index file.")
+
+  @Option(help: "The index file (rewritten atomically).")
+  var index: String
+
+  @Option(name: .customLong("id"), help: "An id to remove (repeat for several).")
+  var ids: [Int] = []
+
+  @Option(help: "A .npy file of ids to remove.")
+  var idsFile: String?
+
+  func run() throws {
+    var all = ids
+    if let idsFile {
+      let array = try NPYFile.read(from: URL(fileURLWithPath: idsFile))
+      guard let values = array.integers else {
+        throw ValidationError("\(idsFile): ids must be integers, found \(array.elementType)")
+      }
+      all += values
+    }
+    guard !all.isEmpty else { throw ValidationError("give --id or --ids-file") }
+    let loaded = try loadIndex(from: index)
+    for id in all { try loaded.remove(id: id) }
+    try loaded.write(to: index)
+    print("removed \(all.count) items; \(index) now holds \(loaded.count)")
+  }
+}
+
+import Foundation
+import SimilarityDatasets

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import SimilaritySearch
+
+/// `similarity search`: nearest neighbours of each query row in an index file.
+struct Search: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Find the k nearest items of each query row (.npy) in an index file.")
+
+  @Option(help: "The index file (.simx).")
+  var index: String
+
+  @Option(help: "Queries: a 2-D .npy file [rows, dimension].")
+  var queries: String
+
+  @Option(name: .short, help: "Neighbours per query.")
+  var k = 10
+
+  @Option(help: "HNSW search width (default: the one stored in the index).")
+  var ef: Int?
+
+  @Option(help: "Worker threads for HNSW batch search.")
+  var threads = 1
+
+  @Flag(help: "Print JSON: one array of {rank, id, distance, label} per query.")
+  var json = false
+
+  func run() throws {
+    let loaded = try loadIndex(from: index)
+    let q = try IndexInput.matrix(queries)
+    guard q.dimension == loaded.dimension else {
+      throw ValidationError("\(queries) has dimension \(q.dimension); \(index) has \(loaded.dimension)")
+    }
+    let results: [[Neighbor]]
+    if let hnsw = loaded as? HNSWIndex {
+      if let ef { hnsw.efSearch = ef }
+      results = try hnsw.search(queries: q.values, k: k, threads: threads)
+    } else {
+      results = try loaded.search(queries: q.values, k: k)
+    }
+    if json {
+      struct Row: Encodable {
+        var rank: Int
+        var id: Int
+        var distance: Float
+        var label: Int?
+      }
+      let rows = results.map { $0.map { Row(rank: $0.rank, id: $0.id, distance: $0.distance, label: $0.label) } }
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+      return
+    }
+    let measure = loaded.distance.isSimilarity ? "similarity" : "distance"
+    for (i, neighbors) in results.enumerated() {
+      print("query \(i):")
+      for n in neighbors {
+        print("  \(n.rank)\tid \(n.id)\t\(measure) \(n.distance)\tlabel \(n.label.map(String.init) ?? "-")")
+      }
+    }
+  }
+}
