@@ -30,6 +30,9 @@ import Testing
     // s2 = 0.9·0.4 + 0.1·1 = 0.46; w2 = w1 − 0.01·1/√(0.46 + 1e-7) = 0.9536330.
     let w = step(RMSprop(learningRate: 0.01), from: [1], gradients: [[2], [1]])
     #expect(allClose(w, [0.9536330], tolerance: 1e-6))
+    // ε sits inside the root: with g = 1e-3, s = 1e-7 and the step is
+    // 0.01·1e-3/√(2e-7) = 0.0223607 (it would be 0.0316218 with √s + ε).
+    #expect(allClose(step(RMSprop(learningRate: 0.01), from: [0], gradients: [[1e-3]]), [-0.0223607], tolerance: 1e-5))
     // Centered: ḡ1 = 0.2, d = 0.4 − 0.04 + ε = 0.36; w1 = 1 − 0.01·2/0.6 = 0.9666667.
     #expect(allClose(step(RMSprop(learningRate: 0.01, centered: true), from: [1], gradients: [[2]]), [0.9666667]))
     // Momentum 0.5: m1 = 0.0316228, m2 = 0.5·m1 + 0.0147442 = 0.0305556; w2 = 1 − m1 − m2.

@@ -101,6 +101,23 @@ import Testing
     #expect(!dropout.isTraining)
   }
 
+  @Test func arraysOfLayersInUserModelsArePrefixedWithLayerNames() {
+    final class Blocks: Model {
+      let blocks: [Dense] = [Dense(units: 2, name: "first"), Dense(units: 3, name: "second")]
+      let scale = Parameter(Tensor(1))
+      init() {
+        blocks[0].build(inputShape: [nil, 4], seed: 1)
+        blocks[1].build(inputShape: [nil, 2], seed: 2)
+      }
+    }
+    let model = Blocks()
+    #expect(
+      model.namedParameters.map(\.name) == [
+        "first.kernel", "first.bias", "second.kernel", "second.bias", "scale",
+      ])
+    #expect(model.parameterCount == 4 * 2 + 2 + 2 * 3 + 3 + 1)
+  }
+
   @Test func aSharedTowerGivesTheSameEmbeddingToTheSameInput() {
     let tower = Sequential.kerasSiameseTower(seed: 1)
     let x = randomTensor([3, 28, 28], seed: 2)
