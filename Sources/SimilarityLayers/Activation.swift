@@ -71,7 +71,8 @@ extension Activation: Codable {
 
   /// Decodes either form written by ``encode(to:)``.
   public init(from decoder: any Decoder) throws {
-    if let single = try? decoder.singleValueContainer(), let name = try? single.decode(String.self) {
+    if let single = try? decoder.singleValueContainer(), let name = try? single.decode(String.self)
+    {
       try self.init(kerasName: name, decoder: decoder, parameters: nil)
     } else {
       let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -91,7 +92,8 @@ extension Activation: Codable {
     case "tanh": self = .tanh
     case "softmax": self = .softmax
     case "gelu":
-      self = .gelu(approximate: try parameters?.decodeIfPresent(Bool.self, forKey: .approximate) ?? false)
+      self = .gelu(
+        approximate: try parameters?.decodeIfPresent(Bool.self, forKey: .approximate) ?? false)
     case "leaky_relu":
       self = .leakyRelu(alpha: try parameters?.decodeIfPresent(Float.self, forKey: .alpha) ?? 0.2)
     default:

@@ -62,13 +62,16 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
   {
     switch self {
     case .input(let c):
-      try require(!c.shape.isEmpty && c.shape.allSatisfy { $0 > 0 }, "shape \(c.shape) must be positive")
+      try require(
+        !c.shape.isEmpty && c.shape.allSatisfy { $0 > 0 }, "shape \(c.shape) must be positive")
       return Input(configuration: c)
     case .dense(let c):
       try require(c.units > 0, "units \(c.units) must be positive")
       return Dense(configuration: c)
     case .conv2D(let c):
-      try requirePairs(["kernelSize": c.kernelSize, "strides": c.strides, "dilationRate": c.dilationRate])
+      try requirePairs([
+        "kernelSize": c.kernelSize, "strides": c.strides, "dilationRate": c.dilationRate,
+      ])
       try require(c.filters > 0, "filters \(c.filters) must be positive")
       return Conv2D(configuration: c)
     case .maxPooling2D(let c):
@@ -85,7 +88,9 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .rescaling(let c):
       return Rescaling(configuration: c)
     case .batchNormalization(let c):
-      try require(c.momentum >= 0 && c.momentum <= 1 && c.epsilon > 0, "momentum \(c.momentum) or epsilon \(c.epsilon) out of range")
+      try require(
+        c.momentum >= 0 && c.momentum <= 1 && c.epsilon > 0,
+        "momentum \(c.momentum) or epsilon \(c.epsilon) out of range")
       return BatchNormalization(configuration: c)
     case .activation(let c):
       return ActivationLayer(configuration: c)
@@ -104,13 +109,17 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     }
   }
 
-  private func require(_ condition: Bool, _ message: @autoclosure () -> String) throws(ArchitectureError) {
+  private func require(_ condition: Bool, _ message: @autoclosure () -> String)
+    throws(ArchitectureError)
+  {
     if !condition { throw .invalidConfiguration(type: typeName, reason: message()) }
   }
 
   private func requirePairs(_ pairs: KeyValuePairs<String, [Int]>) throws(ArchitectureError) {
     for (key, value) in pairs {
-      try require(value.count == 2 && value.allSatisfy { $0 > 0 }, "\(key) \(value) must be two positive integers")
+      try require(
+        value.count == 2 && value.allSatisfy { $0 > 0 },
+        "\(key) \(value) must be two positive integers")
     }
   }
 }
@@ -163,21 +172,26 @@ extension LayerConfiguration: Codable {
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     let type = try container.decode(String.self, forKey: .type)
-    func config<C: Decodable>(_: C.Type) throws -> C { try container.decode(C.self, forKey: .config) }
+    func config<C: Decodable>(_: C.Type) throws -> C {
+      try container.decode(C.self, forKey: .config)
+    }
     switch type {
     case Input.typeName: self = .input(try config(Input.Configuration.self))
     case Dense.typeName: self = .dense(try config(Dense.Configuration.self))
     case Conv2D.typeName: self = .conv2D(try config(Conv2D.Configuration.self))
     case MaxPooling2D.typeName: self = .maxPooling2D(try config(Pooling2DConfiguration.self))
-    case AveragePooling2D.typeName: self = .averagePooling2D(try config(Pooling2DConfiguration.self))
+    case AveragePooling2D.typeName:
+      self = .averagePooling2D(try config(Pooling2DConfiguration.self))
     case Flatten.typeName: self = .flatten(try config(NameConfiguration.self))
     case Dropout.typeName: self = .dropout(try config(Dropout.Configuration.self))
     case Rescaling.typeName: self = .rescaling(try config(Rescaling.Configuration.self))
     case BatchNormalization.typeName:
       self = .batchNormalization(try config(BatchNormalization.Configuration.self))
-    case ActivationLayer.typeName: self = .activation(try config(ActivationLayer.Configuration.self))
+    case ActivationLayer.typeName:
+      self = .activation(try config(ActivationLayer.Configuration.self))
     case Lambda.typeName: self = .lambda(try config(Lambda.Configuration.self))
-    case L2Normalization.typeName: self = .l2Normalization(try config(L2Normalization.Configuration.self))
+    case L2Normalization.typeName:
+      self = .l2Normalization(try config(L2Normalization.Configuration.self))
     case MetricEmbedding.typeName: self = .metricEmbedding(try config(Dense.Configuration.self))
     case Sequential.typeName: self = .sequential(try config(Sequential.Configuration.self))
     default: throw ArchitectureError.unknownLayerType(type)

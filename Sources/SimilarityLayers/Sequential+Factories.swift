@@ -24,7 +24,8 @@ extension Sequential {
   ///
   /// The notebook builds it with the functional API; as a `Sequential` it has the same
   /// layers, shapes and parameter count.
-  public static func tfSimilarityMNISTConv(embeddingSize: Int = 64, seed: UInt64 = 0) -> Sequential {
+  public static func tfSimilarityMNISTConv(embeddingSize: Int = 64, seed: UInt64 = 0) -> Sequential
+  {
     Sequential(seed: seed) {
       Input(shape: [28, 28, 1])
       Rescaling(scale: 1 / 255)

@@ -27,7 +27,8 @@ extension Sequential {
     lines.append(String(repeating: "=", count: lineLength))
     for (layer, shape) in zip(layers, layerOutputShapes) {
       let fields = [
-        "\(layer.name) (\(type(of: layer).typeName))", pythonTuple(shape), "\(layer.parameterCount)",
+        "\(layer.name) (\(type(of: layer).typeName))", pythonTuple(shape),
+        "\(layer.parameterCount)",
       ]
       lines += SummaryTable.row(fields, stops: stops)
       lines.append(String(repeating: " ", count: lineLength))

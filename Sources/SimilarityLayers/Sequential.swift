@@ -36,7 +36,9 @@ public final class Sequential: Layer {
   /// Creates and builds a model from `layers`, whose first element is an ``Input``.
   public init(name: String? = nil, seed: UInt64 = 0, layers: [any Layer]) {
     guard let input = layers.first as? Input else {
-      preconditionFailure("Sequential: the first layer must be Input(shape:), got \(layers.first.map { type(of: $0).typeName } ?? "nothing")")
+      preconditionFailure(
+        "Sequential: the first layer must be Input(shape:), got \(layers.first.map { type(of: $0).typeName } ?? "nothing")"
+      )
     }
     self.name = name ?? Self.defaultName
     self.input = input
@@ -69,7 +71,8 @@ public final class Sequential: Layer {
         counts[base] = count + 1
         if count > 0 { layer.name = "\(base)_\(count)" }
       }
-      precondition(seen.insert(layer.name).inserted, "Sequential: two layers are named '\(layer.name)'")
+      precondition(
+        seen.insert(layer.name).inserted, "Sequential: two layers are named '\(layer.name)'")
     }
   }
 
@@ -151,7 +154,8 @@ public final class Sequential: Layer {
     }
     var names: Set<String> = []
     for layer in layers.dropFirst() where !names.insert(layer.name).inserted {
-      throw .invalidConfiguration(type: Self.typeName, reason: "two layers are named '\(layer.name)'")
+      throw .invalidConfiguration(
+        type: Self.typeName, reason: "two layers are named '\(layer.name)'")
     }
     self.init(name: configuration.name, seed: configuration.seed, layers: layers)
   }

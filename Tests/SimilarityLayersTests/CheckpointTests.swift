@@ -13,7 +13,8 @@ import Testing
   }
 
   /// A safetensors file from a raw header and data section.
-  private func rawFile(header: String, data: [UInt8] = [], declaredLength: UInt64? = nil) -> [UInt8] {
+  private func rawFile(header: String, data: [UInt8] = [], declaredLength: UInt64? = nil) -> [UInt8]
+  {
     let json = Array(header.utf8)
     var bytes: [UInt8] = []
     withUnsafeBytes(of: (declaredLength ?? UInt64(json.count)).littleEndian) { bytes += $0 }
@@ -45,7 +46,9 @@ import Testing
 
   @Test func safetensorsLayoutIsTheDocumentedOne() throws {
     let bytes = Safetensors.encode(
-      [("a", Tensor(shape: [2], scalars: [1, -2])), ("b", Tensor(shape: [1, 1], scalars: [0.5]))],
+      [
+        ("a", Tensor(shape: [2], scalars: [1, -2])), ("b", Tensor(shape: [1, 1], scalars: [0.5])),
+      ],
       metadata: ["format": "pt"])
     let headerLength = Int(bytes[0]) | Int(bytes[1]) << 8
     #expect(bytes[2..<8].allSatisfy { $0 == 0 })
@@ -75,7 +78,8 @@ import Testing
 
     let loaded = try Checkpoint.loadSequential(from: directory, lambdas: ["double": { $0 * 2 }])
     #expect(loaded.name == "small")
-    #expect(loaded.layers.map { type(of: $0).typeName } == model.layers.map { type(of: $0).typeName })
+    #expect(
+      loaded.layers.map { type(of: $0).typeName } == model.layers.map { type(of: $0).typeName })
     #expect(loaded.namedParameters.map(\.name) == model.namedParameters.map(\.name))
     #expect(loaded.summary() == model.summary())
     let input = randomTensor([5, 2, 3], seed: 4)
@@ -83,7 +87,8 @@ import Testing
     // A model built from another seed differs until the weights are loaded.
     let other = smallModel(seed: 2)
     #expect(other(input).scalars != model(input).scalars)
-    let metadata = try Checkpoint.loadWeights(into: other, from: directory.appendingPathComponent(Checkpoint.weightsFileName))
+    let metadata = try Checkpoint.loadWeights(
+      into: other, from: directory.appendingPathComponent(Checkpoint.weightsFileName))
     #expect(metadata == ["note": "test"])
     #expect(other(input).scalars == model(input).scalars)
     // Atomic saves leave no temporary files behind.
@@ -110,9 +115,11 @@ import Testing
   }
 
   @Test func tooShortFilesAreTruncated() {
-    #expect(decodeError([1, 2, 3]) == .truncated(file: "w.safetensors", expectedBytes: 8, foundBytes: 3))
+    #expect(
+      decodeError([1, 2, 3]) == .truncated(file: "w.safetensors", expectedBytes: 8, foundBytes: 3))
     let bytes = rawFile(header: "{}", declaredLength: 100)
-    #expect(decodeError(bytes) == .truncated(file: "w.safetensors", expectedBytes: 108, foundBytes: 10))
+    #expect(
+      decodeError(bytes) == .truncated(file: "w.safetensors", expectedBytes: 108, foundBytes: 10))
   }
 
   @Test func headersThatAreNotJSONObjectsAreCorrupt() {
@@ -124,7 +131,8 @@ import Testing
       Issue.record("expected corruptHeader")
       return
     }
-    let missingShape = rawFile(header: #"{"a": {"dtype": "F32", "data_offsets": [0, 4]}}"#, data: [0, 0, 0, 0])
+    let missingShape = rawFile(
+      header: #"{"a": {"dtype": "F32", "data_offsets": [0, 4]}}"#, data: [0, 0, 0, 0])
     guard case .corruptHeader(_, let reason) = decodeError(missingShape) else {
       Issue.record("expected corruptHeader")
       return
@@ -133,18 +141,23 @@ import Testing
   }
 
   @Test func otherDataTypesAreRejected() {
-    let bytes = rawFile(header: #"{"a": {"dtype": "F16", "shape": [2], "data_offsets": [0, 4]}}"#, data: [0, 0, 0, 0])
-    #expect(decodeError(bytes) == .unsupportedDType(file: "w.safetensors", tensor: "a", found: "F16"))
+    let bytes = rawFile(
+      header: #"{"a": {"dtype": "F16", "shape": [2], "data_offsets": [0, 4]}}"#, data: [0, 0, 0, 0])
+    #expect(
+      decodeError(bytes) == .unsupportedDType(file: "w.safetensors", tensor: "a", found: "F16"))
   }
 
   @Test func offsetsMustLieInsideTheDataAndFitTheShape() {
-    let outside = rawFile(header: #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}"#, data: [0, 0, 0, 0])
+    let outside = rawFile(
+      header: #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}"#, data: [0, 0, 0, 0])
     guard case .invalidOffsets(_, "a", let reason) = decodeError(outside) else {
       Issue.record("expected invalidOffsets")
       return
     }
     #expect(reason.contains("4-byte data section"))
-    let wrongSize = rawFile(header: #"{"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}"#, data: Array(repeating: 0, count: 8))
+    let wrongSize = rawFile(
+      header: #"{"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}"#,
+      data: Array(repeating: 0, count: 8))
     guard case .invalidOffsets(_, "a", let sizeReason) = decodeError(wrongSize) else {
       Issue.record("expected invalidOffsets")
       return
@@ -153,16 +166,21 @@ import Testing
   }
 
   @Test func overlappingTensorsAreRejected() {
-    let header = #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#
+    let header =
+      #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#
     let bytes = rawFile(header: header, data: Array(repeating: 0, count: 12))
-    #expect(decodeError(bytes) == .overlappingTensors(file: "w.safetensors", first: "a", second: "b"))
+    #expect(
+      decodeError(bytes) == .overlappingTensors(file: "w.safetensors", first: "a", second: "b"))
   }
 
   @Test func weightsMustMatchTheModelExactly() throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let url = directory.appendingPathComponent("w.safetensors")
-    let model = Sequential { Input(shape: [2]); Dense(units: 3) }
+    let model = Sequential {
+      Input(shape: [2])
+      Dense(units: 3)
+    }
     let kernel = Tensor.zeros([2, 3])
     let bias = Tensor.zeros([3])
     let original = model.parameters.map(\.value.scalars)
@@ -181,7 +199,9 @@ import Testing
     #expect(
       loadError([("dense.kernel", Tensor.zeros([3, 2])), ("dense.bias", bias)])
         == .shapeMismatch(file: url.path, tensor: "dense.kernel", expected: [2, 3], found: [3, 2]))
-    #expect(loadError([("dense.kernel", kernel)]) == .missingTensors(file: url.path, names: ["dense.bias"]))
+    #expect(
+      loadError([("dense.kernel", kernel)])
+        == .missingTensors(file: url.path, names: ["dense.bias"]))
     #expect(
       loadError([("dense.kernel", kernel), ("dense.bias", bias), ("extra", bias)])
         == .unexpectedTensors(file: url.path, names: ["extra"]))
@@ -199,7 +219,8 @@ import Testing
     let architectureURL = directory.appendingPathComponent(Checkpoint.architectureFileName)
     let path = architectureURL.path
 
-    func loadError(lambdas: [String: Lambda.Function] = ["double": { $0 * 2 }]) -> CheckpointError? {
+    func loadError(lambdas: [String: Lambda.Function] = ["double": { $0 * 2 }]) -> CheckpointError?
+    {
       do {
         _ = try Checkpoint.loadSequential(from: directory, lambdas: lambdas)
         return nil
@@ -207,13 +228,17 @@ import Testing
         return error
       }
     }
-    #expect(loadError(lambdas: [:]) == .architecture(file: path, .unregisteredLambda(function: "double", registered: [])))
+    #expect(
+      loadError(lambdas: [:])
+        == .architecture(file: path, .unregisteredLambda(function: "double", registered: [])))
 
     let json = try String(contentsOf: architectureURL, encoding: .utf8)
-    try json.replacingOccurrences(of: "\"Rescaling\"", with: "\"Resizing\"").write(to: architectureURL, atomically: true, encoding: .utf8)
+    try json.replacingOccurrences(of: "\"Rescaling\"", with: "\"Resizing\"").write(
+      to: architectureURL, atomically: true, encoding: .utf8)
     #expect(loadError() == .architecture(file: path, .unknownLayerType("Resizing")))
 
-    try json.replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 7").write(to: architectureURL, atomically: true, encoding: .utf8)
+    try json.replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 7").write(
+      to: architectureURL, atomically: true, encoding: .utf8)
     #expect(loadError() == .unsupportedFormatVersion(file: path, expected: 1, found: 7))
 
     try String(json.prefix(40)).write(to: architectureURL, atomically: true, encoding: .utf8)
@@ -237,7 +262,10 @@ import Testing
       func outputShape(forInputShape inputShape: LayerShape) -> LayerShape { inputShape }
       func callAsFunction(_ input: Tensor) -> Tensor { input }
     }
-    let model = Sequential { Input(shape: [2]); Custom() }
+    let model = Sequential {
+      Input(shape: [2])
+      Custom()
+    }
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     #expect(throws: CheckpointError.self) { try Checkpoint.save(model, to: directory) }

@@ -39,7 +39,8 @@ import Testing
 
   @Test(arguments: [Padding.valid, .same])
   func conv2DGradientsMatchFiniteDifferences(padding: Padding) {
-    let conv = Conv2D(filters: 2, kernelSize: (2, 3), strides: (2, 1), padding: padding, activation: .tanh)
+    let conv = Conv2D(
+      filters: 2, kernelSize: (2, 3), strides: (2, 1), padding: padding, activation: .tanh)
     conv.build(inputShape: [nil, 5, 4, 2], seed: 5)
     let input = Parameter(randomTensor([2, 5, 4, 2], seed: 6))
     expectGradientsMatchFiniteDifferences(of: conv.parameters + [input]) {
@@ -56,7 +57,8 @@ import Testing
     #expect(averagePool(input).scalars == [2.5, 4.5, 10.5, 12.5])
     let overlapping = MaxPooling2D(poolSize: (3, 3), strides: (1, 1), padding: .same)
     #expect(overlapping.outputShape(forInputShape: [nil, 5, 7, 3]) == [nil, 5, 7, 3])
-    #expect(MaxPooling2D(poolSize: (2, 2)).outputShape(forInputShape: [nil, 5, 5, 3]) == [nil, 2, 2, 3])
+    #expect(
+      MaxPooling2D(poolSize: (2, 2)).outputShape(forInputShape: [nil, 5, 5, 3]) == [nil, 2, 2, 3])
   }
 
   @Test func poolingGradientsMatchFiniteDifferences() {
@@ -64,7 +66,9 @@ import Testing
     let scalars = (0..<48).map { Float(($0 * 37) % 48) / 10 }
     let input = Parameter(Tensor(shape: [1, 4, 4, 3], scalars: scalars))
     let maxPool = MaxPooling2D(poolSize: (2, 2), strides: (1, 1))
-    expectGradientsMatchFiniteDifferences(of: [input], step: 1e-3) { weightedSum(maxPool(input.value)) }
+    expectGradientsMatchFiniteDifferences(of: [input], step: 1e-3) {
+      weightedSum(maxPool(input.value))
+    }
     let averagePool = AveragePooling2D(poolSize: (3, 3), strides: (2, 2), padding: .same)
     expectGradientsMatchFiniteDifferences(of: [input]) { weightedSum(averagePool(input.value)) }
   }

@@ -78,6 +78,16 @@ import Testing
     #expect(Flatten().outputShape(forInputShape: [nil, 7, 7, 64]) == [nil, 3136])
   }
 
+  @Test func shapeAndScalingLayerGradientsMatchFiniteDifferences() {
+    let input = Parameter(randomTensor([2, 3, 2], seed: 12))
+    let layers: [any Layer] = [
+      Flatten(), Rescaling(scale: 1.5, offset: -0.5), Lambda(function: "cube") { $0 * $0 * $0 },
+    ]
+    for layer in layers {
+      expectGradientsMatchFiniteDifferences(of: [input]) { weightedSum(layer(input.value)) }
+    }
+  }
+
   @Test func rescalingScalesThenOffsets() {
     let layer = Rescaling(scale: 0.5, offset: 1)
     #expect(layer(Tensor(shape: [1, 3], scalars: [0, 2, -4])).scalars == [1, 2, -1])
@@ -91,12 +101,15 @@ import Testing
     let layer = ActivationLayer(activation)
     // Values away from 0 so relu's kink is not straddled by the finite difference.
     let input = Parameter(Tensor(shape: [2, 3], scalars: [-1.3, 0.4, 2.1, 0.7, -0.2, -2.5]))
-    expectGradientsMatchFiniteDifferences(of: [input], step: 1e-2) { weightedSum(layer(input.value)) }
+    expectGradientsMatchFiniteDifferences(of: [input], step: 1e-2) {
+      weightedSum(layer(input.value))
+    }
   }
 
   @Test func activationsMatchTheirDefinitions() {
     let x = Tensor(shape: [1, 3], scalars: [-2, 0, 1])
-    #expect(allClose(Activation.sigmoid(x).scalars, [1 / (1 + 7.389056), 0.5, 1 / (1 + 0.36787944)]))
+    #expect(
+      allClose(Activation.sigmoid(x).scalars, [1 / (1 + 7.389056), 0.5, 1 / (1 + 0.36787944)]))
     #expect(Activation.leakyRelu(alpha: 0.1)(x).scalars == [-0.2, 0, 1])
     let softmax = Activation.softmax(x).scalars
     #expect(abs(softmax.reduce(0, +) - 1) < 1e-6)

@@ -13,12 +13,15 @@ import Testing
     let output = layer(input)
     let scale0 = 1 / (1.25 + 1e-3 as Float).squareRoot()
     let scale1 = 1 / (1 + 1e-3 as Float).squareRoot()
-    let expected: [Float] = [-1.5 * scale0, -scale1, -0.5 * scale0, -scale1, 0.5 * scale0, scale1, 1.5 * scale0, scale1]
+    let expected: [Float] = [
+      -1.5 * scale0, -scale1, -0.5 * scale0, -scale1, 0.5 * scale0, scale1, 1.5 * scale0, scale1,
+    ]
     #expect(allClose(output.scalars, expected))
     // moving = 0.99 · moving + 0.01 · batch: mean 0 → 0.025 and 0.01, variance 1 → 1.0025 and 1.
     #expect(allClose(try #require(layer.movingMean).value.scalars, [0.025, 0.01]))
     #expect(allClose(try #require(layer.movingVariance).value.scalars, [1.0025, 1]))
-    #expect(layer.namedParameters.map(\.name) == ["gamma", "beta", "moving_mean", "moving_variance"])
+    #expect(
+      layer.namedParameters.map(\.name) == ["gamma", "beta", "moving_mean", "moving_variance"])
     #expect(layer.trainableParameters.count == 2)
   }
 
@@ -42,7 +45,9 @@ import Testing
     layer.build(inputShape: [nil, 3, 2], seed: 0)
     layer.isTraining = true
     let x = Parameter(randomTensor([4, 3, 2], seed: 8))
-    expectGradientsMatchFiniteDifferences(of: layer.trainableParameters + [x]) { weightedSum(layer(x.value)) }
+    expectGradientsMatchFiniteDifferences(of: layer.trainableParameters + [x]) {
+      weightedSum(layer(x.value))
+    }
   }
 }
 

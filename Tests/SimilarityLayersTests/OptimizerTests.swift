@@ -16,12 +16,15 @@ import Testing
     // Plain: w = 1 − 0.1·2 = 0.8.
     #expect(allClose(step(SGD(learningRate: 0.1), from: [1], gradients: [[2]]), [0.8]))
     // Momentum 0.9: v1 = −0.2, w1 = 0.8; v2 = 0.9·(−0.2) − 0.1·1 = −0.28, w2 = 0.52.
-    #expect(allClose(step(SGD(learningRate: 0.1, momentum: 0.9), from: [1], gradients: [[2], [1]]), [0.52]))
+    #expect(
+      allClose(
+        step(SGD(learningRate: 0.1, momentum: 0.9), from: [1], gradients: [[2], [1]]), [0.52]))
     // Nesterov: v1 = −0.2, w1 = 1 + 0.9·(−0.2) − 0.2 = 0.62;
     // v2 = −0.28, w2 = 0.62 + 0.9·(−0.28) − 0.1 = 0.268.
     #expect(
       allClose(
-        step(SGD(learningRate: 0.1, momentum: 0.9, nesterov: true), from: [1], gradients: [[2], [1]]),
+        step(
+          SGD(learningRate: 0.1, momentum: 0.9, nesterov: true), from: [1], gradients: [[2], [1]]),
         [0.268]))
   }
 
@@ -32,11 +35,18 @@ import Testing
     #expect(allClose(w, [0.9536330], tolerance: 1e-6))
     // ε sits inside the root: with g = 1e-3, s = 1e-7 and the step is
     // 0.01·1e-3/√(2e-7) = 0.0223607 (it would be 0.0316218 with √s + ε).
-    #expect(allClose(step(RMSprop(learningRate: 0.01), from: [0], gradients: [[1e-3]]), [-0.0223607], tolerance: 1e-5))
+    #expect(
+      allClose(
+        step(RMSprop(learningRate: 0.01), from: [0], gradients: [[1e-3]]), [-0.0223607],
+        tolerance: 1e-5))
     // Centered: ḡ1 = 0.2, d = 0.4 − 0.04 + ε = 0.36; w1 = 1 − 0.01·2/0.6 = 0.9666667.
-    #expect(allClose(step(RMSprop(learningRate: 0.01, centered: true), from: [1], gradients: [[2]]), [0.9666667]))
+    #expect(
+      allClose(
+        step(RMSprop(learningRate: 0.01, centered: true), from: [1], gradients: [[2]]), [0.9666667])
+    )
     // Momentum 0.5: m1 = 0.0316228, m2 = 0.5·m1 + 0.0147442 = 0.0305556; w2 = 1 − m1 − m2.
-    let withMomentum = step(RMSprop(learningRate: 0.01, momentum: 0.5), from: [1], gradients: [[2], [1]])
+    let withMomentum = step(
+      RMSprop(learningRate: 0.01, momentum: 0.5), from: [1], gradients: [[2], [1]])
     #expect(allClose(withMomentum, [1 - 0.0316228 - 0.0305556], tolerance: 1e-6))
   }
 
@@ -61,7 +71,9 @@ import Testing
     let frozen = Parameter(Tensor(shape: [1], scalars: [5]), isTrainable: false)
     let trained = Parameter(Tensor(shape: [1], scalars: [5]))
     let optimizer = SGD(learningRate: 1.0)
-    optimizer.update([frozen, trained], gradients: [Tensor(shape: [1], scalars: [1]), Tensor(shape: [1], scalars: [1])])
+    optimizer.update(
+      [frozen, trained],
+      gradients: [Tensor(shape: [1], scalars: [1]), Tensor(shape: [1], scalars: [1])])
     #expect(frozen.value.scalars == [5])
     #expect(trained.value.scalars == [4])
     #expect(optimizer.iterations == 1)
@@ -84,7 +96,8 @@ import Testing
       let (_, gradients) = valueWithGradient(at: [w]) { (w.value - target).squared().sum() }
       optimizer.update([w], gradients: gradients)
     }
-    #expect(allClose(w.value.scalars, target.scalars, tolerance: 2e-2), "\(name): \(w.value.scalars)")
+    #expect(
+      allClose(w.value.scalars, target.scalars, tolerance: 2e-2), "\(name): \(w.value.scalars)")
   }
 
   @Test func stateIsKeptPerParameter() {
@@ -101,7 +114,8 @@ import Testing
 @Suite struct LearningRateScheduleTests {
   @Test func schedulesMatchKerasDefinitions() {
     #expect(LearningRateSchedule.constant(0.1)(step: 1000) == 0.1)
-    let piecewise = LearningRateSchedule.piecewiseConstant(boundaries: [10, 20], values: [1, 0.5, 0.1])
+    let piecewise = LearningRateSchedule.piecewiseConstant(
+      boundaries: [10, 20], values: [1, 0.5, 0.1])
     #expect([0, 10, 11, 20, 21].map { piecewise(step: $0) } == [1, 1, 0.5, 0.5, 0.1])
     let exponential = LearningRateSchedule.exponentialDecay(
       initial: 1, decaySteps: 10, decayRate: 0.5, staircase: false)

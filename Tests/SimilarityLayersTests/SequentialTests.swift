@@ -7,23 +7,24 @@ import Testing
     let summary = Sequential.kerasSiameseTower().summary()
     // Keras (tf.keras 2.12) prints exactly this, trailing spaces included.
     let blank = String(repeating: " ", count: 65)
-    let expected = [
-      "Model: \"sequential\"",
-      String(repeating: "_", count: 65),
-      " Layer (type)                Output Shape              Param #   ",
-      String(repeating: "=", count: 65),
-      " flatten (Flatten)           (None, 784)               0         ", blank,
-      " dense (Dense)               (None, 128)               100480    ", blank,
-      " dropout (Dropout)           (None, 128)               0         ", blank,
-      " dense_1 (Dense)             (None, 128)               16512     ", blank,
-      " dropout_1 (Dropout)         (None, 128)               0         ", blank,
-      " dense_2 (Dense)             (None, 128)               16512     ", blank,
-      String(repeating: "=", count: 65),
-      "Total params: 133,504",
-      "Trainable params: 133,504",
-      "Non-trainable params: 0",
-      String(repeating: "_", count: 65),
-    ].joined(separator: "\n") + "\n"
+    let expected =
+      [
+        "Model: \"sequential\"",
+        String(repeating: "_", count: 65),
+        " Layer (type)                Output Shape              Param #   ",
+        String(repeating: "=", count: 65),
+        " flatten (Flatten)           (None, 784)               0         ", blank,
+        " dense (Dense)               (None, 128)               100480    ", blank,
+        " dropout (Dropout)           (None, 128)               0         ", blank,
+        " dense_1 (Dense)             (None, 128)               16512     ", blank,
+        " dropout_1 (Dropout)         (None, 128)               0         ", blank,
+        " dense_2 (Dense)             (None, 128)               16512     ", blank,
+        String(repeating: "=", count: 65),
+        "Total params: 133,504",
+        "Trainable params: 133,504",
+        "Non-trainable params: 0",
+        String(repeating: "_", count: 65),
+      ].joined(separator: "\n") + "\n"
     #expect(summary == expected)
   }
 
@@ -46,13 +47,17 @@ import Testing
     let summary = model.summary()
     #expect(summary.contains(" conv2d_3 (Conv2D)           (None, 8, 8, 64)          36928     \n"))
     #expect(summary.contains(" metric_embedding (MetricEm  (None, 64)                262208    \n"))
-    #expect(summary.contains("\nTotal params: 327,200\nTrainable params: 327,200\nNon-trainable params: 0\n"))
+    #expect(
+      summary.contains(
+        "\nTotal params: 327,200\nTrainable params: 327,200\nNon-trainable params: 0\n"))
   }
 
   @Test func longLayerNamesWrapOntoAContinuationLine() {
     // "metric_embedding (MetricEmbedding)" is 34 characters; the first column holds 26.
     let model = Sequential.tfSimilarityMNISTConv()
-    #expect(model.summary().contains("\n bedding)                                                        \n"))
+    #expect(
+      model.summary().contains(
+        "\n bedding)                                                        \n"))
   }
 
   @Test func nonTrainableParametersAreCountedSeparately() {
@@ -61,9 +66,10 @@ import Testing
       Dense(units: 3)
       BatchNormalization()
     }
-    #expect(model.summary().hasSuffix(
-      "Total params: 27\nTrainable params: 21\nNon-trainable params: 6\n"
-        + String(repeating: "_", count: 65) + "\n"))
+    #expect(
+      model.summary().hasSuffix(
+        "Total params: 27\nTrainable params: 21\nNon-trainable params: 6\n"
+          + String(repeating: "_", count: 65) + "\n"))
   }
 
   @Test func parametersAreNamedByLayerForCheckpoints() {

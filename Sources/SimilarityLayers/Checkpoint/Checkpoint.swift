@@ -56,10 +56,12 @@ public enum Checkpoint {
     do {
       json = try encoder.encode(file)
     } catch {
-      throw .io(file: architectureURL.path, operation: "encoding the architecture", reason: "\(error)")
+      throw .io(
+        file: architectureURL.path, operation: "encoding the architecture", reason: "\(error)")
     }
     try writeAtomically(Array(json), to: architectureURL)
-    try saveWeights(of: model, to: directory.appendingPathComponent(weightsFileName), metadata: metadata)
+    try saveWeights(
+      of: model, to: directory.appendingPathComponent(weightsFileName), metadata: metadata)
   }
 
   /// Rebuilds the model saved in `directory` and loads its weights.
@@ -95,7 +97,8 @@ public enum Checkpoint {
       throw .corruptArchitecture(file: path, reason: describe(error))
     }
     guard case .sequential(let configuration) = file.model else {
-      throw .corruptArchitecture(file: path, reason: "model is a \(file.model.typeName), expected a Sequential")
+      throw .corruptArchitecture(
+        file: path, reason: "model is a \(file.model.typeName), expected a Sequential")
     }
     let model: Sequential
     do {
@@ -126,7 +129,8 @@ public enum Checkpoint {
   {
     let path = url.path
     let contents = try Safetensors.decode(readFile(url), file: path)
-    let stored = Dictionary(contents.tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+    let stored = Dictionary(
+      contents.tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
     let parameters = model.namedParameters
     let missing = parameters.map(\.name).filter { stored[$0] == nil }
     if !missing.isEmpty { throw .missingTensors(file: path, names: missing) }
@@ -135,7 +139,8 @@ public enum Checkpoint {
     if !unexpected.isEmpty { throw .unexpectedTensors(file: path, names: unexpected) }
     for (name, parameter) in parameters {
       if let tensor = stored[name], tensor.shape != parameter.shape {
-        throw .shapeMismatch(file: path, tensor: name, expected: parameter.shape, found: tensor.shape)
+        throw .shapeMismatch(
+          file: path, tensor: name, expected: parameter.shape, found: tensor.shape)
       }
     }
     for (name, parameter) in parameters {
@@ -159,7 +164,8 @@ public enum Checkpoint {
   static func writeAtomically(_ bytes: [UInt8], to url: URL) throws(CheckpointError) {
     let path = url.path
     let directory = url.deletingLastPathComponent().path
-    let temporary = "\(directory)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    let temporary =
+      "\(directory)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
     guard descriptor >= 0 else {
       throw .io(file: temporary, operation: "creating a temporary file", reason: errnoDescription())

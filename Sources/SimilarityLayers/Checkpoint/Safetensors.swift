@@ -39,13 +39,19 @@ public enum Safetensors {
       offset = end
     }
     if !metadata.isEmpty { header["__metadata__"] = metadata }
-    // Serialising a dictionary of strings, integers and arrays cannot fail.
-    var json = Array((try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) ?? Data("{}".utf8))
-    while json.count % 8 != 0 { json.append(0x20) }
+    let json: [UInt8]
+    do {
+      json = Array(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
+    } catch {
+      // Strings, integers and arrays of them always serialise.
+      preconditionFailure("Safetensors: cannot serialise the header: \(error)")
+    }
+    var padded = json
+    while padded.count % 8 != 0 { padded.append(0x20) }
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(8 + json.count + offset)
-    withUnsafeBytes(of: UInt64(json.count).littleEndian) { bytes += $0 }
-    bytes += json
+    bytes.reserveCapacity(8 + padded.count + offset)
+    withUnsafeBytes(of: UInt64(padded.count).littleEndian) { bytes += $0 }
+    bytes += padded
     for (_, tensor) in tensors {
       for scalar in tensor.scalars {
         withUnsafeBytes(of: scalar.bitPattern.littleEndian) { bytes += $0 }
@@ -62,7 +68,8 @@ public enum Safetensors {
     let headerLength = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     guard headerLength <= UInt64(bytes.count - 8) else {
       throw .truncated(
-        file: file, expectedBytes: headerLength > UInt64(Int.max / 2) ? Int.max : 8 + Int(headerLength),
+        file: file,
+        expectedBytes: headerLength > UInt64(Int.max / 2) ? Int.max : 8 + Int(headerLength),
         foundBytes: bytes.count)
     }
     let dataStart = 8 + Int(headerLength)
@@ -95,10 +102,12 @@ public enum Safetensors {
       }
       guard dtype == "F32" else { throw .unsupportedDType(file: file, tensor: name, found: dtype) }
       guard let shape = integers(entry["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
-        throw .corruptHeader(file: file, reason: "entry '\(name)' has no \"shape\" of non-negative integers")
+        throw .corruptHeader(
+          file: file, reason: "entry '\(name)' has no \"shape\" of non-negative integers")
       }
       guard let offsets = integers(entry["data_offsets"]), offsets.count == 2 else {
-        throw .corruptHeader(file: file, reason: "entry '\(name)' has no \"data_offsets\" pair of integers")
+        throw .corruptHeader(
+          file: file, reason: "entry '\(name)' has no \"data_offsets\" pair of integers")
       }
       let (begin, end) = (offsets[0], offsets[1])
       guard begin >= 0, begin <= end, end <= dataSize else {
@@ -113,7 +122,9 @@ public enum Safetensors {
       guard !overflow, count <= Int.max / 4, end - begin == 4 * count else {
         throw .invalidOffsets(
           file: file, tensor: name,
-          reason: "shape \(shape) needs \(overflow ? "too many" : "\(4 * count)") bytes, the range holds \(end - begin)")
+          reason:
+            "shape \(shape) needs \(overflow ? "too many" : "\(4 * count)") bytes, the range holds \(end - begin)"
+        )
       }
       entries.append((name, shape, begin, end))
     }
@@ -128,8 +139,11 @@ public enum Safetensors {
     }
 
     let tensors = entries.map { entry in
-      let scalars = stride(from: dataStart + entry.begin, to: dataStart + entry.end, by: 4).map { i in
-        Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+      let scalars = stride(from: dataStart + entry.begin, to: dataStart + entry.end, by: 4).map {
+        i in
+        Float(
+          bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16
+            | UInt32(bytes[i + 3]) << 24)
       }
       return (name: entry.name, tensor: Tensor(shape: entry.shape, scalars: scalars))
     }

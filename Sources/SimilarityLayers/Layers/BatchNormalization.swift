@@ -40,7 +40,8 @@ public final class BatchNormalization: Layer {
 
   /// Creates an unbuilt layer with Keras' defaults.
   public init(momentum: Float = 0.99, epsilon: Float = 1e-3, name: String? = nil) {
-    precondition(momentum >= 0 && momentum <= 1, "BatchNormalization: momentum \(momentum) not in [0, 1]")
+    precondition(
+      momentum >= 0 && momentum <= 1, "BatchNormalization: momentum \(momentum) not in [0, 1]")
     precondition(epsilon > 0, "BatchNormalization: epsilon \(epsilon) must be positive")
     self.momentum = momentum
     self.epsilon = epsilon
@@ -63,7 +64,8 @@ public final class BatchNormalization: Layer {
   public func build(inputShape: LayerShape, using generator: inout SplitMix64) {
     guard gamma == nil else { return }
     guard inputShape.count >= 2, let channels = inputShape.last ?? nil else {
-      preconditionFailure("BatchNormalization '\(name)': input shape \(pythonTuple(inputShape)) has no channel axis")
+      preconditionFailure(
+        "BatchNormalization '\(name)': input shape \(pythonTuple(inputShape)) has no channel axis")
     }
     gamma = Parameter(Tensor.ones([channels]))
     beta = Parameter(Tensor.zeros([channels]))
@@ -81,7 +83,8 @@ public final class BatchNormalization: Layer {
     }
     precondition(
       input.rank >= 2 && input.shape[input.rank - 1] == gamma.shape[0],
-      "BatchNormalization '\(name)': input \(input.shape) does not end in \(gamma.shape[0]) channels")
+      "BatchNormalization '\(name)': input \(input.shape) does not end in \(gamma.shape[0]) channels"
+    )
     let mean: Tensor
     let variance: Tensor
     if isTraining {

@@ -49,7 +49,8 @@ public final class Conv2D: Layer {
     precondition(
       kernelSize.0 > 0 && kernelSize.1 > 0 && strides.0 > 0 && strides.1 > 0
         && dilationRate.0 > 0 && dilationRate.1 > 0,
-      "Conv2D: kernelSize \(kernelSize), strides \(strides), dilationRate \(dilationRate) must be positive")
+      "Conv2D: kernelSize \(kernelSize), strides \(strides), dilationRate \(dilationRate) must be positive"
+    )
     self.filters = filters
     self.kernelSize = kernelSize
     self.strides = strides
@@ -80,19 +81,24 @@ public final class Conv2D: Layer {
 
   /// `[batch, outHeight, outWidth, filters]`.
   public func outputShape(forInputShape inputShape: LayerShape) -> LayerShape {
-    precondition(inputShape.count == 4, "Conv2D '\(name)': input shape \(pythonTuple(inputShape)) is not NHWC")
+    precondition(
+      inputShape.count == 4, "Conv2D '\(name)': input shape \(pythonTuple(inputShape)) is not NHWC")
     let height = inputShape[1].map {
-      convolutionOutputExtent($0, window: kernelSize.0, stride: strides.0, dilation: dilationRate.0, padding: padding)
+      convolutionOutputExtent(
+        $0, window: kernelSize.0, stride: strides.0, dilation: dilationRate.0, padding: padding)
     }
     let width = inputShape[2].map {
-      convolutionOutputExtent($0, window: kernelSize.1, stride: strides.1, dilation: dilationRate.1, padding: padding)
+      convolutionOutputExtent(
+        $0, window: kernelSize.1, stride: strides.1, dilation: dilationRate.1, padding: padding)
     }
     return [inputShape[0], height, width, filters]
   }
 
   /// `[batch, height, width, channels]` → `[batch, outHeight, outWidth, filters]`.
   public func callAsFunction(_ input: Tensor) -> Tensor {
-    guard let kernel else { preconditionFailure("Conv2D '\(name)': called before build(inputShape:)") }
+    guard let kernel else {
+      preconditionFailure("Conv2D '\(name)': called before build(inputShape:)")
+    }
     precondition(
       input.rank == 4 && input.shape[3] == kernel.shape[2],
       "Conv2D '\(name)': input \(input.shape) is not [batch, h, w, \(kernel.shape[2])]")

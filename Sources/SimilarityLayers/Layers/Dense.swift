@@ -49,7 +49,8 @@ public final class Dense: Layer {
   public func build(inputShape: LayerShape, using generator: inout SplitMix64) {
     guard kernel == nil else { return }
     guard let inputSize = inputShape.last ?? nil, inputShape.count >= 2 else {
-      preconditionFailure("Dense '\(name)': input shape \(pythonTuple(inputShape)) has no known last axis")
+      preconditionFailure(
+        "Dense '\(name)': input shape \(pythonTuple(inputShape)) has no known last axis")
     }
     kernel = Parameter(kernelInitializer.tensor(shape: [inputSize, units], using: &generator))
     if useBias {
@@ -64,7 +65,9 @@ public final class Dense: Layer {
 
   /// `[batch, …, inputSize]` → `[batch, …, units]`.
   public func callAsFunction(_ input: Tensor) -> Tensor {
-    guard let kernel else { preconditionFailure("Dense '\(name)': called before build(inputShape:)") }
+    guard let kernel else {
+      preconditionFailure("Dense '\(name)': called before build(inputShape:)")
+    }
     let inputSize = kernel.shape[0]
     precondition(
       input.rank >= 2 && input.shape[input.rank - 1] == inputSize,

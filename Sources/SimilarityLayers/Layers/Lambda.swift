@@ -30,12 +30,14 @@ public final class Lambda: Layer {
 
   /// The shape of `body` applied to zeros of one example of `inputShape`, with a `nil` batch.
   public func outputShape(forInputShape inputShape: LayerShape) -> LayerShape {
-    let example = [1] + inputShape.dropFirst().map { extent in
-      guard let extent else {
-        preconditionFailure("Lambda '\(name)': unknown extent in \(pythonTuple(inputShape))")
+    let example =
+      [1]
+      + inputShape.dropFirst().map { extent in
+        guard let extent else {
+          preconditionFailure("Lambda '\(name)': unknown extent in \(pythonTuple(inputShape))")
+        }
+        return extent
       }
-      return extent
-    }
     let output = body(Tensor.zeros(example))
     return [inputShape.first ?? nil] + output.shape.dropFirst().map { $0 }
   }

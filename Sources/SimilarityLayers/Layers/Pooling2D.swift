@@ -35,7 +35,8 @@ struct PoolingWindow {
   }
 
   func outputShape(_ inputShape: LayerShape, layer: String) -> LayerShape {
-    precondition(inputShape.count == 4, "\(layer): input shape \(pythonTuple(inputShape)) is not NHWC")
+    precondition(
+      inputShape.count == 4, "\(layer): input shape \(pythonTuple(inputShape)) is not NHWC")
     let height = inputShape[1].map {
       convolutionOutputExtent($0, window: poolSize.0, stride: strides.0, padding: padding)
     }
@@ -70,7 +71,8 @@ public final class MaxPooling2D: Layer {
     poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid,
     name: String? = nil
   ) {
-    window = PoolingWindow(poolSize: poolSize, strides: strides, padding: padding, layer: "MaxPooling2D")
+    window = PoolingWindow(
+      poolSize: poolSize, strides: strides, padding: padding, layer: "MaxPooling2D")
     self.name = name ?? Self.defaultName
   }
 
@@ -119,7 +121,8 @@ public final class AveragePooling2D: Layer {
     poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid,
     name: String? = nil
   ) {
-    window = PoolingWindow(poolSize: poolSize, strides: strides, padding: padding, layer: "AveragePooling2D")
+    window = PoolingWindow(
+      poolSize: poolSize, strides: strides, padding: padding, layer: "AveragePooling2D")
     self.name = name ?? Self.defaultName
   }
 

@@ -45,7 +45,8 @@ public final class Adam: Optimizer {
 
   /// Applies one step to every trainable parameter.
   public func update(_ parameters: [Parameter], gradients: [Tensor]) {
-    state.step(parameters, gradients, rate: learningRate(step: iterations), weightDecay: 0, name: "Adam")
+    state.step(
+      parameters, gradients, rate: learningRate(step: iterations), weightDecay: 0, name: "Adam")
   }
 }
 

@@ -41,7 +41,11 @@ struct OptimizerSlots {
     of parameter: Parameter, _ body: (inout [[Float]]) -> R
   ) -> R {
     let id = ObjectIdentifier(parameter)
-    var entry = table[id] ?? (parameter, Array(repeating: Array(repeating: 0, count: parameter.value.count), count: slotCount))
+    var entry =
+      table[id] ?? (
+        parameter,
+        Array(repeating: Array(repeating: 0, count: parameter.value.count), count: slotCount)
+      )
     table[id] = nil  // keep the slots uniquely referenced while `body` mutates them
     let result = body(&entry.slots)
     table[id] = entry

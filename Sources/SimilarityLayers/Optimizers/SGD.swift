@@ -21,7 +21,9 @@ public final class SGD: Optimizer {
   private var velocities = OptimizerSlots(slotCount: 1)
 
   /// Creates the optimizer with Keras' defaults.
-  public init(learningRate: LearningRateSchedule = 0.01, momentum: Float = 0, nesterov: Bool = false) {
+  public init(
+    learningRate: LearningRateSchedule = 0.01, momentum: Float = 0, nesterov: Bool = false
+  ) {
     precondition(momentum >= 0 && momentum < 1, "SGD: momentum \(momentum) not in [0, 1)")
     self.learningRate = learningRate
     self.momentum = momentum
