@@ -114,6 +114,16 @@ import Testing
     #expect(loaded.layerOutputShapes == model.layerOutputShapes)
   }
 
+  @Test func referenceArchitecturesSurviveJSONExactly() throws {
+    for model in [Sequential.kerasSiameseTower(), Sequential.tfSimilarityMNISTConv()] {
+      let configuration = LayerConfiguration.sequential(try model.sequentialConfiguration())
+      let json = try JSONEncoder().encode(configuration)
+      #expect(try JSONDecoder().decode(LayerConfiguration.self, from: json) == configuration)
+      let rebuilt = try configuration.makeLayer()
+      #expect(rebuilt.parameterCount == model.parameterCount)
+    }
+  }
+
   @Test func tooShortFilesAreTruncated() {
     #expect(
       decodeError([1, 2, 3]) == .truncated(file: "w.safetensors", expectedBytes: 8, foundBytes: 3))
