@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Siamese MNIST benchmark: our `similarity siamese` against the Keras example on TensorFlow
+# (tf_keras), alternately on the same machine, then the ratio of median epoch times, tower
+# inference throughput and peak memory.
+#
+#   scripts/bench-siamese.sh [ROUNDS] [EPOCHS]        (default 1 round of 20 epochs each)
+#
+# Environment: VENV (peer venv, default ~/.cache/similarity-peers/venv, made by
+# ../shared/peers/setup.sh), SEEDS (default "1 2 3": our seeds, one per round, cycling),
+# BLAS=fast to unset OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE for both sides (the machine exports
+# OPENBLAS_CORETYPE=Haswell, which halves OpenBLAS speed; TensorFlow uses oneDNN either way).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROUNDS="${1:-1}"
+EPOCHS="${2:-20}"
+VENV="${VENV:-$HOME/.cache/similarity-peers/venv}"
+PEERS="$(cd .. && pwd)/shared/peers"
+read -r -a SEEDS <<< "${SEEDS:-1 2 3}"
+OUT="${OUT:-results/bench-siamese}"
+mkdir -p "$OUT"
+
+ENVCMD=(env)
+if [ "${BLAS:-}" = fast ]; then ENVCMD=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE); fi
+
+bash scripts/setup.sh
+swift build -c release --product similarity >/dev/null
+BIN=.build/release/similarity
+[ -x "$VENV/bin/python" ] || { echo "no peer venv at $VENV: run ../shared/peers/setup.sh" >&2; exit 1; }
+
+echo "machine: $(nproc) cores, $(uptime)"
+echo "env: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-<unset>} BLAS=${BLAS:-default}"
+for ((r = 0; r < ROUNDS; r++)); do
+  seed="${SEEDS[$((r % ${#SEEDS[@]}))]}"
+  echo "== round $((r + 1)): ours (seed $seed)"
+  "${ENVCMD[@]}" /usr/bin/time -v "$BIN" siamese --epochs "$EPOCHS" --seed "$seed" --json \
+    > "$OUT/ours-$r.json" 2> "$OUT/ours-$r.time"
+  echo "== round $((r + 1)): TensorFlow (tf_keras)"
+  "${ENVCMD[@]}" TF_CPP_MIN_LOG_LEVEL=3 TF_USE_LEGACY_KERAS=1 /usr/bin/time -v \
+    "$VENV/bin/python" "$PEERS/keras_siamese_mlp.py" --epochs "$EPOCHS" --keras tf_keras \
+    > "$OUT/tf-$r.txt" 2> "$OUT/tf-$r.time"
+done
+
+python3 - "$OUT" "$ROUNDS" <<'PY'
+import json, re, statistics, sys
+out, rounds = sys.argv[1], int(sys.argv[2])
+def peak(path):
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(path).read())
+    return int(m.group(1)) / 1024 if m else float("nan")
+ours, tf = [], []
+for r in range(rounds):
+    j = json.load(open(f"{out}/ours-{r}.json"))
+    secs = sorted(e["seconds"] for e in j["history"]["epochs"])
+    ours.append(dict(median=secs[len(secs) // 2], test=j["testAccuracy"], train=j["trainAccuracy"],
+                     emb=j.get("embeddingsPerSecond") or float("nan"), mem=peak(f"{out}/ours-{r}.time"),
+                     kernel=j.get("blasKernel", "?")))
+    t = open(f"{out}/tf-{r}.txt").read()
+    walls = [float(x) for x in re.findall(r"EPOCH\s+\d+\s+wall\s+([\d.]+)", t)]
+    acc = re.search(r"ACCURACY train pairs ([\d.]+)%\s+test pairs ([\d.]+)%", t)
+    emb = re.search(r"INFER tower.predict batch  1024: .*?-> ([\d,]+) emb/s", t)
+    emb1 = re.search(r"INFER tf.function single batch .*?-> ([\d,]+) emb/s", t)
+    tf.append(dict(median=statistics.median(walls), train=float(acc.group(1)) / 100,
+                   test=float(acc.group(2)) / 100,
+                   emb=float(emb.group(1).replace(",", "")) if emb else float("nan"),
+                   emb1=float(emb1.group(1).replace(",", "")) if emb1 else float("nan"),
+                   mem=peak(f"{out}/tf-{r}.time")))
+print()
+print("| round | ours s/epoch | TF s/epoch | ratio | ours test / train acc | TF test / train acc | ours emb/s | TF emb/s (predict 1024 / tf.function) | ours peak MiB | TF peak MiB |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for r, (o, t) in enumerate(zip(ours, tf)):
+    print(f"| {r + 1} | {o['median']:.3f} | {t['median']:.3f} | {o['median'] / t['median']:.2f} | "
+          f"{100 * o['test']:.2f}% / {100 * o['train']:.2f}% | {100 * t['test']:.2f}% / {100 * t['train']:.2f}% | "
+          f"{o['emb']:,.0f} | {t['emb']:,.0f} / {t['emb1']:,.0f} | {o['mem']:.0f} | {t['mem']:.0f} |")
+mo = statistics.median(o["median"] for o in ours)
+mt = statistics.median(t["median"] for t in tf)
+print(f"\nmedian epoch: ours {mo:.3f} s, TF {mt:.3f} s, ratio {mo / mt:.2f} (goal <= 0.5)")
+print(f"mean test pair accuracy: ours {100 * statistics.mean(o['test'] for o in ours):.2f}% "
+      f"over {rounds} seed(s), TF {100 * statistics.mean(t['test'] for t in tf):.2f}%")
+eo = statistics.median(o["emb"] for o in ours); et = statistics.median(t["emb1"] for t in tf)
+print(f"tower inference: ours {eo:,.0f} emb/s, TF tf.function {et:,.0f} emb/s, ratio {eo / et:.2f} (goal >= 1.5)")
+print(f"BLAS kernel (ours): {ours[0]['kernel']}")
+PY
