@@ -114,15 +114,16 @@ struct AdamState {
     let correction = Float(
       (1 - pow(Double(beta2), t)).squareRoot() / (1 - pow(Double(beta1), t)))
     let alpha = rate * correction
-    forEachTrainable(parameters, gradients, optimizer: name) { parameter, w, g in
+    forEachTrainable(parameters, gradients, optimizer: name) { parameter, count, w, g in
       if weightDecay != 0 {
-        for i in w.indices { w[i] -= w[i] * weightDecay * rate }
+        for i in 0..<count { w[i] -= w[i] * weightDecay * rate }
       }
-      moments.withSlots(of: parameter) { slots in
-        for i in w.indices {
-          slots[0][i] += (g[i] - slots[0][i]) * (1 - beta1)
-          slots[1][i] += (g[i] * g[i] - slots[1][i]) * (1 - beta2)
-          w[i] -= alpha * slots[0][i] / (slots[1][i].squareRoot() + epsilon)
+      moments.withSlots(of: parameter, count: count) { slots in
+        let (m, v) = (slots[0], slots[1])
+        for i in 0..<count {
+          m[i] += (g[i] - m[i]) * (1 - beta1)
+          v[i] += (g[i] * g[i] - v[i]) * (1 - beta2)
+          w[i] -= alpha * m[i] / (v[i].squareRoot() + epsilon)
         }
       }
     }

@@ -52,19 +52,20 @@ public final class RMSprop: Optimizer {
     let (rate, rho, momentum, epsilon, centered) = (
       learningRate(step: iterations), rho, momentum, epsilon, centered
     )
-    forEachTrainable(parameters, gradients, optimizer: "RMSprop") { parameter, w, g in
-      slots.withSlots(of: parameter) { state in
-        for i in w.indices {
-          state[0][i] = rho * state[0][i] + (1 - rho) * g[i] * g[i]
-          var denominator = state[0][i] + epsilon
+    forEachTrainable(parameters, gradients, optimizer: "RMSprop") { parameter, count, w, g in
+      slots.withSlots(of: parameter, count: count) { state in
+        let (velocity, average, moment) = (state[0], state[1], state[2])
+        for i in 0..<count {
+          velocity[i] = rho * velocity[i] + (1 - rho) * g[i] * g[i]
+          var denominator = velocity[i] + epsilon
           if centered {
-            state[1][i] = rho * state[1][i] + (1 - rho) * g[i]
-            denominator -= state[1][i] * state[1][i]
+            average[i] = rho * average[i] + (1 - rho) * g[i]
+            denominator -= average[i] * average[i]
           }
           let increment = rate * g[i] / denominator.squareRoot()
           if momentum > 0 {
-            state[2][i] = momentum * state[2][i] + increment
-            w[i] -= state[2][i]
+            moment[i] = momentum * moment[i] + increment
+            w[i] -= moment[i]
           } else {
             w[i] -= increment
           }

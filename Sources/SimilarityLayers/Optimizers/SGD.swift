@@ -35,15 +35,16 @@ public final class SGD: Optimizer {
     let rate = learningRate(step: iterations)
     let momentum = momentum
     let nesterov = nesterov
-    forEachTrainable(parameters, gradients, optimizer: "SGD") { parameter, w, g in
+    forEachTrainable(parameters, gradients, optimizer: "SGD") { parameter, count, w, g in
       guard momentum > 0 else {
-        for i in w.indices { w[i] -= rate * g[i] }
+        for i in 0..<count { w[i] -= rate * g[i] }
         return
       }
-      velocities.withSlots(of: parameter) { slots in
-        for i in w.indices {
-          let v = momentum * slots[0][i] - rate * g[i]
-          slots[0][i] = v
+      velocities.withSlots(of: parameter, count: count) { slots in
+        let velocity = slots[0]
+        for i in 0..<count {
+          let v = momentum * velocity[i] - rate * g[i]
+          velocity[i] = v
           w[i] += nesterov ? momentum * v - rate * g[i] : v
         }
       }
