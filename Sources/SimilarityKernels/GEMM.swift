@@ -39,6 +39,60 @@ public enum GEMM {
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
   }
 
+  /// Below this many floating-point operations (`2·m·n·k`) ``parallelMultiply`` runs one
+  /// GEMM on the caller: splitting costs a few microseconds.
+  public nonisolated(unsafe) static var parallelThreshold = 2_000_000
+
+  /// Whether ``parallelMultiply`` splits over the ``ThreadPool`` (otherwise it leaves the
+  /// threading to the BLAS).
+  public nonisolated(unsafe) static var splitsOverThreadPool = true
+
+  /// ``multiply`` split over the ``ThreadPool``: the larger of `m` and `n` is cut into one
+  /// block per thread and each thread runs a single-threaded GEMM on its block.
+  ///
+  /// Two BLAS threads scale erratically on the small and skinny GEMMs of training (1.0–1.9×,
+  /// numeric-facts §1); independent single-threaded GEMMs on halves of the output avoid the
+  /// BLAS' own synchronisation. Same contract as ``multiply``.
+  public static func parallelMultiply(
+    _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+    alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    let threads = ThreadPool.shared.threadCount
+    let flops = 2.0 * Double(m) * Double(n) * Double(k)
+    let splitRows = m >= n
+    let extent = splitRows ? m : n
+    let parts = Swift.min(threads, extent / 16)
+    guard splitsOverThreadPool, parts > 1, flops >= Double(parallelThreshold) else {
+      multiply(
+        transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+        beta: beta, c: c, ldc: ldc)
+      return
+    }
+    withSingleThreadedBLAS {
+      ThreadPool.shared.parallelFor(parts) { part in
+        // Blocks of multiples of 16 rows/columns (the BLAS' register blocking).
+        let blocks = (extent + 15) / 16
+        let range = ThreadPool.chunk(part, of: blocks, parts: parts)
+        let start = range.lowerBound * 16
+        let end = Swift.min(range.upperBound * 16, extent)
+        if start >= end { return }
+        if splitRows {
+          multiply(
+            transA, transB, m: end - start, n: n, k: k, alpha: alpha,
+            a: transA == .none ? a + start * lda : a + start, lda: lda, b: b, ldb: ldb,
+            beta: beta, c: c + start * ldc, ldc: ldc)
+        } else {
+          multiply(
+            transA, transB, m: m, n: end - start, k: k, alpha: alpha, a: a, lda: lda,
+            b: transB == .none ? b + start : b + start * ldb, ldb: ldb,
+            beta: beta, c: c + start, ldc: ldc)
+        }
+      }
+    }
+  }
+
   /// The plain-Swift reference GEMM (same contract as `multiply`), accumulating in Double.
   /// Tests use it as the oracle for the BLAS path.
   public static func reference(

@@ -71,23 +71,19 @@ extension Tensor {
   /// `f(a, b)` element-wise with broadcasting to `outShape`. Fast paths: equal shapes, a
   /// scalar operand, an operand repeating as trailing rows; otherwise a strided loop.
   @inline(__always)
-  static func broadcastBinary(
-    _ a: Tensor, _ b: Tensor, outShape: [Int], grain: Int, _ f: (Float, Float) -> Float
+  static func broadcastBinary<F: BinaryScalarFunction>(
+    _ a: Tensor, _ b: Tensor, outShape: [Int], grain: Int, _ f: F
   ) -> [Float] {
     let n = outShape.reduce(1, *)
     if a.shape == b.shape { return zipMap(a.scalars, b.scalars, grain: grain, f) }
     if n == 0 { return [] }
     if b.count == 1 {
-      let y = b.scalars[0]
-      return map(a.scalars.count == n ? a.scalars : a.broadcastScalars(to: outShape), grain: grain) {
-        f($0, y)
-      }
+      let x = a.scalars.count == n ? a.scalars : a.broadcastScalars(to: outShape)
+      return map(x, grain: grain, BindSecond(f: f, y: b.scalars[0]))
     }
     if a.count == 1 {
-      let x = a.scalars[0]
-      return map(b.scalars.count == n ? b.scalars : b.broadcastScalars(to: outShape), grain: grain) {
-        f(x, $0)
-      }
+      let y = b.scalars.count == n ? b.scalars : b.broadcastScalars(to: outShape)
+      return map(y, grain: grain, BindFirst(f: f, x: a.scalars[0]))
     }
     return [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
       let out = buffer.baseAddress!

@@ -3,39 +3,24 @@ import SimilarityKernels
 extension Tensor {
   /// `max(x, 0)` element-wise. Derivative: 1 where `x > 0`, else 0.
   public func relu() -> Tensor {
-    let output = Tensor.map(scalars, grain: ParallelGrain.cheap) { $0 > 0 ? $0 : 0 }
+    let output = Tensor.map(scalars, grain: ParallelGrain.cheap, Relu())
     return Tensor.recording(shape: shape, scalars: output, inputs: [self]) { gradient, _ in
       // The output is positive exactly where the input is.
-      let dx = Tensor.zipMap(gradient.scalars, output, grain: ParallelGrain.cheap) { $1 > 0 ? $0 : 0 }
+      let dx = Tensor.zipMap(gradient.scalars, output, grain: ParallelGrain.cheap, ReluGradient())
       return [Tensor(shape: gradient.shape, scalars: dx)]
     }
   }
 
   /// Leaky ReLU (Keras `LeakyReLU`): `x` for `x > 0`, else `alpha · x`.
   public func leakyRelu(alpha: Float = 0.3) -> Tensor {
-    unaryOp(grain: ParallelGrain.cheap, { $0 > 0 ? $0 : alpha * $0 }, derivative: { x, _ in x > 0 ? 1 : alpha })
+    unaryOp(grain: ParallelGrain.cheap, LeakyRelu(alpha: alpha))
   }
 
   /// GELU, `x · Φ(x)` (exact, with `erf`) or its tanh approximation when `approximate`.
   public func gelu(approximate: Bool = false) -> Tensor {
-    let c = Float(0.7978845608028654)  // √(2/π)
-    if approximate {
-      return unaryOp(
-        grain: ParallelGrain.transcendental,
-        { x in 0.5 * x * (1 + ScalarMath.tanh(c * (x + 0.044715 * x * x * x))) },
-        derivative: { x, _ in
-          let t = ScalarMath.tanh(c * (x + 0.044715 * x * x * x))
-          return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
-        })
-    }
-    let invSqrt2 = Float(0.7071067811865476)
-    let invSqrt2Pi = Float(0.3989422804014327)
-    return unaryOp(
-      grain: ParallelGrain.transcendental,
-      { x in 0.5 * x * (1 + ScalarMath.erf(x * invSqrt2)) },
-      derivative: { x, _ in
-        0.5 * (1 + ScalarMath.erf(x * invSqrt2)) + x * invSqrt2Pi * ScalarMath.exp(-0.5 * x * x)
-      })
+    approximate
+      ? unaryOp(grain: ParallelGrain.transcendental, GeluTanh())
+      : unaryOp(grain: ParallelGrain.transcendental, Gelu())
   }
 
   /// Softmax along `axis`: `eˣ / Σ eˣ`, stable (the maximum is subtracted first).

@@ -4,7 +4,7 @@ extension Tensor {
   /// Element-wise sum with broadcasting. Derivative: `dA = g`, `dB = g` (reduced to shape).
   public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
     let shape = broadcastShape(lhs.shape, rhs.shape, "+")
-    let output = broadcastBinary(lhs, rhs, outShape: shape, grain: ParallelGrain.cheap) { $0 + $1 }
+    let output = broadcastBinary(lhs, rhs, outShape: shape, grain: ParallelGrain.cheap, Add())
     let (ls, rs) = (lhs.shape, rhs.shape)
     return recording(shape: shape, scalars: output, inputs: [lhs, rhs]) { g, needed in
       [needed[0] ? g.summed(toShape: ls) : nil, needed[1] ? g.summed(toShape: rs) : nil]
@@ -14,7 +14,7 @@ extension Tensor {
   /// Element-wise difference with broadcasting. Derivative: `dA = g`, `dB = -g`.
   public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
     let shape = broadcastShape(lhs.shape, rhs.shape, "-")
-    let output = broadcastBinary(lhs, rhs, outShape: shape, grain: ParallelGrain.cheap) { $0 - $1 }
+    let output = broadcastBinary(lhs, rhs, outShape: shape, grain: ParallelGrain.cheap, Subtract())
     let (ls, rs) = (lhs.shape, rhs.shape)
     return recording(shape: shape, scalars: output, inputs: [lhs, rhs]) { g, needed in
       [needed[0] ? g.summed(toShape: ls) : nil, needed[1] ? (-g).summed(toShape: rs) : nil]
@@ -24,7 +24,7 @@ extension Tensor {
   /// Element-wise product with broadcasting. Derivative: `dA = g·b`, `dB = g·a`.
   public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
     let shape = broadcastShape(lhs.shape, rhs.shape, "*")
-    let output = broadcastBinary(lhs, rhs, outShape: shape, grain: ParallelGrain.cheap) { $0 * $1 }
+    let output = broadcastBinary(lhs, rhs, outShape: shape, grain: ParallelGrain.cheap, Multiply())
     let (a, b) = (lhs.detached, rhs.detached)
     return recording(shape: shape, scalars: output, inputs: [lhs, rhs]) { g, needed in
       [
@@ -37,7 +37,7 @@ extension Tensor {
   /// Element-wise quotient with broadcasting. Derivative: `dA = g/b`, `dB = -g·a/b²`.
   public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
     let shape = broadcastShape(lhs.shape, rhs.shape, "/")
-    let output = broadcastBinary(lhs, rhs, outShape: shape, grain: ParallelGrain.cheap) { $0 / $1 }
+    let output = broadcastBinary(lhs, rhs, outShape: shape, grain: ParallelGrain.cheap, Divide())
     let (a, b) = (lhs.detached, rhs.detached)
     let quotient = Tensor(shape: shape, scalars: output)
     return recording(shape: shape, scalars: output, inputs: [lhs, rhs]) { g, needed in
@@ -55,9 +55,9 @@ extension Tensor {
 
   /// `scale · x + offset` element-wise, one primitive. Derivative: `scale · g`.
   func unaryLinear(scale: Float, offset: Float) -> Tensor {
-    let output = Tensor.map(scalars, grain: ParallelGrain.cheap) { $0 * scale + offset }
+    let output = Tensor.map(scalars, grain: ParallelGrain.cheap, Affine(scale: scale, offset: offset))
     return Tensor.recording(shape: shape, scalars: output, inputs: [self]) { g, _ in
-      [scale == 1 ? g : Tensor(shape: g.shape, scalars: Tensor.map(g.scalars, grain: ParallelGrain.cheap) { $0 * scale })]
+      [scale == 1 ? g : Tensor(shape: g.shape, scalars: Tensor.map(g.scalars, grain: ParallelGrain.cheap, Affine(scale: scale, offset: 0)))]
     }
   }
 
@@ -75,7 +75,7 @@ extension Tensor {
 
   /// `c / x` element-wise. Derivative: `-c·g/x²`.
   public static func / (lhs: Float, rhs: Tensor) -> Tensor {
-    rhs.unaryOp(grain: ParallelGrain.cheap, { lhs / $0 }, derivative: { x, y in -y / x })
+    rhs.unaryOp(grain: ParallelGrain.cheap, ScaledReciprocal(numerator: lhs))
   }
 
   public static func += (lhs: inout Tensor, rhs: Tensor) { lhs = lhs + rhs }

@@ -36,8 +36,10 @@ extension Tensor {
     _ other: Tensor, _ op: String, _ predicate: (Float, Float) -> Bool
   ) -> Tensor {
     let shape = Tensor.broadcastShape(self.shape, other.shape, op)
-    let output = Tensor.broadcastBinary(self, other, outShape: shape, grain: ParallelGrain.cheap) {
-      predicate($0, $1) ? 1 : 0
+    let output = withoutActuallyEscaping(predicate) { predicate in
+      Tensor.broadcastBinary(
+        self, other, outShape: shape, grain: ParallelGrain.cheap,
+        BinaryClosure { predicate($0, $1) ? 1 : 0 })
     }
     return Tensor(shape: shape, scalars: output)
   }

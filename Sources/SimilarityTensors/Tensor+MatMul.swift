@@ -71,7 +71,7 @@ extension Tensor {
         b.withUnsafeBufferPointer { pb in
           if m * n * batch > 0, k > 0 {
             for i in 0..<batch {
-              GEMM.multiply(
+              GEMM.parallelMultiply(
                 transA, transB, m: m, n: n, k: k,
                 a: pa.baseAddress! + i * m * k, lda: transA == .none ? k : m,
                 b: pb.baseAddress! + i * k * n, ldb: transB == .none ? n : k,

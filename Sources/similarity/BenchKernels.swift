@@ -30,10 +30,17 @@ struct BenchKernels: ParsableCommand {
   @Option(help: "Only run sections whose name contains this (gemm, conv, mlp).")
   var only: String?
 
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Split GEMMs and the conv batch over the thread pool with 1-thread BLAS calls (the library default); with --no-pool-split the BLAS threads itself.")
+  var poolSplit = true
+
   func run() throws {
     if let blasThreads { GEMM.setThreadCount(blasThreads) }
+    GEMM.splitsOverThreadPool = poolSplit
+    Conv2D.splitsBatchOverThreads = poolSplit
     print(
-      "kernel=\(GEMM.kernelName) blas_threads=\(GEMM.threadCount) pool_threads=\(ThreadPool.shared.threadCount) samples=\(samples)"
+      "kernel=\(GEMM.kernelName) blas_threads=\(GEMM.threadCount) pool_threads=\(ThreadPool.shared.threadCount) pool_split=\(poolSplit) samples=\(samples)"
     )
     let bench = KernelBenchmark(samples: samples)
     if only.map({ "gemm".contains($0) }) ?? true { bench.gemm() }
@@ -83,7 +90,7 @@ struct KernelBenchmark {
   }
 
   /// GEMMs of the Dense layers: forward `X•W` (NN), weight gradient `Xᵀ•G` (TN) and input
-  /// gradient `G•Wᵀ` (NT).
+  /// gradient `G•Wᵀ` (NT), through `GEMM.parallelMultiply` as the tensor ops call it.
   func gemm() {
     let layers: [(String, Int, Int, Int)] = [
       ("mlp1_b128", 128, 784, 128), ("mlp2_b128", 128, 128, 128),
@@ -97,15 +104,15 @@ struct KernelBenchmark {
       let flops = 2.0 * Double(batch * input * output)
       var c = [Float](repeating: 0, count: max(batch * output, input * output, batch * input))
       let nn = minimumTime {
-        GEMM.multiply(.none, .none, m: batch, n: output, k: input, a: x, lda: input, b: w, ldb: output, c: &c, ldc: output)
+        GEMM.parallelMultiply(.none, .none, m: batch, n: output, k: input, a: x, lda: input, b: w, ldb: output, c: &c, ldc: output)
       }
       report("gemm", name, "NN_\(batch)x\(input)x\(output)", seconds: nn, flops: flops)
       let tn = minimumTime {
-        GEMM.multiply(.transposed, .none, m: input, n: output, k: batch, a: x, lda: input, b: g, ldb: output, c: &c, ldc: output)
+        GEMM.parallelMultiply(.transposed, .none, m: input, n: output, k: batch, a: x, lda: input, b: g, ldb: output, c: &c, ldc: output)
       }
       report("gemm", name, "TN_\(input)x\(batch)x\(output)", seconds: tn, flops: flops)
       let nt = minimumTime {
-        GEMM.multiply(.none, .transposed, m: batch, n: input, k: output, a: g, lda: output, b: w, ldb: output, c: &c, ldc: input)
+        GEMM.parallelMultiply(.none, .transposed, m: batch, n: input, k: output, a: g, lda: output, b: w, ldb: output, c: &c, ldc: input)
       }
       report("gemm", name, "NT_\(batch)x\(output)x\(input)", seconds: nt, flops: flops)
     }

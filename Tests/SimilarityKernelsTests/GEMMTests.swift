@@ -42,6 +42,25 @@ import Testing
     }
   }
 
+  /// The thread-pool split (by rows when m ≥ n, else by columns) against the reference.
+  @Test(arguments: [Transpose.none, .transposed], [Transpose.none, .transposed])
+  func parallelMultiplyMatchesTheReference(transA: Transpose, transB: Transpose) {
+    var generator = SplitMix64(seed: 82)
+    for (m, n, k) in [(203, 40, 300), (40, 203, 300), (33, 33, 2_000), (200, 17, 1)] {
+      let (aRows, aColumns) = transA == .none ? (m, k) : (k, m)
+      let (bRows, bColumns) = transB == .none ? (k, n) : (n, k)
+      let (lda, ldb, ldc) = (aColumns + 1, bColumns + 2, n + 3)
+      let a = GEMMTests.random(aRows * lda, &generator)
+      let b = GEMMTests.random(bRows * ldb, &generator)
+      var fast = GEMMTests.random(m * ldc, &generator)
+      var slow = fast
+      GEMM.parallelMultiply(transA, transB, m: m, n: n, k: k, alpha: 2, a: a, lda: lda, b: b, ldb: ldb, beta: 0.5, c: &fast, ldc: ldc)
+      GEMM.reference(transA, transB, m: m, n: n, k: k, alpha: 2, a: a, lda: lda, b: b, ldb: ldb, beta: 0.5, c: &slow, ldc: ldc)
+      let worst = zip(fast, slow).map { Swift.abs($0 - $1) }.max() ?? 0
+      #expect(worst <= 2e-5 * Float(k) + 1e-6, "m \(m) n \(n) k \(k) \(transA) \(transB): \(worst)")
+    }
+  }
+
   @Test func kernelNameIsReported() {
     #expect(!GEMM.kernelName.isEmpty)
     #expect(GEMM.threadCount >= 1)
