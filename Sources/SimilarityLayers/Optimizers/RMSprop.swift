@@ -55,6 +55,15 @@ public final class RMSprop: Optimizer {
     forEachTrainable(parameters, gradients, optimizer: "RMSprop") { parameter, count, w, g in
       slots.withSlots(of: parameter, count: count) { state in
         let (velocity, average, moment) = (state[0], state[1], state[2])
+        if !centered && momentum == 0 {
+          // The default configuration, without branches so the loop vectorises.
+          for i in 0..<count {
+            let v = rho * velocity[i] + (1 - rho) * g[i] * g[i]
+            velocity[i] = v
+            w[i] -= rate * g[i] / (v + epsilon).squareRoot()
+          }
+          return
+        }
         for i in 0..<count {
           velocity[i] = rho * velocity[i] + (1 - rho) * g[i] * g[i]
           var denominator = velocity[i] + epsilon
