@@ -58,6 +58,7 @@ let package = Package(
       name: "SimilarityMetricLearningTests",
       dependencies: ["SimilarityMetricLearning", "SimilarityKernels", "SimilarityTensors"]),
     .testTarget(name: "SimilarityEvaluationTests", dependencies: ["SimilarityEvaluation"]),
+    .testTarget(name: "SimilarityCLITests", dependencies: ["similarity"]),
   ],
   swiftLanguageModes: [.v6]
 )
