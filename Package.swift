@@ -19,6 +19,8 @@ let package = Package(
     .library(name: "SimilaritySearch", targets: ["SimilaritySearch"]),
     .library(name: "SimilarityMetricLearning", targets: ["SimilarityMetricLearning"]),
     .library(name: "SimilarityEvaluation", targets: ["SimilarityEvaluation"]),
+    .library(name: "SimilarityVisualization", targets: ["SimilarityVisualization"]),
+    .library(name: "Similarity", targets: ["Similarity"]),
     .executable(name: "similarity", targets: ["similarity"]),
   ],
   dependencies: [
@@ -29,6 +31,8 @@ let package = Package(
       name: "CSimilarityBLAS", path: "Sources/CSimilarityBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(
+      name: "CSimilarityPNG", path: "Sources/CSimilarityPNG", providers: [.apt(["libpng-dev"])]),
+    .systemLibrary(
       name: "CSimilarityZlib", path: "Sources/CSimilarityZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "CSimilarityKernels", path: "Sources/CSimilarityKernels"),
     .target(name: "SimilarityKernels", dependencies: ["CSimilarityBLAS", "CSimilarityKernels"]),
@@ -38,13 +42,24 @@ let package = Package(
     .target(name: "SimilaritySearch", dependencies: ["SimilarityKernels", "CSimilarityKernels"]),
     .target(
       name: "SimilarityMetricLearning",
-      dependencies: ["SimilarityKernels", "SimilarityTensors", "SimilarityLayers"]),
+      dependencies: ["SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilaritySearch"]),
     .target(name: "SimilarityEvaluation"),
+    .target(
+      name: "SimilarityVisualization",
+      dependencies: ["CSimilarityPNG", "SimilarityEvaluation", "SimilarityKernels"]),
+    .target(
+      name: "Similarity",
+      dependencies: [
+        "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
+        "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
+        "SimilarityVisualization",
+      ]),
     .executableTarget(
       name: "similarity",
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
         "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
+        "SimilarityVisualization", "Similarity",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "SimilarityKernelsTests", dependencies: ["SimilarityKernels"]),
@@ -59,6 +74,8 @@ let package = Package(
       dependencies: ["SimilarityMetricLearning", "SimilarityKernels", "SimilarityTensors"]),
     .testTarget(name: "SimilarityEvaluationTests", dependencies: ["SimilarityEvaluation"]),
     .testTarget(name: "SimilarityCLITests", dependencies: ["similarity"]),
+    .testTarget(name: "SimilarityTests", dependencies: ["Similarity"]),
+    .testTarget(name: "SimilarityVisualizationTests", dependencies: ["SimilarityVisualization"]),
   ],
   swiftLanguageModes: [.v6]
 )
