@@ -99,7 +99,8 @@ public enum Conv2D {
     let parts = forEachPart(g) { images, part in
       let columns = UnsafeMutablePointer<Float>.allocate(capacity: chunk * pixels * patch)
       defer { columns.deallocate() }
-      let filterAccumulator = part == 0 ? filterGradient : partials + (part - 1) * filterSize
+      let filterAccumulator =
+        filterGradient == nil ? nil : part == 0 ? filterGradient : partials + (part - 1) * filterSize
       if let inputGradient, !g.isPointwise {
         (inputGradient + images.lowerBound * g.imageSize).update(repeating: 0, count: images.count * g.imageSize)
       }

@@ -141,6 +141,9 @@ struct ConvCase: Sendable, CustomStringConvertible {
     #expect(x.conv2d(filter: w).isClose(to: naiveConv2d(x, w, strides: (1, 1), padding: .valid, dilations: (1, 1))))
     expectGradients([x, w]) { $0[0].conv2d(filter: $0[1]) }
     expectGradients([x, Sample.tensor([1, 1, 2, 3], seed: 65)]) { $0[0].conv2d(filter: $0[1]) }
+    // Only one of the two gradients requested (the other operand is a constant).
+    expectGradients([x]) { $0[0].conv2d(filter: w) }
+    expectGradients([w]) { x.conv2d(filter: $0[0]) }
   }
 }
 
