@@ -1,6 +1,6 @@
 /// 2-D convolution over NHWC images with HWIO filters, as im2col + GEMM.
 ///
-/// The batch is split into a few contiguous parts per ``ThreadPool`` thread, handed out
+/// The batch is split into several contiguous parts per ``ThreadPool`` thread, handed out
 /// dynamically; a thread runs im2col and a single-threaded GEMM on chunks of its part's images
 /// whose column matrix fits in its core's L2 cache, so the im2col copy, col2im and the GEMMs all run in parallel and only one
 /// thread pool is active (two BLAS threads on the tall, skinny im2col GEMMs scale poorly on
@@ -19,11 +19,12 @@ public enum Conv2D {
     return Swift.max(1, Swift.min(g.batch, chunkBytes / perImage))
   }
 
-  /// The number of parts the batch is split into: a few per thread, so that threads that
-  /// finish early (or get the core to themselves) take over more of the batch.
+  /// The number of parts the batch is split into: several per thread, so that a thread that
+  /// loses its core for a while (the machine is shared) holds up at most a small part while
+  /// the others take over the rest of the batch.
   static func partCount(_ g: Conv2DGeometry) -> Int {
     let threads = ThreadPool.shared.threadCount
-    return splitsBatchOverThreads && threads > 1 ? Swift.max(1, Swift.min(g.batch, 4 * threads)) : 1
+    return splitsBatchOverThreads && threads > 1 ? Swift.max(1, Swift.min(g.batch, 8 * threads)) : 1
   }
 
   /// Runs `body(images, part)` over contiguous parts of the batch, in parallel when worthwhile.

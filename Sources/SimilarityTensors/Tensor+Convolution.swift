@@ -44,9 +44,11 @@ extension Tensor {
     let (inputShape, filterShape) = (shape, filter.shape)
     return Tensor.recording(shape: outShape, scalars: output, inputs: [self, filter]) {
       gradient, needed in
-      var dx = needed[0] ? [Float](repeating: 0, count: x.count) : []
-      var dw = needed[1] ? [Float](repeating: 0, count: w.count) : []
-      if n > 0, x.count > 0, w.count > 0 {
+      // Conv2D.backward overwrites both gradients entirely, so they start uninitialised.
+      let active = n > 0 && x.count > 0 && w.count > 0
+      var dx = needed[0] ? Tensor.scratch(count: x.count, zeroed: !active) : []
+      var dw = needed[1] ? Tensor.scratch(count: w.count, zeroed: !active) : []
+      if active {
         x.withUnsafeBufferPointer { px in
           w.withUnsafeBufferPointer { pw in
             gradient.scalars.withUnsafeBufferPointer { pg in
@@ -68,6 +70,12 @@ extension Tensor {
         needed[1] ? Tensor(shape: filterShape, scalars: dw) : nil,
       ]
     }
+  }
+
+  /// An array of `count` scalars to be overwritten, zero-filled only when `zeroed`.
+  static func scratch(count: Int, zeroed: Bool) -> [Float] {
+    if zeroed { return [Float](repeating: 0, count: count) }
+    return [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
   }
 
   /// Max pooling of NHWC images (`[batch, height, width, channels]`); padded positions never
