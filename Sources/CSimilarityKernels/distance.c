@@ -152,17 +152,79 @@ __attribute__((target("avx512f"))) static float l1_avx512(const float *a, const 
 }
 #endif
 
+// ---- early-abandoning variants: stop once the partial sum exceeds `bound` ----
+// The result is then some partial sum > bound (enough to reject the candidate); otherwise the
+// full value. Only for sums of non-negative terms (L2², L1).
+static float l2sq_bounded_portable(const float *a, const float *b, size_t n, float bound) {
+  float s = 0;
+  for (size_t i0 = 0; i0 < n; i0 += 128) {
+    size_t end = i0 + 128 < n ? i0 + 128 : n;
+    s += l2sq_portable(a + i0, b + i0, end - i0);
+    if (s > bound) return s;
+  }
+  return s;
+}
+static float l1_bounded_portable(const float *a, const float *b, size_t n, float bound) {
+  float s = 0;
+  for (size_t i0 = 0; i0 < n; i0 += 128) {
+    size_t end = i0 + 128 < n ? i0 + 128 : n;
+    s += l1_portable(a + i0, b + i0, end - i0);
+    if (s > bound) return s;
+  }
+  return s;
+}
+#ifdef CSIM_X86
+__attribute__((target("avx512f"))) static float l2sq_bounded_avx512(const float *a,
+                                                                   const float *b, size_t n,
+                                                                   float bound) {
+  __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+  size_t i = 0;
+  while (i + 32 <= n) {
+    __m512 d0 = _mm512_sub_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i));
+    __m512 d1 = _mm512_sub_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16));
+    s0 = _mm512_fmadd_ps(d0, d0, s0);
+    s1 = _mm512_fmadd_ps(d1, d1, s1);
+    i += 32;
+    if ((i & 127) == 0 && i < n) {
+      float partial = _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+      if (partial > bound) return partial;
+    }
+  }
+  for (; i < n; i += 16) {
+    __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+    __m512 d = _mm512_sub_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i));
+    s0 = _mm512_fmadd_ps(d, d, s0);
+  }
+  return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+}
+__attribute__((target("avx2,fma"))) static float l2sq_bounded_avx2(const float *a, const float *b,
+                                                                  size_t n, float bound) {
+  float s = 0;
+  for (size_t i0 = 0; i0 < n; i0 += 128) {
+    size_t end = i0 + 128 < n ? i0 + 128 : n;
+    s += l2sq_avx2(a + i0, b + i0, end - i0);
+    if (s > bound) return s;
+  }
+  return s;
+}
+#endif
+
 // ---- dispatch ----
 typedef float (*csim_kernel)(const float *, const float *, size_t);
+typedef float (*csim_bounded_kernel)(const float *, const float *, size_t, float);
 static csim_kernel k_l2sq = l2sq_portable, k_dot = dot_portable, k_l1 = l1_portable;
+static csim_bounded_kernel k_l2sq_bounded = l2sq_bounded_portable,
+                           k_l1_bounded = l1_bounded_portable;
 
 __attribute__((constructor)) static void csim_select_kernels(void) {
 #ifdef CSIM_X86
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f")) {
     k_l2sq = l2sq_avx512; k_dot = dot_avx512; k_l1 = l1_avx512;
+    k_l2sq_bounded = l2sq_bounded_avx512;
   } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
     k_l2sq = l2sq_avx2; k_dot = dot_avx2; k_l1 = l1_avx2;
+    k_l2sq_bounded = l2sq_bounded_avx2;
   }
 #endif
 }
@@ -184,18 +246,28 @@ float csim_snr(const float *a, const float *b, size_t n) {
   return (float)(vd / va);
 }
 
+float csim_l2sq_bounded(const float *a, const float *b, size_t n, float bound) {
+  return k_l2sq_bounded(a, b, n, bound);
+}
+
 void csim_distances_rows(int metric, const float *query, const float *base, size_t dim,
-                         const uint32_t *rows, size_t count, float *out) {
+                         const uint32_t *rows, size_t count, float bound, float *out) {
   csim_kernel k = metric == CSIM_METRIC_L2SQ ? k_l2sq : metric == CSIM_METRIC_L1 ? k_l1 : k_dot;
+  csim_bounded_kernel kb = metric == CSIM_METRIC_L2SQ ? k_l2sq_bounded
+                           : metric == CSIM_METRIC_L1 ? k_l1_bounded
+                                                      : 0;
+  int bounded = kb != 0 && bound < __builtin_inff();
   for (size_t j = 0; j < count; j++) {
     if (j + 1 < count) {
+      // Prefetch the whole next row (up to 4 KiB): rows are random accesses the hardware
+      // prefetcher cannot predict, and the kernel is otherwise bound by memory latency.
       const char *next = (const char *)(base + (size_t)rows[j + 1] * dim);
-      __builtin_prefetch(next, 0, 3);
-      __builtin_prefetch(next + 64, 0, 3);
-      __builtin_prefetch(next + 128, 0, 3);
-      __builtin_prefetch(next + 192, 0, 3);
+      size_t bytes = dim * sizeof(float);
+      if (bytes > 4096) bytes = 4096;
+      for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(next + off, 0, 3);
     }
-    float v = k(query, base + (size_t)rows[j] * dim, dim);
+    const float *row = base + (size_t)rows[j] * dim;
+    float v = bounded ? kb(query, row, dim, bound) : k(query, row, dim);
     if (metric == CSIM_METRIC_NEG_DOT) v = -v;
     else if (metric == CSIM_METRIC_ONE_MINUS_DOT) v = 1.0f - v;
     out[j] = v;

@@ -68,12 +68,13 @@ struct DistanceSpace: Sendable {
   }
 
   /// Ranking values from `query` to the rows `rows` of `base` (row-major, `dimension` wide).
+  /// Values above a finite `bound` may be partial sums (early abandoning; still above `bound`).
   @inline(__always)
   func rankingDistances(
     _ query: UnsafePointer<Float>, base: UnsafePointer<Float>, rows: UnsafePointer<UInt32>,
-    count: Int, into out: UnsafeMutablePointer<Float>
+    count: Int, bound: Float = .infinity, into out: UnsafeMutablePointer<Float>
   ) {
-    csim_distances_rows(metric, query, base, dimension, rows, count, out)
+    csim_distances_rows(metric, query, base, dimension, rows, count, bound, out)
   }
 
   /// Checks a user vector and returns its prepared form (normalised / centred).

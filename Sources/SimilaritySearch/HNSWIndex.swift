@@ -43,7 +43,7 @@ import SimilarityKernels
 /// it: searches hold it shared (any number at once, no per-node locking in the hot loop); every
 /// mutation holds it exclusively. A batch add holds it for chunks of `batchChunk` rows, so
 /// searches interleave between chunks; inside a chunk the rows are inserted by `threads` workers
-/// (`DispatchQueue.concurrentPerform`), each taking the next row from an atomic counter, with a
+/// (pthreads, see `runWorkers`), each taking the next row from an atomic counter, with a
 /// spin lock per node around every link-list read or write and a mutex for the entry point.
 /// With more than one worker the graph depends on thread timing; with `threads: 1` an index is a
 /// deterministic function of its inputs and `seed`.
@@ -238,7 +238,8 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       improved = false
       let n = readLinks(current, level, into: context.links)
       metric.rankingDistances(
-        query, base: vectors, rows: context.links, count: n, into: context.batchDistances)
+        query, base: vectors, rows: context.links, count: n, bound: currentDistance,
+        into: context.batchDistances)
       for j in 0..<n where context.batchDistances[j] < currentDistance {
         currentDistance = context.batchDistances[j]
         current = Int(context.links[j])
@@ -264,41 +265,64 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       if let accept, !accept(items.ids[slot]) { return false }
       return true
     }
-    var bound = Float.infinity
-    context.candidates.push(-entryDistance, UInt32(entry))
-    if accepted(entry) {
-      context.results.push(entryDistance, UInt32(entry))
-      bound = entryDistance
+    // Locals instead of class properties: no dynamic exclusivity checks in the hot loop.
+    var candidates = context.candidates
+    var results = context.results
+    defer {
+      context.candidates = candidates
+      context.results = results
     }
+    let tags = context.visitedTags
+    let epoch = context.epoch
+    let links = context.links
     let slots = context.batchSlots
     let distances = context.batchDistances
-    while !context.candidates.isEmpty {
-      let nearest = context.candidates.top
-      if -nearest.distance > bound && (context.results.count >= ef || !filtering) { break }
-      context.candidates.pop()
-      let n = readLinks(Int(nearest.slot), level, into: context.links)
+    let locking = concurrentBuild
+    let level0 = self.level0
+    let words0 = linkWords0
+    var bound = Float.infinity
+    candidates.push(-entryDistance, UInt32(entry))
+    if accepted(entry) {
+      results.push(entryDistance, UInt32(entry))
+      bound = entryDistance
+    }
+    while !candidates.isEmpty {
+      let nearest = candidates.top
+      if -nearest.distance > bound && (results.count >= ef || !filtering) { break }
+      candidates.pop()
+      let current = Int(nearest.slot)
+      let list = level == 0 ? level0 + current * words0 : self.links(current, level)
+      if locking { csim_spin_lock(nodeLocks + current) }
+      let n = Int(list[0])
+      links.update(from: list + 1, count: n)
+      if locking { csim_spin_unlock(nodeLocks + current) }
       var fresh = 0
       for j in 0..<n {
-        let s = context.links[j]
-        if context.visit(s) {
+        let s = links[j]
+        if tags[Int(s)] != epoch {
+          tags[Int(s)] = epoch
           slots[fresh] = s
           fresh += 1
         }
       }
       if fresh == 0 { continue }
-      metric.rankingDistances(query, base: vectors, rows: slots, count: fresh, into: distances)
+      // Only candidates nearer than `bound` matter once `results` is full, so the kernel may
+      // stop summing early for the others.
+      metric.rankingDistances(query, base: vectors, rows: slots, count: fresh,
+                              bound: results.count < ef ? .infinity : bound, into: distances)
       for j in 0..<fresh {
         let d = distances[j]
-        if context.results.count < ef || d < bound {
+        if results.count < ef || d < bound {
           let s = slots[j]
-          context.candidates.push(-d, s)
+          candidates.push(-d, s)
+          if level == 0 { csim_prefetch(level0 + Int(s) * words0) }
           if accepted(Int(s)) {
-            if context.results.count < ef {
-              context.results.push(d, s)
+            if results.count < ef {
+              results.push(d, s)
             } else {
-              context.results.replaceTop(d, s)
+              results.replaceTop(d, s)
             }
-            bound = context.results.top.distance
+            bound = results.top.distance
           }
         }
       }
@@ -558,7 +582,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     concurrentBuild = true
     withUnsafeMutablePointer(to: &next) { counter in
       nonisolated(unsafe) let counter = counter
-      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      runWorkers(workers) { [self] _ in
         contexts.withContext(slots: slotCount) { context in
           while true {
             let slot = Int(csim_fetch_add(counter, 1))
@@ -644,7 +668,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
         results.withUnsafeMutableBufferPointer { out in
           nonisolated(unsafe) let out = out
           nonisolated(unsafe) let all = all
-          DispatchQueue.concurrentPerform(iterations: workers) { worker in
+          runWorkers(workers) { [self] worker in
             contexts.withContext(slots: slotCount) { context in
               var r = worker
               while r < rows {

@@ -83,7 +83,7 @@ struct MaxHeap {
 final class SearchContext {
   private(set) var visitedTags: UnsafeMutablePointer<UInt16>
   private(set) var visitedCapacity: Int
-  private var epoch: UInt16 = 0
+  private(set) var epoch: UInt16 = 0
   var candidates: MaxHeap
   var results: MaxHeap
   let links: UnsafeMutablePointer<UInt32>

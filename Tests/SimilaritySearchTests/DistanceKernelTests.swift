@@ -1,3 +1,4 @@
+import CSimilarityKernels
 import SimilarityKernels
 import SimilaritySearch
 import Testing
@@ -20,6 +21,19 @@ import Testing
       let found = DistanceKernels.distance(distance, a, b)
       let tolerance = 1e-4 * max(1, abs(expected))
       #expect(abs(found - expected) <= tolerance, "\(distance) n=\(n): \(found) vs \(expected)")
+    }
+  }
+
+  @Test func earlyAbandoningKeepsExactValuesBelowTheBound() {
+    var rng = SplitMix64(seed: 8)
+    for n in [5, 127, 128, 129, 300, 784] {
+      let a = (0..<n).map { _ in rng.nextNormal() }
+      let b = (0..<n).map { _ in rng.nextNormal() }
+      let exact = Distance.squaredEuclidean.reference(a, b)
+      let above = csim_l2sq_bounded(a, b, n, exact * 1.5)
+      #expect(abs(above - exact) <= 1e-4 * exact, "n=\(n)")
+      let below = csim_l2sq_bounded(a, b, n, exact * 0.25)
+      #expect(below > exact * 0.25 && below <= exact * (1 + 1e-4), "n=\(n)")
     }
   }
 

@@ -2,6 +2,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "CSimilarityTraining.h"
+
 // Distance kernels with run-time CPU dispatch (AVX-512 / AVX2+FMA / portable C).
 // Each function returns a reduction over two float vectors of length n; the dispatch is chosen
 // once (first call) with __builtin_cpu_supports, so no target-specific compiler flags are needed.
@@ -29,9 +31,14 @@ typedef enum {
   CSIM_METRIC_ONE_MINUS_DOT = 3 ///< 1 − Σ q·x
 } csim_metric;
 
+/// Σ (a[i] − b[i])², or, once a partial sum exceeds `bound`, that partial sum (early abandon).
+float csim_l2sq_bounded(const float *a, const float *b, size_t n, float bound);
+
 /// For j in 0..<count: out[j] = metric(query, base + rows[j]·dim). Prefetches the next row.
+/// For L2² and L1 a finite `bound` allows early abandoning: a value > bound then only means
+/// "farther than bound". Pass INFINITY for exact values.
 void csim_distances_rows(int metric, const float *query, const float *base, size_t dim,
-                         const uint32_t *rows, size_t count, float *out);
+                         const uint32_t *rows, size_t count, float bound, float *out);
 
 /// Prefetches the first cache lines of a vector (a hint; never faults).
 static inline void csim_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
