@@ -37,7 +37,7 @@ let package = Package(
     .target(name: "CSimilarityKernels", path: "Sources/CSimilarityKernels"),
     .target(name: "SimilarityKernels", dependencies: ["CSimilarityBLAS", "CSimilarityKernels"]),
     .target(name: "SimilarityTensors", dependencies: ["SimilarityKernels"]),
-    .target(name: "SimilarityLayers", dependencies: ["SimilarityTensors"]),
+    .target(name: "SimilarityLayers", dependencies: ["SimilarityTensors", "CSimilarityKernels"]),
     .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib"]),
     .target(name: "SimilaritySearch", dependencies: ["SimilarityKernels", "CSimilarityKernels"]),
     .target(
@@ -52,14 +52,14 @@ let package = Package(
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
         "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
-        "SimilarityVisualization",
+        "SimilarityVisualization", "CSimilarityPNG",
       ]),
     .executableTarget(
       name: "similarity",
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
         "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
-        "SimilarityVisualization", "Similarity",
+        "SimilarityVisualization", "Similarity", "CSimilarityKernels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "SimilarityKernelsTests", dependencies: ["SimilarityKernels"]),

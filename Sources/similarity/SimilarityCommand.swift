@@ -1,5 +1,7 @@
 import ArgumentParser
 
+import CSimilarityKernels
+
 @main
 struct SimilarityCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -14,4 +16,18 @@ struct SimilarityCommand: AsyncParsableCommand {
       Siamese.self,
       Summary.self,
     ])
+
+  static func main() async {
+    configureAllocator()
+    await main(nil)
+  }
+
+  /// Keeps large freed buffers in the heap instead of returning them to the kernel.
+  ///
+  /// Training allocates and frees the same few-hundred-kilobyte tensors every step; with
+  /// glibc's defaults each of them is a fresh `mmap`, so every step pays page faults and page
+  /// clearing for memory it just released (measured: ~8% of a siamese training step).
+  static func configureAllocator() {
+    csim_keep_freed_memory()
+  }
 }

@@ -1,3 +1,4 @@
+import CSimilarityKernels
 import SimilarityTensors
 
 #if canImport(Glibc)
@@ -119,12 +120,8 @@ struct AdamState {
         for i in 0..<count { w[i] -= w[i] * weightDecay * rate }
       }
       moments.withSlots(of: parameter, count: count) { slots in
-        let (m, v) = (slots[0], slots[1])
-        for i in 0..<count {
-          m[i] += (g[i] - m[i]) * (1 - beta1)
-          v[i] += (g[i] * g[i] - v[i]) * (1 - beta2)
-          w[i] -= alpha * m[i] / (v[i].squareRoot() + epsilon)
-        }
+        // m += (g − m)(1 − β1); v += (g² − v)(1 − β2); w −= α·m / (√v + ε), vectorised in C.
+        csim_adam(w, g, slots[0], slots[1], count, alpha, beta1, beta2, epsilon)
       }
     }
     iterations += 1

@@ -1,3 +1,4 @@
+import CSimilarityKernels
 import SimilarityTensors
 
 /// RMSprop (Hinton, Srivastava & Swersky 2012, Coursera lecture 6e), Keras 3's `RMSprop`.
@@ -56,12 +57,8 @@ public final class RMSprop: Optimizer {
       slots.withSlots(of: parameter, count: count) { state in
         let (velocity, average, moment) = (state[0], state[1], state[2])
         if !centered && momentum == 0 {
-          // The default configuration, without branches so the loop vectorises.
-          for i in 0..<count {
-            let v = rho * velocity[i] + (1 - rho) * g[i] * g[i]
-            velocity[i] = v
-            w[i] -= rate * g[i] / (v + epsilon).squareRoot()
-          }
+          // The default configuration, as a vectorised C kernel (same formula).
+          csim_rmsprop(w, g, velocity, count, rate, rho, epsilon)
           return
         }
         for i in 0..<count {
