@@ -21,6 +21,9 @@ extension Tensor {
     }
   }
 
+  /// The same as ``reshaped(_:)`` (Swift for TensorFlow's spelling).
+  public func reshaped(to newShape: [Int]) -> Tensor { reshaped(newShape) }
+
   /// `[batch, d1, d2, …] → [batch, d1·d2·…]`.
   public func flattened() -> Tensor {
     precondition(rank >= 1, "flattened: needs at least one axis, got shape \(shape)")

@@ -63,6 +63,7 @@ import Testing
   @Test func shapeOpsForward() {
     let x = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
     #expect(x.reshaped([3, -1]).shape == [3, 2])
+    #expect(x.reshaped(to: [6]).scalars == x.scalars)
     #expect(x.transposed().scalars == [1, 4, 2, 5, 3, 6])
     let y = Tensor(shape: [2, 3, 4], scalars: (0..<24).map(Float.init))
     let p = y.transposed(permutation: [2, 0, 1])
