@@ -1,6 +1,9 @@
 #include "CSimilarityTraining.h"
 
 #include <math.h>
+#if defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -29,15 +32,43 @@ void csim_keep_freed_memory(void) {
   }
 
 #if defined(__x86_64__)
+#include <immintrin.h>
+
+// Explicit vector square roots: a plain sqrtf loop does not vectorise without -fno-math-errno
+// (the compiler keeps a scalar path that can set errno), and unsafe flags are not an option.
 __attribute__((target("avx512f"))) static void rmsprop_avx512(
     float *restrict w, const float *restrict g, float *restrict v, size_t n, float rate,
     float rho, float epsilon) {
-  RMSPROP_BODY
+  const __m512 vr = _mm512_set1_ps(rho), vr1 = _mm512_set1_ps(1.0f - rho);
+  const __m512 veps = _mm512_set1_ps(epsilon), vrate = _mm512_set1_ps(rate);
+  for (size_t i = 0; i < n; i += 16) {
+    __mmask16 k = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+    __m512 gi = _mm512_maskz_loadu_ps(k, g + i);
+    __m512 vi = _mm512_fmadd_ps(vr1, _mm512_mul_ps(gi, gi),
+                                _mm512_mul_ps(vr, _mm512_maskz_loadu_ps(k, v + i)));
+    _mm512_mask_storeu_ps(v + i, k, vi);
+    __m512 step = _mm512_div_ps(_mm512_mul_ps(vrate, gi), _mm512_sqrt_ps(_mm512_add_ps(vi, veps)));
+    _mm512_mask_storeu_ps(w + i, k, _mm512_sub_ps(_mm512_maskz_loadu_ps(k, w + i), step));
+  }
 }
+
 __attribute__((target("avx512f"))) static void adam_avx512(
     float *restrict w, const float *restrict g, float *restrict m, float *restrict v, size_t n,
     float alpha, float beta1, float beta2, float epsilon) {
-  ADAM_BODY
+  const __m512 b1 = _mm512_set1_ps(1.0f - beta1), b2 = _mm512_set1_ps(1.0f - beta2);
+  const __m512 va = _mm512_set1_ps(alpha), veps = _mm512_set1_ps(epsilon);
+  for (size_t i = 0; i < n; i += 16) {
+    __mmask16 k = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+    __m512 gi = _mm512_maskz_loadu_ps(k, g + i);
+    __m512 mi = _mm512_maskz_loadu_ps(k, m + i);
+    __m512 vi = _mm512_maskz_loadu_ps(k, v + i);
+    mi = _mm512_fmadd_ps(_mm512_sub_ps(gi, mi), b1, mi);
+    vi = _mm512_fmadd_ps(_mm512_sub_ps(_mm512_mul_ps(gi, gi), vi), b2, vi);
+    _mm512_mask_storeu_ps(m + i, k, mi);
+    _mm512_mask_storeu_ps(v + i, k, vi);
+    __m512 step = _mm512_div_ps(_mm512_mul_ps(va, mi), _mm512_add_ps(_mm512_sqrt_ps(vi), veps));
+    _mm512_mask_storeu_ps(w + i, k, _mm512_sub_ps(_mm512_maskz_loadu_ps(k, w + i), step));
+  }
 }
 #endif
 
@@ -50,6 +81,25 @@ static void adam_portable(float *restrict w, const float *restrict g, float *res
                           float epsilon) {
   ADAM_BODY
 }
+
+// Second-moment estimates of weights whose gradient is always 0 (e.g. first-layer weights of
+// MNIST's blank border pixels) decay geometrically into denormal range, where every multiply
+// costs ~100 cycles. The update runs with flush-to-zero / denormals-are-zero, as TensorFlow's
+// kernels do, and restores the caller's floating-point mode afterwards.
+#if defined(__x86_64__)
+#define WITH_FLUSHED_DENORMALS(body)                  \
+  do {                                                \
+    unsigned int saved_csr = _mm_getcsr();            \
+    _mm_setcsr(saved_csr | 0x8040); /* FTZ | DAZ */   \
+    body;                                             \
+    _mm_setcsr(saved_csr);                            \
+  } while (0)
+#else
+#define WITH_FLUSHED_DENORMALS(body) \
+  do {                               \
+    body;                            \
+  } while (0)
+#endif
 
 static int has_avx512(void) {
 #if defined(__x86_64__)
@@ -64,20 +114,20 @@ void csim_rmsprop(float *restrict w, const float *restrict g, float *restrict v,
                   float rate, float rho, float epsilon) {
 #if defined(__x86_64__)
   if (has_avx512()) {
-    rmsprop_avx512(w, g, v, n, rate, rho, epsilon);
+    WITH_FLUSHED_DENORMALS(rmsprop_avx512(w, g, v, n, rate, rho, epsilon));
     return;
   }
 #endif
-  rmsprop_portable(w, g, v, n, rate, rho, epsilon);
+  WITH_FLUSHED_DENORMALS(rmsprop_portable(w, g, v, n, rate, rho, epsilon));
 }
 
 void csim_adam(float *restrict w, const float *restrict g, float *restrict m, float *restrict v,
                size_t n, float alpha, float beta1, float beta2, float epsilon) {
 #if defined(__x86_64__)
   if (has_avx512()) {
-    adam_avx512(w, g, m, v, n, alpha, beta1, beta2, epsilon);
+    WITH_FLUSHED_DENORMALS(adam_avx512(w, g, m, v, n, alpha, beta1, beta2, epsilon));
     return;
   }
 #endif
-  adam_portable(w, g, m, v, n, alpha, beta1, beta2, epsilon);
+  WITH_FLUSHED_DENORMALS(adam_portable(w, g, m, v, n, alpha, beta1, beta2, epsilon));
 }

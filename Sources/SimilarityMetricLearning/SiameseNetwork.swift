@@ -31,8 +31,19 @@ public final class SiameseNetwork: Model {
     precondition(
       first.shape == second.shape,
       "SiameseNetwork: pair inputs have shapes \(first.shape) and \(second.shape)")
-    let batch = first.shape[0]
-    let both = tower(Tensor.concatenated([first, second], alongAxis: 0))
+    return distances(stacked: Tensor.concatenated([first, second], alongAxis: 0))
+  }
+
+  /// The distance of each pair when the pairs come stacked: `[2·batch, …]` whose first half
+  /// holds the first example of every pair and whose second half holds the second ones.
+  ///
+  /// - Returns: `[batch]`.
+  public func distances(stacked pairs: Tensor) -> Tensor {
+    precondition(
+      pairs.rank >= 1 && pairs.shape[0] % 2 == 0,
+      "SiameseNetwork: stacked pairs need an even batch axis, got \(pairs.shape)")
+    let batch = pairs.shape[0] / 2
+    let both = tower(pairs)
     return euclideanDistance(both.slicing(0..<batch), both.slicing(batch..<(2 * batch)))
   }
 

@@ -107,17 +107,21 @@ public struct SiameseTrainer {
       for step in 0..<steps {
         let range = (step * batchSize)..<min((step + 1) * batchSize, pairs.count)
         let batch = range.map { order[$0] }
-        let first = examples.batch(batch.map { pairs.first[$0] })
-        let second = examples.batch(batch.map { pairs.second[$0] })
+        // Both halves of every pair in one gather: rows 0..<n are the first examples,
+        // rows n..<2n the second ones.
+        let both = examples.batch(batch.map { pairs.first[$0] } + batch.map { pairs.second[$0] })
         let labels = Tensor(shape: [batch.count], scalars: batch.map { pairs.labels[$0] })
-        var distances = Tensor(0)
+        // Only the distance values leave the closure, so the graph (which holds the weights
+        // it multiplied by) is released before the optimizer rewrites those weights.
+        var distances: [Float] = []
         let (value, gradients) = valueWithGradient(at: parameters) {
-          distances = network(first, second)
-          return loss(distances: distances, labels: labels)
+          let d = network.distances(stacked: both)
+          distances = d.scalars
+          return loss(distances: d, labels: labels)
         }
         optimizer.update(parameters, gradients: gradients)
         lossSum += Double(value.item) * Double(batch.count)
-        for (d, y) in zip(distances.scalars, labels.scalars) where (d < threshold) == (y == 1) {
+        for (d, y) in zip(distances, labels.scalars) where (d < threshold) == (y == 1) {
           correct += 1
         }
         let seen = range.upperBound
