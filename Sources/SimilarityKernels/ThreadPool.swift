@@ -11,7 +11,8 @@ import Synchronization
 /// `parallelFor` hands out the indices `0..<count` to the calling thread and the pool's
 /// workers (one per extra core). Workers spin for a short while after each loop, so a burst
 /// of loops pays ~0.2 µs per call, then park on a condition variable and use no CPU while the
-/// pool is idle.
+/// pool is idle. A caller left waiting for a worker's last index spins briefly, then sleeps
+/// until the worker signals, so a worker that lost its core can run on the caller's.
 ///
 /// Calls from inside a loop body (nesting), and calls made while another thread is using the
 /// pool, run serially on the calling thread, so the pool never deadlocks and never
@@ -101,9 +102,12 @@ private final class PoolState: @unchecked Sendable {
   /// The next index to hand out.
   private let nextIndex = Atomic<Int>(0)
   private let stopping = Atomic<Bool>(false)
+  /// Set while the owner sleeps waiting for the last participants of a closed loop.
+  private let ownerWaiting = Atomic<Bool>(false)
 
   private static let closedBit = 1 << 40
   private static let spinIterations = 20_000
+  private static let ownerSpinIterations = 4_000
 
   // The current loop; written by the owner before `generation` is bumped (release) and read
   // by workers only after joining (acquire).
@@ -111,23 +115,30 @@ private final class PoolState: @unchecked Sendable {
   private var body: ((Int) -> Void)?
 
   private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+  /// Workers park on it between loops.
   private let condition: UnsafeMutablePointer<pthread_cond_t>
+  /// The owner parks on it while a descheduled worker finishes its last index.
+  private let finished: UnsafeMutablePointer<pthread_cond_t>
 
   init(workerCount: Int) {
     self.workerCount = workerCount
     mutex = .allocate(capacity: 1)
     condition = .allocate(capacity: 1)
+    finished = .allocate(capacity: 1)
     pthread_mutex_init(mutex, nil)
     pthread_cond_init(condition, nil)
+    pthread_cond_init(finished, nil)
     participants.store(PoolState.closedBit, ordering: .sequentiallyConsistent)
     for _ in 0..<workerCount { startWorker() }
   }
 
   deinit {
     pthread_cond_destroy(condition)
+    pthread_cond_destroy(finished)
     pthread_mutex_destroy(mutex)
     mutex.deallocate()
     condition.deallocate()
+    finished.deallocate()
   }
 
   private func startWorker() {
@@ -179,11 +190,22 @@ private final class PoolState: @unchecked Sendable {
     }
     drain(count: count, body: body)
     // Close the loop: no new worker may join; wait for those inside to finish their index.
+    // Spin briefly, then sleep: a worker that lost its core (the machine is shared) gets the
+    // caller's core as soon as the caller sleeps.
     participants.bitwiseOr(PoolState.closedBit, ordering: .sequentiallyConsistent)
     var spins = 0
     while participants.load(ordering: .acquiring) != PoolState.closedBit {
       spins += 1
-      if spins > 1_000 { sched_yield() }
+      if spins > PoolState.ownerSpinIterations {
+        pthread_mutex_lock(mutex)
+        ownerWaiting.store(true, ordering: .sequentiallyConsistent)
+        while participants.load(ordering: .sequentiallyConsistent) != PoolState.closedBit {
+          pthread_cond_wait(finished, mutex)
+        }
+        ownerWaiting.store(false, ordering: .sequentiallyConsistent)
+        pthread_mutex_unlock(mutex)
+        break
+      }
     }
     self.body = nil
     busy.store(false, ordering: .releasing)
@@ -234,7 +256,12 @@ private final class PoolState: @unchecked Sendable {
       // The loop we joined may be newer than `seen`; its fields are stable while we are in it.
       seen = generation.load(ordering: .acquiring)
       if let body { drain(count: count, body: body) }
-      participants.subtract(1, ordering: .releasing)
+      let remaining = participants.subtract(1, ordering: .sequentiallyConsistent).newValue
+      if remaining == PoolState.closedBit && ownerWaiting.load(ordering: .sequentiallyConsistent) {
+        pthread_mutex_lock(mutex)
+        pthread_cond_signal(finished)
+        pthread_mutex_unlock(mutex)
+      }
     }
   }
 }

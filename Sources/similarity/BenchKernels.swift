@@ -15,10 +15,11 @@ struct BenchKernels: ParsableCommand {
     commandName: "kernels",
     abstract: "GEMM and Conv2D forward+backward GFLOP/s on the seed models' shapes.",
     discussion: """
-      Every figure is the minimum over --samples timings. One line per shape:
-      `<section> <name> <shape> ms=<min ms> gflops=<GFLOP/s>`, so scripts can parse it. The BLAS
-      kernel (OpenBLAS core type, set by OPENBLAS_CORETYPE) changes GEMM speed about twofold
-      and is printed first.
+      Every figure is the minimum over --samples timings. One line per shape: \
+      `<section> <name> <shape> ms=<min ms> gflops=<GFLOP/s>`, so scripts can parse it. \
+      The BLAS kernel (OpenBLAS core type, set by OPENBLAS_CORETYPE) changes GEMM speed \
+      about twofold and is printed first. scripts/bench-kernels.sh runs numpy and \
+      TensorFlow on the same shapes and prints ratios.
       """)
 
   @Option(help: "Timed samples per shape; the minimum is reported.")

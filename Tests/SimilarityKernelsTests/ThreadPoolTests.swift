@@ -1,6 +1,12 @@
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 @testable import SimilarityKernels
 
 private final class Counter: Sendable {
@@ -28,6 +34,22 @@ private final class Counter: Sendable {
     }
     // Each round adds 0+1+2+3 + 4·round.
     #expect(total.load(ordering: .relaxed) == 5_000 * 6 + 4 * (4_999 * 5_000 / 2))
+  }
+
+  @Test func theCallerWaitsForSlowIndicesOnOtherThreads() {
+    // Odd indices sleep, so the caller runs out of work first and has to park until the
+    // worker signals that its index is done.
+    let pool = ThreadPool(threadCount: 2)
+    for _ in 0..<40 {
+      let done = UnsafeMutableBufferPointer<Int>.allocate(capacity: 4)
+      _ = done.initialize(from: repeatElement(0, count: 4))
+      pool.parallelFor(4) { i in
+        if i % 2 == 1 { usleep(300) }
+        done[i] = 1
+      }
+      #expect(done.allSatisfy { $0 == 1 })
+      done.deallocate()
+    }
   }
 
   @Test func nestedLoopsRunSeriallyWithoutDeadlock() {
