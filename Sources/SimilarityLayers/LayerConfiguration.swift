@@ -30,6 +30,12 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
   case l2Normalization(L2Normalization.Configuration)
   /// ``MetricEmbedding``.
   case metricEmbedding(Dense.Configuration)
+  /// ``GeneralizedMeanPooling1D``.
+  case generalizedMeanPooling1D(GeneralizedMeanPoolingConfiguration)
+  /// ``GeneralizedMeanPooling2D``.
+  case generalizedMeanPooling2D(GeneralizedMeanPoolingConfiguration)
+  /// ``CollapseMonitor``.
+  case collapseMonitor(NameConfiguration)
   /// A nested ``Sequential``.
   case sequential(Sequential.Configuration)
 
@@ -49,6 +55,9 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .lambda: Lambda.typeName
     case .l2Normalization: L2Normalization.typeName
     case .metricEmbedding: MetricEmbedding.typeName
+    case .generalizedMeanPooling1D: GeneralizedMeanPooling1D.typeName
+    case .generalizedMeanPooling2D: GeneralizedMeanPooling2D.typeName
+    case .collapseMonitor: CollapseMonitor.typeName
     case .sequential: Sequential.typeName
     }
   }
@@ -104,6 +113,14 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .metricEmbedding(let c):
       try require(c.units > 0, "units \(c.units) must be positive")
       return MetricEmbedding(configuration: c)
+    case .generalizedMeanPooling1D(let c):
+      try require(!c.p.isNaN, "p must not be NaN")
+      return GeneralizedMeanPooling1D(configuration: c)
+    case .generalizedMeanPooling2D(let c):
+      try require(!c.p.isNaN, "p must not be NaN")
+      return GeneralizedMeanPooling2D(configuration: c)
+    case .collapseMonitor(let c):
+      return CollapseMonitor(name: c.name)
     case .sequential(let c):
       return try Sequential(configuration: c, lambdas: lambdas)
     }
@@ -164,7 +181,8 @@ extension LayerConfiguration: Codable {
     Input.typeName, Dense.typeName, Conv2D.typeName, MaxPooling2D.typeName,
     AveragePooling2D.typeName, Flatten.typeName, Dropout.typeName, Rescaling.typeName,
     BatchNormalization.typeName, ActivationLayer.typeName, Lambda.typeName,
-    L2Normalization.typeName, MetricEmbedding.typeName, Sequential.typeName,
+    L2Normalization.typeName, MetricEmbedding.typeName, GeneralizedMeanPooling1D.typeName,
+    GeneralizedMeanPooling2D.typeName, CollapseMonitor.typeName, Sequential.typeName,
   ]
 
   /// Decodes `{"type": …, "config": …}`; an unknown type throws
@@ -193,6 +211,11 @@ extension LayerConfiguration: Codable {
     case L2Normalization.typeName:
       self = .l2Normalization(try config(L2Normalization.Configuration.self))
     case MetricEmbedding.typeName: self = .metricEmbedding(try config(Dense.Configuration.self))
+    case GeneralizedMeanPooling1D.typeName:
+      self = .generalizedMeanPooling1D(try config(GeneralizedMeanPoolingConfiguration.self))
+    case GeneralizedMeanPooling2D.typeName:
+      self = .generalizedMeanPooling2D(try config(GeneralizedMeanPoolingConfiguration.self))
+    case CollapseMonitor.typeName: self = .collapseMonitor(try config(NameConfiguration.self))
     case Sequential.typeName: self = .sequential(try config(Sequential.Configuration.self))
     default: throw ArchitectureError.unknownLayerType(type)
     }
@@ -216,6 +239,9 @@ extension LayerConfiguration: Codable {
     case .lambda(let c): try container.encode(c, forKey: .config)
     case .l2Normalization(let c): try container.encode(c, forKey: .config)
     case .metricEmbedding(let c): try container.encode(c, forKey: .config)
+    case .generalizedMeanPooling1D(let c): try container.encode(c, forKey: .config)
+    case .generalizedMeanPooling2D(let c): try container.encode(c, forKey: .config)
+    case .collapseMonitor(let c): try container.encode(c, forKey: .config)
     case .sequential(let c): try container.encode(c, forKey: .config)
     }
   }
