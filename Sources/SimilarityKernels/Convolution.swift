@@ -77,6 +77,42 @@ public struct Conv2DGeometry: Sendable, Equatable {
 /// window under that output pixel in `(kh, kw, c)` order, which matches an HWIO filter
 /// reshaped to `[kh · kw · cin, cout]`.
 public enum Im2Col {
+  /// One `kw · c` segment of a column-matrix row: the window row `kh` under output pixel
+  /// `(oh, ow)`.
+  struct Segment {
+    /// Offset of the segment in the column matrix.
+    var column: Int
+    /// Offset of image row `ih` in the image, or -1 when the row lies in the padding.
+    var line: Int
+    /// Leftmost image column of the window (may be negative).
+    var w0: Int
+    /// Whether the segment is one contiguous run of the image (window inside, no dilation).
+    var isContiguous: Bool
+  }
+
+  /// Calls `body` for every segment of an image's column matrix, in order.
+  @inline(__always)
+  static func forEachSegment(_ g: Conv2DGeometry, _ body: (Segment) -> Void) {
+    let rowWidth = g.kernelWidth * g.channels
+    var row = 0
+    for oh in 0..<g.outputHeight {
+      for ow in 0..<g.outputWidth {
+        let w0 = ow * g.strideWidth - g.padLeft
+        let contiguous =
+          g.dilationWidth == 1 && w0 >= 0 && w0 + g.kernelWidth - 1 < g.width
+        for kh in 0..<g.kernelHeight {
+          let ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight
+          let inside = ih >= 0 && ih < g.height
+          body(
+            Segment(
+              column: row + kh * rowWidth, line: inside ? ih * g.width * g.channels : -1,
+              w0: w0, isContiguous: contiguous))
+        }
+        row += g.patchSize
+      }
+    }
+  }
+
   /// Writes the `[outputPixels, patchSize]` column matrix of one image.
   ///
   /// - Parameters:
@@ -87,34 +123,24 @@ public enum Im2Col {
   ) {
     let c = g.channels
     let rowWidth = g.kernelWidth * c
-    var row = columns
-    for oh in 0..<g.outputHeight {
-      for ow in 0..<g.outputWidth {
-        let w0 = ow * g.strideWidth - g.padLeft
-        let widthInside =
-          w0 >= 0 && w0 + (g.kernelWidth - 1) * g.dilationWidth < g.width
-        for kh in 0..<g.kernelHeight {
-          let ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight
-          let destination = row + kh * rowWidth
-          if ih < 0 || ih >= g.height {
-            destination.update(repeating: 0, count: rowWidth)
-            continue
-          }
-          let line = image + ih * g.width * c
-          if widthInside && g.dilationWidth == 1 {
-            destination.update(from: line + w0 * c, count: rowWidth)
-            continue
-          }
-          for kw in 0..<g.kernelWidth {
-            let iw = w0 + kw * g.dilationWidth
-            if iw < 0 || iw >= g.width {
-              (destination + kw * c).update(repeating: 0, count: c)
-            } else {
-              (destination + kw * c).update(from: line + iw * c, count: c)
-            }
-          }
+    forEachSegment(g) { segment in
+      let destination = columns + segment.column
+      if segment.line < 0 {
+        destination.update(repeating: 0, count: rowWidth)
+        return
+      }
+      let line = image + segment.line
+      if segment.isContiguous {
+        destination.update(from: line + segment.w0 * c, count: rowWidth)
+        return
+      }
+      for kw in 0..<g.kernelWidth {
+        let iw = segment.w0 + kw * g.dilationWidth
+        if iw < 0 || iw >= g.width {
+          (destination + kw * c).update(repeating: 0, count: c)
+        } else {
+          (destination + kw * c).update(from: line + iw * c, count: c)
         }
-        row += g.patchSize
       }
     }
   }
@@ -125,32 +151,21 @@ public enum Im2Col {
     _ g: Conv2DGeometry, columns: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>
   ) {
     let c = g.channels
-    let rowWidth = g.kernelWidth * c
-    var row = columns
-    for oh in 0..<g.outputHeight {
-      for ow in 0..<g.outputWidth {
-        let w0 = ow * g.strideWidth - g.padLeft
-        let widthInside =
-          w0 >= 0 && w0 + (g.kernelWidth - 1) * g.dilationWidth < g.width
-        for kh in 0..<g.kernelHeight {
-          let ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight
-          if ih < 0 || ih >= g.height { continue }
-          let source = row + kh * rowWidth
-          let line = image + ih * g.width * c
-          if widthInside && g.dilationWidth == 1 {
-            let destination = line + w0 * c
-            for i in 0..<rowWidth { destination[i] += source[i] }
-            continue
-          }
-          for kw in 0..<g.kernelWidth {
-            let iw = w0 + kw * g.dilationWidth
-            if iw < 0 || iw >= g.width { continue }
-            let destination = line + iw * c
-            let from = source + kw * c
-            for i in 0..<c { destination[i] += from[i] }
-          }
-        }
-        row += g.patchSize
+    forEachSegment(g) { segment in
+      if segment.line < 0 { return }
+      let line = image + segment.line
+      let source = columns + segment.column
+      if segment.isContiguous {
+        let destination = line + segment.w0 * c
+        for i in 0..<(g.kernelWidth * c) { destination[i] += source[i] }
+        return
+      }
+      for kw in 0..<g.kernelWidth {
+        let iw = segment.w0 + kw * g.dilationWidth
+        if iw < 0 || iw >= g.width { continue }
+        let destination = line + iw * c
+        let from = source + kw * c
+        for i in 0..<c { destination[i] += from[i] }
       }
     }
   }
