@@ -3,14 +3,28 @@ import SimilarityKernels
 extension Tensor {
   /// Inverted dropout: each element is zeroed with probability `rate` and the survivors are
   /// scaled by `1 / (1 − rate)`, so the expected value is unchanged. Derivative: the gradient
-  /// through the same mask and scale.
+  /// through the same mask and scale. Every call advances `generator` by ⌈count / 2⌉ draws.
   public func dropout(rate: Float, using generator: inout SplitMix64) -> Tensor {
     precondition(rate >= 0 && rate < 1, "dropout: rate \(rate) outside [0, 1)")
     if rate == 0 { return self }
     let scale = 1 / (1 - rate)
-    var mask = [Float](repeating: 0, count: count)
-    for i in 0..<count where generator.nextUnitFloat() >= rate { mask[i] = scale }
-    return self * Tensor(shape: shape, scalars: mask)
+    // Two 24-bit uniforms per 64-bit draw; an element is kept when its uniform is ≥ rate.
+    let threshold = UInt64((Double(rate) * 16_777_216).rounded(.up))
+    let n = count
+    let mask = [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+      var i = 0
+      while i < n {
+        let bits = generator.next()
+        buffer[i] = bits >> 40 >= threshold ? scale : 0
+        if i + 1 < n { buffer[i + 1] = (bits >> 16) & 0xFF_FFFF >= threshold ? scale : 0 }
+        i += 2
+      }
+      initialized = n
+    }
+    let output = Tensor.zipMap(scalars, mask, grain: ParallelGrain.cheap, Multiply())
+    return Tensor.recording(shape: shape, scalars: output, inputs: [self]) { g, _ in
+      [Tensor(shape: g.shape, scalars: Tensor.zipMap(g.scalars, mask, grain: ParallelGrain.cheap, Multiply()))]
+    }
   }
 
   /// Batch normalization with given statistics: `(x − mean) / √(variance + ε) · scale + offset`;
