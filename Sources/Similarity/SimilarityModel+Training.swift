@@ -1,4 +1,5 @@
 import SimilarityLayers
+import SimilarityMetricLearning
 import SimilarityTensors
 
 #if canImport(Glibc)
@@ -103,4 +104,24 @@ func wallSeconds() -> Double {
   var ts = timespec()
   clock_gettime(CLOCK_MONOTONIC, &ts)
   return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+extension SimilarityModel {
+  /// Trains with a metric loss from SimilarityMetricLearning (e.g. `MultiSimilarityLoss()`);
+  /// see ``fit(sampler:loss:optimizer:epochs:validation:onStep:onEpoch:)-(_,LossFunction,_,_,_,_,_)``.
+  /// The loss's distance should be the model's ``distance`` (TF Similarity takes the index
+  /// distance from the loss).
+  @discardableResult
+  public func fit(
+    sampler: some Sampler, loss: some MetricLoss, optimizer: any Optimizer, epochs: Int,
+    validation: EvaluationCallback? = nil, onStep: (FitStep) -> Void = { _ in },
+    onEpoch: (FitEpoch) -> Void = { _ in }
+  ) throws -> FitHistory {
+    precondition(
+      loss.distance == distance,
+      "fit: the loss uses \(loss.distance) distance, the model \(distance)")
+    return try fit(
+      sampler: sampler, loss: { loss(embeddings: $0, labels: $1) }, optimizer: optimizer,
+      epochs: epochs, validation: validation, onStep: onStep, onEpoch: onEpoch)
+  }
 }

@@ -10,11 +10,16 @@ struct SimilarityCommand: AsyncParsableCommand {
     subcommands: [
       // One entry per subcommand; keep alphabetical.
       Bench.self,
+      Calibrate.self,
       Download.self,
+      Evaluate.self,
+      HelloWorld.self,
       Index.self,
+      Match.self,
       Search.self,
       Siamese.self,
       Summary.self,
+      Train.self,
     ])
 
   static func main() async {

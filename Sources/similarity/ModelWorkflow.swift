@@ -1,0 +1,177 @@
+import ArgumentParser
+import Foundation
+import Similarity
+import SimilarityDatasets
+import SimilarityEvaluation
+import SimilarityLayers
+import SimilarityMetricLearning
+import SimilaritySearch
+
+/// The metric losses `similarity train` can use.
+enum LossChoice: String, ExpressibleByArgument, CaseIterable, Codable {
+  case multiSimilarity = "multi-similarity"
+  case triplet
+  case pn
+  case circle
+  case softNearestNeighbor = "soft-nearest-neighbor"
+
+  /// The loss with TF Similarity's defaults and the given distance.
+  func makeLoss(distance: Distance) -> any MetricLoss {
+    switch self {
+    case .multiSimilarity: return MultiSimilarityLoss(distance: distance)
+    case .triplet: return TripletLoss(distance: distance)
+    case .pn: return PNLoss(distance: distance)
+    case .circle: return CircleLoss(distance: distance)
+    case .softNearestNeighbor: return SoftNearestNeighborLoss(distance: distance)
+    }
+  }
+}
+
+/// One split of MNIST / Fashion-MNIST as `[28, 28, 1]` examples with raw grey levels 0…255
+/// (the reference conv model rescales by 1/255 itself).
+struct ImageSplit {
+  let examples: ExampleMatrix
+  let labels: [Int]
+
+  static func load(_ choice: DatasetChoice, _ split: DatasetSplit, dataDirectory: String?) throws
+    -> ImageSplit
+  {
+    let images = try choice.dataset.load(
+      split, from: dataDirectory.map { URL(fileURLWithPath: $0) })
+    return ImageSplit(
+      examples: ExampleMatrix(
+        values: images.floatPixels(scaledTo: 0...255), exampleShape: [images.height, images.width, 1]),
+      labels: images.labels)
+  }
+
+  var count: Int { labels.count }
+
+  /// The examples at `indices`, in that order.
+  func subset(_ indices: [Int]) -> ImageSplit {
+    ImageSplit(
+      examples: ExampleMatrix(values: examples.batch(indices).scalars, exampleShape: examples.exampleShape),
+      labels: indices.map { labels[$0] })
+  }
+
+  /// The first `n` examples of each class in `classes`, in data set order (deterministic).
+  func firstIndices(perClass n: Int, classes: [Int]) -> [Int] {
+    var taken: [Int: Int] = [:]
+    let wanted = Set(classes)
+    var picks: [Int] = []
+    for (index, label) in labels.enumerated() where wanted.contains(label) {
+      if taken[label, default: 0] < n {
+        taken[label, default: 0] += 1
+        picks.append(index)
+      }
+    }
+    return picks
+  }
+
+  /// The first `n` examples.
+  func prefix(_ n: Int) -> ImageSplit { subset(Array(0..<min(n, count))) }
+}
+
+/// What `similarity train` records beside the saved model (`run.json`), so the other commands
+/// know the data without being told again.
+struct TrainingRun: Codable {
+  static let fileName = "run.json"
+  var dataset: DatasetChoice
+  var trainClasses: [Int]
+  var loss: LossChoice
+  var epochs: Int
+  var stepsPerEpoch: Int
+  var classesPerBatch: Int
+  var examplesPerClass: Int
+  var learningRate: Float
+  var seed: UInt64
+  var history: FitHistory?
+
+  func write(to directory: URL) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try encoder.encode(self).write(
+      to: directory.appendingPathComponent(Self.fileName), options: .atomic)
+  }
+
+  /// The run saved with a model, or `nil` when the directory has none.
+  static func read(from directory: URL) throws -> TrainingRun? {
+    let url = directory.appendingPathComponent(fileName)
+    guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+    do {
+      return try JSONDecoder().decode(TrainingRun.self, from: data)
+    } catch {
+      throw ValidationError("\(url.path) is not a valid training run file: \(error)")
+    }
+  }
+}
+
+/// A saved model and the first `count` images of a split of its data set (`dataset`, else the
+/// one in its `run.json`, else MNIST).
+func loadModelAndData(
+  _ path: String, dataset: DatasetChoice?, split: DatasetSplit, dataDirectory: String?,
+  count: Int
+) throws -> (SimilarityModel, ImageSplit) {
+  let directory = URL(fileURLWithPath: path)
+  let model = try SimilarityModel.load(from: directory)
+  let run = try TrainingRun.read(from: directory)
+  let data = try ImageSplit.load(
+    dataset ?? run?.dataset ?? .mnist, split, dataDirectory: dataDirectory)
+  return (model, data.prefix(count))
+}
+
+/// Trains with a progress bar per epoch; returns the history.
+func trainWithProgress(
+  _ model: SimilarityModel, sampler: some Sampler, loss: any MetricLoss, learningRate: Float,
+  epochs: Int, validation: EvaluationCallback? = nil
+) throws -> FitHistory {
+  var bar: ProgressBar?
+  return try model.fit(
+    sampler: sampler, loss: { loss(embeddings: $0, labels: $1) },
+    optimizer: Adam(learningRate: .constant(learningRate)), epochs: epochs,
+    validation: validation,
+    onStep: { step in
+      if step.step == 1 {
+        bar = ProgressBar(title: "Epoch \(step.epoch)/\(epochs)", total: step.stepsPerEpoch)
+      }
+      bar?.update(step.step, status: "loss: \(format(step.meanLoss))")
+    },
+    onEpoch: { record in
+      var summary = "loss: \(format(record.loss))"
+      if let d = record.distances {
+        summary += " - pos: \(format(d.meanPositive)) - neg: \(format(d.meanNegative))"
+          + " - gap: \(format(d.gap))"
+      }
+      for (name, value) in (record.validation ?? [:]).sorted(by: { $0.key < $1.key }) {
+        summary += " - \(name): \(format(value))"
+      }
+      bar?.finish(summary + " - \(format(record.seconds)) s train")
+    })
+}
+
+/// Indexes with a progress line.
+func indexWithProgress(_ model: SimilarityModel, _ split: ImageSplit) throws {
+  let bar = ProgressBar(title: "Indexing", total: split.count)
+  try model.index(split.examples, labels: split.labels)
+  bar.finish("\(split.count) examples, \(model.index.count) in the index")
+}
+
+/// Parses `precision:0.99`, `recall:0.9`, `f1:0.95`, `fpr:0.01` calibration targets.
+func parseTarget(_ text: String) throws -> CalibrationTarget {
+  let parts = text.split(separator: ":")
+  guard parts.count == 2, let value = Float(parts[1]) else {
+    throw ValidationError("--target \(text): expected METRIC:VALUE such as precision:0.99")
+  }
+  switch parts[0].lowercased() {
+  case "precision": return .precision(atLeast: value)
+  case "recall": return .recall(atLeast: value)
+  case "f1": return .f1(atLeast: value)
+  case "accuracy", "binary-accuracy": return .binaryAccuracy(atLeast: value)
+  case "fpr", "false-positive-rate": return .falsePositiveRate(atMost: value)
+  default:
+    throw ValidationError(
+      "--target \(text): unknown metric \(parts[0]); expected precision, recall, f1, accuracy or fpr")
+  }
+}
+
+/// `%.4f` of a Float.
+func format(_ value: Float) -> String { format(Double(value)) }

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Similarity
+import SimilarityLayers
+
+/// `similarity train`: trains the reference conv embedding with a metric loss on
+/// class-balanced batches, indexes and calibrates it, and saves the model directory.
+struct Train: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Train a similarity model on MNIST or Fashion-MNIST and save it.",
+    discussion: """
+      Trains Sequential.tfSimilarityMNISTConv() (conv ×4 + MetricEmbedding) with the chosen \
+      loss (cosine distance) and Adam on batches of --classes-per-batch classes × \
+      --examples-per-class examples, then indexes --index-per-class training images of every \
+      class, calibrates on the first --calibrate training images and saves everything (model, \
+      index, calibration, run.json) to --out.
+      """)
+
+  @Option(help: "Data set: mnist or fashion-mnist.") var dataset: DatasetChoice = .mnist
+  @Option(help: "Directory holding the data set's IDX files.") var dataDir: String?
+  @Option(help: "Metric loss.") var loss: LossChoice = .multiSimilarity
+  @Option(help: "Epochs.") var epochs: Int = 10
+  @Option(help: "Steps per epoch.") var steps: Int = 1000
+  @Option(help: "Classes in each batch.") var classesPerBatch: Int = 6
+  @Option(help: "Examples of each class in each batch.") var examplesPerClass: Int = 10
+  @Option(help: "Train on these classes only (comma-separated; default all).") var classes: String?
+  @Option(help: "Adam learning rate.") var learningRate: Float = 1e-4
+  @Option(help: "Seed for weights and sampling.") var seed: UInt64 = 7
+  @Option(help: "Training images indexed per class.") var indexPerClass: Int = 20
+  @Option(help: "Calibration images (the first N of the training set).") var calibrate = 1000
+  @Option(help: "Directory to save the model in.") var out: String
+
+  func validate() throws {
+    guard epochs > 0, steps > 0, classesPerBatch > 0, examplesPerClass > 0, indexPerClass > 0,
+      calibrate > 0
+    else {
+      throw ValidationError(
+        "--epochs, --steps, --classes-per-batch, --examples-per-class, --index-per-class and "
+          + "--calibrate must be positive")
+    }
+    guard learningRate > 0, learningRate.isFinite else {
+      throw ValidationError("--learning-rate must be positive, got \(learningRate)")
+    }
+  }
+
+  func run() throws {
+    let train = try ImageSplit.load(dataset, .train, dataDirectory: dataDir)
+    let classList = try classes.map { text in
+      try text.split(separator: ",").map { part -> Int in
+        guard let value = Int(part.trimmingCharacters(in: .whitespaces)) else {
+          throw ValidationError("--classes \(text): expected integers separated by commas")
+        }
+        return value
+      }
+    }
+    let sampler = try MultiShotSampler(
+      examples: train.examples, labels: train.labels, classesPerBatch: classesPerBatch,
+      examplesPerClass: examplesPerClass, stepsPerEpoch: steps, classList: classList, seed: seed)
+    let model = SimilarityModel(embedding: .tfSimilarityMNISTConv(seed: seed), distance: .cosine)
+    print("\(dataset.dataset.name): \(train.count) training images, classes \(sampler.classes); "
+      + "\(loss.rawValue) loss, Adam lr \(learningRate)")
+    let history = try trainWithProgress(
+      model, sampler: sampler, loss: loss.makeLoss(distance: .cosine), learningRate: learningRate,
+      epochs: epochs)
+    let allClasses = Array(Set(train.labels)).sorted()
+    try indexWithProgress(
+      model, train.subset(train.firstIndices(perClass: indexPerClass, classes: allClasses)))
+    let calibrationSet = train.prefix(calibrate)
+    let calibration = try model.calibrate(
+      calibrationSet.examples, labels: calibrationSet.labels)
+    print("Calibrated: optimal F1 \(format(calibration.optimal.value)) at distance "
+      + "\(format(calibration.optimal.distance))")
+    let directory = URL(fileURLWithPath: out)
+    try model.save(to: directory)
+    try TrainingRun(
+      dataset: dataset, trainClasses: sampler.classes, loss: loss, epochs: epochs,
+      stepsPerEpoch: steps, classesPerBatch: classesPerBatch, examplesPerClass: examplesPerClass,
+      learningRate: learningRate, seed: seed, history: history
+    ).write(to: directory)
+    print("Saved to \(directory.path)")
+  }
+}
