@@ -83,41 +83,83 @@ extension Distance {
   }
 
   /// `Σ_d |q[i, d] − k[j, d]|` as one primitive: forward and backward loop over `[Q, K, D]`
-  /// without storing it. Derivative: `dq[i] = Σ_j g[i, j]·sign(qᵢ − kⱼ)`, `dk[j] = −Σ_i …`.
+  /// without storing it, split by rows over the thread pool. Derivative:
+  /// `dq[i] = Σ_j g[i, j]·sign(qᵢ − kⱼ)`, `dk[j] = −Σ_i g[i, j]·sign(qᵢ − kⱼ)`.
   private func pairwiseManhattan(_ queries: Tensor, _ keys: Tensor) -> Tensor {
     let (q, k) = (queries.scalars, keys.scalars)
     let (rows, columns, dimension) = (queries.shape[0], keys.shape[0], queries.shape[1])
-    var output = [Float](repeating: 0, count: rows * columns)
-    for i in 0..<rows {
-      for j in 0..<columns {
-        var total: Float = 0
-        for d in 0..<dimension { total += Swift.abs(q[i * dimension + d] - k[j * dimension + d]) }
-        output[i * columns + j] = total
-      }
+    let output = Distance.manhattanRows(q, k, rows: rows, columns: columns, dimension: dimension) {
+      queryRow, keyRow, _ in
+      var total: Float = 0
+      for d in 0..<dimension { total += Swift.abs(queryRow[d] - keyRow[d]) }
+      return total
     }
     let (queryShape, keyShape) = (queries.shape, keys.shape)
     return Tensor.recording(
       shape: [rows, columns], scalars: output, inputs: [queries, keys]
     ) { gradient, needed in
       let g = gradient.scalars
-      var dq = [Float](repeating: 0, count: needed[0] ? q.count : 0)
-      var dk = [Float](repeating: 0, count: needed[1] ? k.count : 0)
-      for i in 0..<rows {
-        for j in 0..<columns {
-          let weight = g[i * columns + j]
-          if weight == 0 { continue }
-          for d in 0..<dimension {
-            let difference = q[i * dimension + d] - k[j * dimension + d]
-            let sign: Float = difference > 0 ? 1 : (difference < 0 ? -1 : 0)
-            if needed[0] { dq[i * dimension + d] += weight * sign }
-            if needed[1] { dk[j * dimension + d] -= weight * sign }
+      // Each output row i accumulates Σ_j weight(i, j)·sign(a_i − b_j) over the other side.
+      func signedSums(
+        _ a: [Float], _ b: [Float], count: Int, others: Int, weight: @escaping (Int, Int) -> Float
+      ) -> [Float] {
+        var result = [Float](repeating: 0, count: count * dimension)
+        a.withUnsafeBufferPointer { pa in
+          b.withUnsafeBufferPointer { pb in
+            result.withUnsafeMutableBufferPointer { pr in
+              let (sa, sb, sr) = (pa.baseAddress!, pb.baseAddress!, pr.baseAddress!)
+              ThreadPool.shared.parallelForChunks(count, minimumChunk: 8) { range in
+                for i in range {
+                  let out = sr + i * dimension
+                  for j in 0..<others {
+                    let w = weight(i, j)
+                    if w == 0 { continue }
+                    let (x, y) = (sa + i * dimension, sb + j * dimension)
+                    for d in 0..<dimension {
+                      let difference = x[d] - y[d]
+                      out[d] += difference > 0 ? w : (difference < 0 ? -w : 0)
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+        return result
+      }
+      let dq = needed[0]
+        ? signedSums(q, k, count: rows, others: columns) { i, j in g[i * columns + j] } : nil
+      let dk = needed[1]
+        ? signedSums(k, q, count: columns, others: rows) { j, i in g[i * columns + j] } : nil
+      return [
+        dq.map { Tensor(shape: queryShape, scalars: $0) },
+        dk.map { Tensor(shape: keyShape, scalars: $0) },
+      ]
+    }
+  }
+
+  /// `[rows, columns]` values of `body(query row, key row, dimension)`, rows split over the
+  /// thread pool.
+  private static func manhattanRows(
+    _ q: [Float], _ k: [Float], rows: Int, columns: Int, dimension: Int,
+    _ body: (UnsafePointer<Float>, UnsafePointer<Float>, Int) -> Float
+  ) -> [Float] {
+    var output = [Float](repeating: 0, count: rows * columns)
+    guard rows * columns > 0, dimension > 0 else { return output }
+    q.withUnsafeBufferPointer { pq in
+      k.withUnsafeBufferPointer { pk in
+        output.withUnsafeMutableBufferPointer { po in
+          let (sq, sk, so) = (pq.baseAddress!, pk.baseAddress!, po.baseAddress!)
+          ThreadPool.shared.parallelForChunks(rows, minimumChunk: 8) { range in
+            for i in range {
+              for j in 0..<columns {
+                so[i * columns + j] = body(sq + i * dimension, sk + j * dimension, dimension)
+              }
+            }
           }
         }
       }
-      return [
-        needed[0] ? Tensor(shape: queryShape, scalars: dq) : nil,
-        needed[1] ? Tensor(shape: keyShape, scalars: dk) : nil,
-      ]
     }
+    return output
   }
 }

@@ -87,4 +87,17 @@ import Testing
     #expect(value.item == 0)
     #expect(value.gradients(of: [x])[0].scalars == [0, 0])
   }
+
+  @Test func manhattanMatchesTheBroadcastFormOnABatchSplitOverThreads() {
+    let (q, _) = randomBatch(count: 40, dimension: 9, classes: 2, seed: 21)
+    let (k, _) = randomBatch(count: 33, dimension: 9, classes: 2, seed: 22)
+    let weights = randomBatch(count: 40, dimension: 33, classes: 2, seed: 23, normalized: false).0
+    let (qv, kv) = (q.variable(), k.variable())
+    let fast = (Distance.manhattan.pairwise(qv, kv) * weights).sum()
+    let broadcast = ((qv.expandingShape(at: 1) - kv.expandingShape(at: 0)).abs()
+      .sum(alongAxes: [2]) * weights).sum()
+    #expect(abs(fast.item - broadcast.item) < 1e-3)
+    let (g1, g2) = (fast.gradients(of: [qv, kv]), broadcast.gradients(of: [qv, kv]))
+    #expect(g1[0].isClose(to: g2[0], tolerance: 1e-4) && g1[1].isClose(to: g2[1], tolerance: 1e-4))
+  }
 }
