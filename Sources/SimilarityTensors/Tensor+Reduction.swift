@@ -222,8 +222,10 @@ extension Tensor {
 
   /// `log(sum(exp(x)))` along `axis`, computed stably by subtracting the maximum first.
   public func logSumExp(alongAxis axis: Int = -1, keepingDimensions: Bool = false) -> Tensor {
-    // The shift is a constant for differentiation: the result does not depend on it.
-    let shift = self.detached.max(alongAxis: axis, keepingDimensions: true)
+    // The shift is a constant for differentiation: the result does not depend on it. A slice
+    // whose maximum is ±∞ is not shifted (so an all −∞ slice gives −∞, not NaN).
+    let maxima = self.detached.max(alongAxis: axis, keepingDimensions: true)
+    let shift = Tensor(shape: maxima.shape, scalars: maxima.scalars.map { $0.isFinite ? $0 : 0 })
     let result = (self - shift).exp().sum(alongAxes: [axis], keepingDimensions: true).log() + shift
     return keepingDimensions ? result : result.squeezingShape(at: axis)
   }

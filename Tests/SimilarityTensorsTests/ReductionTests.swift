@@ -24,6 +24,8 @@ import Testing
     #expect(Tensor(rows: [[1, 9, 3], [7, 2, 7]]).argmax(alongAxis: 0) == [1, 0, 1])
     let big = Tensor(rows: [[1000, 1000], [0, 0.6931472]])  // lse: 1000 + ln 2, ln 3
     #expect(big.logSumExp(alongAxis: 1).isClose(to: Tensor(shape: [2], scalars: [1000.6931, 1.0986123])))
+    let masked = Tensor(rows: [[-.infinity, -.infinity], [0, -.infinity]]).logSumExp(alongAxis: 1)
+    #expect(masked.scalars == [-.infinity, 0])
   }
 
   @Test func reductionGradients() {
@@ -34,6 +36,9 @@ import Testing
     expectGradients([x]) { $0[0].mean() }
     expectGradients([x]) { $0[0].mean(alongAxes: [-1]) }
     expectGradients([x]) { $0[0].variance(alongAxes: [0, 1]) }
+    expectGradients([x]) { $0[0].variance() }
+    expectGradients([x]) { $0[0].sum(alongAxis: 0) }
+    expectGradients([x]) { $0[0].mean(alongAxis: 2, keepingDimensions: true) }
     expectGradients([x]) { $0[0].logSumExp(alongAxis: 1) }
     expectGradients([x]) { $0[0].logSumExp(alongAxis: -1, keepingDimensions: true) }
     let d = Sample.distinct([2, 3, 4], seed: 22)
