@@ -5,7 +5,8 @@
 #   scripts/bench-ann.sh                      # Fashion-MNIST 60k×784, efSearch 10…160
 #   DATASET=random RANDOM_N=1000000 scripts/bench-ann.sh
 #
-# Environment: DATASET (fashion | random), RANDOM_N, EFS, PEERS_PYTHON, PEERS_DIR, OUT.
+# Environment: DATASET (fashion | random), RANDOM_N, EFS, PEERS_PYTHON, PEERS_DIR, OUT,
+# SKIP_BUILD=1 (use the existing release binary).
 # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are unset for both sides (their BLAS kernel is printed).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,7 +19,7 @@ PEERS_DIR=${PEERS_DIR:-/work/shared/peers}
 OUT=${OUT:-$(mktemp -d /tmp/bench-ann.XXXXXX)}
 mkdir -p "$OUT"
 
-swift build -c release --product similarity >&2
+[ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product similarity >&2
 
 ours=(.build/release/similarity bench ann --efs "$EFS" --threads 1,2 --build-threads 2)
 case "$DATASET" in

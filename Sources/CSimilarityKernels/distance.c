@@ -249,6 +249,9 @@ float csim_snr(const float *a, const float *b, size_t n) {
 float csim_l2sq_bounded(const float *a, const float *b, size_t n, float bound) {
   return k_l2sq_bounded(a, b, n, bound);
 }
+float csim_l1_bounded(const float *a, const float *b, size_t n, float bound) {
+  return k_l1_bounded(a, b, n, bound);
+}
 
 void csim_distances_rows(int metric, const float *query, const float *base, size_t dim,
                          const uint32_t *rows, size_t count, float bound, float *out) {

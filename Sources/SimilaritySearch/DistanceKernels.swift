@@ -67,6 +67,19 @@ struct DistanceSpace: Sendable {
     }
   }
 
+  /// `rankingDistance(a, b) < bound`, stopping the sum early once it exceeds `bound` when the
+  /// kernel allows (L2², L1).
+  @inline(__always)
+  func rankingDistance(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, isBelow bound: Float
+  ) -> Bool {
+    switch distance {
+    case .euclidean, .squaredEuclidean, .snr: csim_l2sq_bounded(a, b, dimension, bound) < bound
+    case .manhattan: csim_l1_bounded(a, b, dimension, bound) < bound
+    case .innerProduct, .cosine: rankingDistance(a, b) < bound
+    }
+  }
+
   /// Ranking values from `query` to the rows `rows` of `base` (row-major, `dimension` wide).
   /// Values above a finite `bound` may be partial sums (early abandoning; still above `bound`).
   @inline(__always)

@@ -35,8 +35,9 @@ extension HNSWIndex {
     }
     for slot in 0..<slotCount {
       let level = Int(levels[slot])
-      if level > maxLevel, report("slot \(slot) has level \(level) > max level \(maxLevel)") {
-        return problems
+      if level > maxLevel {
+        if report("slot \(slot) has level \(level) > max level \(maxLevel)") { return problems }
+        continue
       }
       if (level > 0) != (upper[slot] != nil),
         report("slot \(slot): level \(level) but upper-layer storage \(upper[slot] == nil ? "missing" : "present")")

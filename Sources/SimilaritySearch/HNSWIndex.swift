@@ -351,7 +351,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       let v = vector(Int(candidate.slot))
       var good = true
       for other in kept
-      where graphSpace.rankingDistance(v, vector(Int(other.slot))) < candidate.distance {
+      where graphSpace.rankingDistance(v, vector(Int(other.slot)), isBelow: candidate.distance) {
         good = false
         break
       }

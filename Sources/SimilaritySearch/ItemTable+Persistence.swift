@@ -84,7 +84,11 @@ extension ItemTable {
     var removed = [Bool](repeating: false, count: n)
     var total: UInt64 = 0
     for s in 0..<n {
-      total &+= UInt64(littleEndian: lengths[s])
+      let length = UInt64(littleEndian: lengths[s])
+      guard length <= UInt64(header.payloadBytes) - total else {
+        throw r.error(.corrupt, "payload lengths up to item \(s) exceed the total \(header.payloadBytes)")
+      }
+      total += length
       guard flags[s] & ~7 == 0 else {
         throw r.error(.corrupt, "item \(s): expected flags 0…7, found \(flags[s])")
       }

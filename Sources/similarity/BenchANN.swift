@@ -101,13 +101,16 @@ struct BenchANN: ParsableCommand {
 
     // Timed HNSW searches first: the exact index's BLAS threads may keep spinning for a while
     // after a GEMM and would slow whatever runs next.
-    var measured: [(ef: Int, threads: Int, seconds: Double, found: [[Neighbor]])] = []
+    var measured: [(ef: Int, threads: Int, seconds: Double, cpu: Double, found: [[Neighbor]])] =
+      []
     for ef in efs.split(separator: ",").compactMap({ Int($0) }) {
       index.efSearch = max(ef, k)
       for t in threadCounts {
         var found = [[Neighbor]]()
-        let seconds = try best { found = try index.search(queries: query, k: k, threads: t) }
-        measured.append((ef, t, seconds, found))
+        let (seconds, cpu) = try bestWithCPU {
+          found = try index.search(queries: query, k: k, threads: t)
+        }
+        measured.append((ef, t, seconds, cpu, found))
       }
     }
 
@@ -130,7 +133,7 @@ struct BenchANN: ParsableCommand {
       let (recall, recallTie) = recalls(m.found, truth)
       emit(name, "swift_hnsw", ef: "\(m.ef)", threads: m.threads, recall: recall,
            recallTie: recallTie, qps: Double(nq) / m.seconds, build: build, mem: fileMiB,
-           note: "cpu_build_s=\(fmt(buildCPU, 2)) rss_mib=\(fmt(rss, 0))")
+           note: "cpu_us=\(fmt(1e6 * m.cpu / Double(nq), 1)) cpu_build_s=\(fmt(buildCPU, 2)) rss_mib=\(fmt(rss, 0))")
     }
   }
 
@@ -181,6 +184,19 @@ struct BenchANN: ParsableCommand {
       total += t.count
     }
     return (Double(hits) / Double(total), Double(tieHits) / Double(total))
+  }
+
+  /// Best wall time over `repeats` runs and the process CPU seconds of that run.
+  private func bestWithCPU(_ body: () throws -> Void) throws -> (Double, Double) {
+    var best = (Double.infinity, 0.0)
+    for _ in 0..<max(1, repeats) {
+      let start = monotonicSeconds()
+      let cpu0 = processCPUSeconds()
+      try body()
+      let wall = monotonicSeconds() - start
+      if wall < best.0 { best = (wall, processCPUSeconds() - cpu0) }
+    }
+    return best
   }
 
   private func best(_ body: () throws -> Void) throws -> Double {

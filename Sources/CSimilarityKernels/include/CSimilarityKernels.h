@@ -33,6 +33,8 @@ typedef enum {
 
 /// Σ (a[i] − b[i])², or, once a partial sum exceeds `bound`, that partial sum (early abandon).
 float csim_l2sq_bounded(const float *a, const float *b, size_t n, float bound);
+/// Σ |a[i] − b[i]| with the same early-abandoning contract as `csim_l2sq_bounded`.
+float csim_l1_bounded(const float *a, const float *b, size_t n, float bound);
 
 /// For j in 0..<count: out[j] = metric(query, base + rows[j]·dim). Prefetches the next row.
 /// For L2² and L1 a finite `bound` allows early abandoning: a value > bound then only means
