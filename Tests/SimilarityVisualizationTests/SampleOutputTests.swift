@@ -103,4 +103,52 @@ import Testing
       #expect(chunks.first?.type == "IHDR" && chunks.last?.type == "IEND", "\(name)")
     }
   }
+
+  static func sampleReport() throws -> Report {
+    var report = Report(title: "Sample report", subtitle: "model <demo> & friends")
+    report.addPreformatted("Model: \"sequential\"\n dense (Dense)   (None, 64)   50240")
+    report.addTrainingHistory(
+      TrainingHistory(metrics: [
+        .init(name: "loss", values: [0.9, 0.6, 0.45, 0.38, 0.33]),
+        .init(name: "val_loss", values: [0.95, 0.7, 0.55, 0.5, 0.48]),
+        .init(name: "val_recall@1", values: [0.6, 0.75, 0.82, 0.86, 0.88]),
+      ]))
+    report.addCalibration(try calibration())
+    report.addRetrievalMetrics([(.recall(k: 1), 0.91), (.recall(k: 5), 0.97)])
+    report.addConfusionMatrix(try confusionMatrix(), classNames: classNames)
+    report.addNeighborExamples(neighborGrid(), heading: "Neighbours")
+    let (points, labels) = ProjectionTests.mixture(
+      clusters: 5, perCluster: 30, dimension: 10, seed: 2)
+    let layout = TSNE(perplexity: 10, iterations: 250, earlyExaggerationIterations: 100)
+      .embed(points, dimension: 10)
+    report.addProjector(
+      Projector(
+        positions: layout, labels: labels, thumbnails: labels.map { digitImage("\($0)") },
+        classNames: classNames, title: "t-SNE of a Gaussian mixture"))
+    return report
+  }
+
+  @Test func reportIsSelfContained() throws {
+    let (directory, keep) = try Self.sampleDirectory()
+    defer { if !keep { try? FileManager.default.removeItem(at: directory) } }
+    let report = try Self.sampleReport()
+    #expect(report.headings == [
+      "Model", "Training", "Calibration", "Retrieval", "Confusion matrix", "Neighbours",
+      "Projector",
+    ])
+    let html = report.html()
+    #expect(html.contains("model &lt;demo&gt; &amp; friends"))
+    #expect(html.contains("Model: &quot;sequential&quot;"))
+    // Nothing is loaded from elsewhere: every src is a data URI, no stylesheet or script links.
+    #expect(!html.contains("<link"))
+    #expect(!html.contains("src=\"http"))
+    #expect(!html.contains("<script src"))
+    let sources = html.components(separatedBy: "src=\"").dropFirst()
+    #expect(sources.count == 3)
+    #expect(sources.allSatisfy { $0.hasPrefix("data:image/png;base64,") })
+    let url = directory.appendingPathComponent("report.html")
+    try report.write(to: url)
+    #expect(try String(contentsOf: url, encoding: .utf8) == html)
+  }
 }
+

@@ -1,0 +1,99 @@
+import SimilarityKernels
+import Testing
+
+@testable import SimilarityVisualization
+
+@Suite struct ProjectionTests {
+  /// `clusters` Gaussian blobs of `perCluster` points in `dimension` dimensions: centres 10
+  /// apart along distinct axes, unit noise; returns row-major points and labels.
+  static func mixture(clusters: Int, perCluster: Int, dimension: Int, seed: UInt64)
+    -> (points: [Float], labels: [Int])
+  {
+    var generator = SplitMix64(seed: seed)
+    var points: [Float] = []
+    var labels: [Int] = []
+    for c in 0..<clusters {
+      for _ in 0..<perCluster {
+        for j in 0..<dimension { points.append((j == c ? 10 : 0) + generator.nextNormal()) }
+        labels.append(c)
+      }
+    }
+    return (points, labels)
+  }
+
+  /// The fraction of points whose `k` nearest other points in the layout mostly share their
+  /// label (each neighbour counted separately).
+  static func neighborAgreement(_ layout: [SIMD2<Double>], labels: [Int], k: Int) -> Double {
+    var agreeing = 0
+    for i in layout.indices {
+      let nearest = layout.indices.filter { $0 != i }
+        .sorted {
+          let a = layout[$0] - layout[i]
+          let b = layout[$1] - layout[i]
+          return (a * a).sum() < (b * b).sum()
+        }
+        .prefix(k)
+      agreeing += nearest.filter { labels[$0] == labels[i] }.count
+    }
+    return Double(agreeing) / Double(layout.count * k)
+  }
+
+  @Test func tsneSeparatesAGaussianMixture() {
+    let (points, labels) = Self.mixture(clusters: 5, perCluster: 60, dimension: 20, seed: 7)
+    let layout = TSNE(perplexity: 20, iterations: 400, earlyExaggerationIterations: 150, seed: 3)
+      .embed(points, dimension: 20)
+    #expect(layout.count == 300)
+    #expect(layout.allSatisfy { $0.x.isFinite && $0.y.isFinite })
+    #expect(Self.neighborAgreement(layout, labels: labels, k: 5) >= 0.95)
+    // The clusters are spread out, not collapsed onto a point.
+    let spread = layout.map { ($0 * $0).sum() }.max() ?? 0
+    #expect(spread > 1)
+  }
+
+  @Test func tsneIsDeterministicForASeed() {
+    let (points, _) = Self.mixture(clusters: 3, perCluster: 20, dimension: 6, seed: 1)
+    let tsne = TSNE(perplexity: 5, iterations: 120, earlyExaggerationIterations: 50, seed: 9)
+    let first = tsne.embed(points, dimension: 6)
+    #expect(first == tsne.embed(points, dimension: 6))
+    var other = tsne
+    other.initialization = .random
+    #expect(first != other.embed(points, dimension: 6))
+  }
+
+  @Test func tsneHandlesDuplicatesAndTinyInputs() {
+    let points = [Float](repeating: 1, count: 40 * 3)
+    let layout = TSNE(perplexity: 5, iterations: 50, earlyExaggerationIterations: 20)
+      .embed(points, dimension: 3)
+    #expect(layout.count == 40 && layout.allSatisfy { $0.x.isFinite && $0.y.isFinite })
+    #expect(TSNE().embed([1, 2, 3, 4], dimension: 2).count == 2)
+  }
+
+  @Test func pcaFindsKnownPrincipalAxes() {
+    // Points a·3·u + b·v + 0.05·noise with u, v orthonormal and rotated away from the axes.
+    let s = Float(0.5).squareRoot()
+    let u: [Float] = [s, s, 0, 0, 0]
+    let v: [Float] = [0, 0, 0.6, 0.8, 0]
+    var generator = SplitMix64(seed: 5)
+    var points: [Float] = []
+    for _ in 0..<400 {
+      let a = generator.nextNormal()
+      let b = generator.nextNormal()
+      for j in 0..<5 {
+        points.append(4 + 3 * a * u[j] + b * v[j] + 0.05 * generator.nextNormal())
+      }
+    }
+    let pca = PCA(points: points, dimension: 5, componentCount: 2, seed: 1)
+    func alignment(_ axis: [Double], _ expected: [Float]) -> Double {
+      abs(zip(axis, expected).reduce(0) { $0 + $1.0 * Double($1.1) })
+    }
+    #expect(alignment(pca.components[0], u) > 0.999)
+    #expect(alignment(pca.components[1], v) > 0.999)
+    #expect(abs(pca.variances[0] - 9) < 1.2)
+    #expect(abs(pca.variances[1] - 1) < 0.15)
+    #expect(pca.mean.allSatisfy { abs($0 - 4) < 0.4 })
+    // Projections are centred and carry the variance along each axis.
+    let projected = pca.project2D(points)
+    let meanX = projected.reduce(0) { $0 + $1.x } / 400
+    #expect(abs(meanX) < 1e-4)
+  }
+}
