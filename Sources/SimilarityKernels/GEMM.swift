@@ -64,7 +64,11 @@ public enum GEMM {
     let splitRows = m >= n
     let extent = splitRows ? m : n
     let parts = Swift.min(threads, extent / 16)
-    guard splitsOverThreadPool, parts > 1, flops >= Double(parallelThreshold) else {
+    // Inside another parallel region (or while another thread uses the pool) the split would
+    // run serially anyway; leave the BLAS thread setting alone then.
+    guard splitsOverThreadPool, parts > 1, flops >= Double(parallelThreshold),
+      ThreadPool.shared.isIdle
+    else {
       multiply(
         transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
         beta: beta, c: c, ldc: ldc)

@@ -43,6 +43,11 @@ public final class ThreadPool: @unchecked Sendable {
   /// The number of threads a loop runs on, including the calling thread.
   public var threadCount: Int { state.workerCount + 1 }
 
+  /// Whether no loop is running on the pool right now (a loop started now would run in
+  /// parallel rather than serially on its caller). A snapshot: another thread may start a
+  /// loop right after.
+  public var isIdle: Bool { state.isIdle }
+
   /// Calls `body(i)` for every `i` in `0..<count`, spread over the pool's threads, and
   /// returns when all calls have finished. Calls may run in any order and concurrently, so
   /// `body` must only write to memory no other index writes.
@@ -170,6 +175,8 @@ private final class PoolState: @unchecked Sendable {
     pthread_cond_broadcast(condition)
     pthread_mutex_unlock(mutex)
   }
+
+  var isIdle: Bool { !busy.load(ordering: .relaxed) }
 
   /// Takes ownership of the pool; false when it is already in use (nested or concurrent).
   func acquire() -> Bool {

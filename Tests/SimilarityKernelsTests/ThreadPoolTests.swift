@@ -55,7 +55,9 @@ private final class Counter: Sendable {
   @Test func nestedLoopsRunSeriallyWithoutDeadlock() {
     let pool = ThreadPool(threadCount: 2)
     let total = Atomic<Int>(0)
+    #expect(pool.isIdle)
     pool.parallelFor(4) { i in
+      #expect(!pool.isIdle)
       pool.parallelFor(10) { j in total.add(i * 10 + j, ordering: .relaxed) }
     }
     #expect(total.load(ordering: .relaxed) == (0..<40).reduce(0, +))
