@@ -36,7 +36,7 @@ let package = Package(
       name: "CSimilarityZlib", path: "Sources/CSimilarityZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "CSimilarityKernels", path: "Sources/CSimilarityKernels"),
     .target(name: "SimilarityKernels", dependencies: ["CSimilarityBLAS", "CSimilarityKernels"]),
-    .target(name: "SimilarityTensors", dependencies: ["SimilarityKernels"]),
+    .target(name: "SimilarityTensors", dependencies: ["SimilarityKernels", "CSimilarityKernels"]),
     .target(name: "SimilarityLayers", dependencies: ["SimilarityTensors", "CSimilarityKernels"]),
     .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib"]),
     .target(name: "SimilaritySearch", dependencies: ["SimilarityKernels", "CSimilarityKernels"]),

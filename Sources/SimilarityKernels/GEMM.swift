@@ -64,11 +64,10 @@ public enum GEMM {
     let splitRows = m >= n
     let extent = splitRows ? m : n
     let parts = Swift.min(threads, extent / 16)
-    // Inside another parallel region (or while another thread uses the pool) the split would
-    // run serially anyway; leave the BLAS thread setting alone then.
-    guard splitsOverThreadPool, parts > 1, flops >= Double(parallelThreshold),
-      ThreadPool.shared.isIdle
-    else {
+    // The split depends only on the shape, never on whether the pool is free: a busy pool
+    // runs the same parts serially, so results are bit-identical either way (OpenBLAS picks
+    // different kernels for different block sizes, so a different split rounds differently).
+    guard splitsOverThreadPool, parts > 1, flops >= Double(parallelThreshold) else {
       multiply(
         transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
         beta: beta, c: c, ldc: ldc)

@@ -1,5 +1,6 @@
 #pragma once
 #include <stddef.h>
+#include <stdint.h>
 
 // Training-side kernels: optimizer updates over raw buffers (restrict-qualified so they
 // vectorise) and process set-up. Included by CSimilarityKernels.h.
@@ -19,6 +20,35 @@ void csim_rmsprop(float *restrict w, const float *restrict g, float *restrict v,
 /// Adam (Keras form): m += (g − m)(1 − β1); v += (g² − v)(1 − β2); w −= α·m / (√v + ε).
 void csim_adam(float *restrict w, const float *restrict g, float *restrict m, float *restrict v,
                size_t n, float alpha, float beta1, float beta2, float epsilon);
+
+#ifdef __cplusplus
+}
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Number of non-zero entries of x[0..<n].
+size_t csim_count_nonzero(const float *x, size_t n);
+
+/// Compresses the rows of a dense row-major x [m, k] into CSR form: row r's non-zeros are
+/// values[row_start[r] ..< row_start[r + 1]] at columns columns[...]. `values` and `columns`
+/// must hold csim_count_nonzero(x, m·k) entries; row_start holds m + 1.
+void csim_compress_rows(const float *x, size_t m, size_t k, int32_t *row_start,
+                        int32_t *columns, float *values);
+
+/// y[r, c0..<c1] = Σ_j x[r, j] · w[j, c0..<c1] for rows r0..<r1 of a CSR x; w is [k, n]
+/// row-major, y is [m, n] row-major and is overwritten in the given block.
+void csim_csr_matmul(const int32_t *row_start, const int32_t *columns, const float *values,
+                     size_t r0, size_t r1, const float *w, size_t n, size_t c0, size_t c1,
+                     float *y);
+
+/// g[j, c0..<c1] += Σ_r x[r, j] · dy[r, c0..<c1] over all m rows of a CSR x (the weight
+/// gradient xᵀ·dy restricted to a column block); g is [k, n] row-major.
+void csim_csr_transpose_matmul(const int32_t *row_start, const int32_t *columns,
+                               const float *values, size_t m, const float *dy, size_t n,
+                               size_t c0, size_t c1, float *g);
 
 #ifdef __cplusplus
 }

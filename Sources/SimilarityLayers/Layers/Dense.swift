@@ -73,7 +73,10 @@ public final class Dense: Layer {
       input.rank >= 2 && input.shape[input.rank - 1] == inputSize,
       "Dense '\(name)': input \(input.shape) does not end in \(inputSize)")
     let rows = input.rank == 2 ? input : input.reshaped([-1, inputSize])
-    var output = rows.matmul(kernel.value)
+    // A constant input (the network's own input, e.g. image pixels) may be mostly zeros;
+    // the product then skips them (identical result, see `matmulSkippingZeros`).
+    var output =
+      rows.isDifferentiable ? rows.matmul(kernel.value) : rows.matmulSkippingZeros(kernel.value)
     if let bias { output = output.addingBias(bias.value) }
     if input.rank != 2 { output = output.reshaped(Array(input.shape.dropLast()) + [units]) }
     return activation(output)
