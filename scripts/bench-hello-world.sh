@@ -36,6 +36,8 @@ for line in open(sys.argv[1]):
         ours[key] = float(value)
 peer, text = {}, open(sys.argv[2]).read()
 peer["epoch_seconds"] = float(re.search(r"train-only epoch wall: median ([\d.]+) s", text).group(1))
+fit = re.search(r"FIT total wall [\d.]+ s cpu ([\d.]+) s; epochs (\d+)", text)
+peer["epoch_cpu_seconds"] = float(fit.group(1)) / int(fit.group(2))
 peer["recall@1"] = float(re.search(r"RETRIEVAL recall@1 = ([\d.]+)", text).group(1))
 # The last optimal cutpoint and classification are protocol B's.
 peer["calibrated_f1"] = float(re.findall(r"CUTPOINT optimal: .*?value=([\d.]+)", text)[-1])
@@ -45,6 +47,7 @@ peer["top1_all"], peer["top1_seen"], peer["top1_unseen"] = map(float, knn.groups
 match = re.search(r"seen-classes ([\d.]+)\s+unseen-classes ([\d.]+)", text)
 peer["match_accuracy_seen_A"], peer["match_accuracy_unseen_A"] = map(float, match.groups())
 rows = [("epoch time, s (train only, median)", "epoch_seconds"),
+        ("CPU s per epoch (all threads)", "epoch_cpu_seconds"),
         ("recall@1 (B: index test 200/class)", "recall@1"),
         ("calibrated F1, optimal cutpoint (B)", "calibrated_f1"),
         ("F1 of queries at that cutpoint (B)", "classify_f1"),

@@ -13,7 +13,7 @@ import SimilaritySearch
 /// to rebuild the model from them without any further hints.
 struct SavedModelManifest: Codable, Equatable {
   static let fileName = "manifest.json"
-  static let indexFileName = "index.ssix"
+  static let indexFileName = "index.simx"
   static let calibrationFileName = "calibration.json"
   static let format = "swift-similarity-model"
   static let formatVersion = 1
@@ -35,7 +35,7 @@ struct SavedModelManifest: Codable, Equatable {
 extension SimilarityModel {
   /// Saves the embedding model, the index (with labels and payloads) and the calibration into
   /// one directory that ``load(from:)`` reads back without hints:
-  /// `manifest.json`, `architecture.json`, `model.safetensors`, `index.ssix` and, when
+  /// `manifest.json`, `architecture.json`, `model.safetensors`, `index.simx` and, when
   /// calibrated, `calibration.json`.
   ///
   /// The files are written into a temporary sibling directory which then replaces `directory`

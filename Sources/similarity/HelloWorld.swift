@@ -83,11 +83,14 @@ struct HelloWorld: ParsableCommand {
         queries: queries.examples, queryLabels: queries.labels, targets: targets.examples,
         targetLabels: targets.labels, knownClasses: Set(seen))
     }
+    let cpuStart = processCPUSeconds()
     let history = try trainWithProgress(
       model, sampler: sampler, loss: MultiSimilarityLoss(distance: .cosine),
       learningRate: learningRate, epochs: epochs, validation: validation)
     let median = history.medianEpochSeconds ?? .nan
-    print("FIT median epoch \(format(median)) s (\(format(1000 * median / Double(steps))) ms/step)")
+    let cpuPerEpoch = (processCPUSeconds() - cpuStart) / Double(epochs)
+    print("FIT median epoch \(format(median)) s (\(format(1000 * median / Double(steps))) ms/step), "
+      + "CPU \(format(cpuPerEpoch)) s per epoch (incl. any evaluation callback)")
     let calibration = train.prefix(calibrate)
 
     // Protocol A: the notebook.
@@ -160,6 +163,7 @@ struct HelloWorld: ParsableCommand {
       + "\(Int(Double(queries.count) / embedSeconds)) emb/s")
     print(model.indexSummary)
     result("epoch_seconds", median)
+    result("epoch_cpu_seconds", cpuPerEpoch)
     result("recall@1", Double(retrieval[.recall(k: 1)]!))
     result("calibrated_f1", Double(calibrationB.optimal.value))
     result("classify_f1", Double(classification[0].values[.f1] ?? .nan))
@@ -181,6 +185,14 @@ struct HelloWorld: ParsableCommand {
     print("CUTPOINT_\(protocolName) optimal: distance=\(format(cutpoint.distance)) "
       + cutpoint.metrics.sorted { $0.key.rawValue < $1.key.rawValue }
       .map { "\($0.key.rawValue)=\(format($0.value))" }.joined(separator: "  "))
+  }
+
+  /// User + system CPU seconds of this process so far (all threads).
+  private func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
   }
 
   private func result(_ name: String, _ value: Double) {

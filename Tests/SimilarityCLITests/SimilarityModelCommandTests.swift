@@ -15,7 +15,7 @@ import Testing
     ])
     #expect(trained.status == 0, "\(trained.stderr)")
     #expect(trained.stdout.contains("Saved to"))
-    for file in ["manifest.json", "architecture.json", "model.safetensors", "index.ssix",
+    for file in ["manifest.json", "architecture.json", "model.safetensors", "index.simx",
                  "calibration.json", "run.json"] {
       #expect(FileManager.default.fileExists(atPath: model + "/" + file), "\(file)")
     }

@@ -74,6 +74,9 @@ import Testing
     let nearest = try model.lookup(data.test, k: 1).map { $0[0].label }
     #expect(try model.match(data.test, cutpoint: .distance(10)) == nearest)
     #expect(try model.match(data.test, cutpoint: .distance(-1)).allSatisfy { $0 == nil })
+    let asTensor = data.test.batch(0..<data.test.count)
+    #expect(try model.match(asTensor, cutpoint: .distance(10)) == nearest)
+    #expect(try model.lookup(asTensor, k: 3) == model.lookup(data.test, k: 3))
     let matches = try model.match(data.test)
     let threshold = calibration.optimal.distance
     let distances = try model.lookup(data.test, k: 1).map { $0[0].distance }
@@ -106,7 +109,7 @@ import Testing
       let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
       #expect(
         names == [
-          "architecture.json", "calibration.json", "index.ssix", "manifest.json",
+          "architecture.json", "calibration.json", "index.simx", "manifest.json",
           "model.safetensors",
         ])
     }
@@ -171,7 +174,7 @@ import Testing
   }
 
   @Test(arguments: [
-    "manifest.json", "architecture.json", "model.safetensors", "index.ssix", "calibration.json",
+    "manifest.json", "architecture.json", "model.safetensors", "index.simx", "calibration.json",
   ])
   func corruptOrMissingPartsAreNamed(file: String) throws {
     let directory = try savedDirectory()
