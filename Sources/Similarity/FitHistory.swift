@@ -45,9 +45,13 @@ public struct DistanceStatistics: Codable, Equatable, Sendable {
       for j in 0..<n where j != i {
         let d = Double(distances[i * n + j])
         if labels[i] == labels[j] {
-          positive = (positive.sum + d, positive.count + 1, min(positive.min, d), max(positive.max, d))
+          positive = (
+            positive.sum + d, positive.count + 1, min(positive.min, d), max(positive.max, d)
+          )
         } else {
-          negative = (negative.sum + d, negative.count + 1, min(negative.min, d), max(negative.max, d))
+          negative = (
+            negative.sum + d, negative.count + 1, min(negative.min, d), max(negative.max, d)
+          )
         }
       }
     }

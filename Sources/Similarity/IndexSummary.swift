@@ -34,16 +34,27 @@ public struct IndexSummary: Equatable, Sendable, CustomStringConvertible {
       ("search", indexKind.description),
       ("embedding size", "\(dimension)"),
       ("items", "\(count)"),
-      ("classes", "\(classSizes.count)"
-        + (classSizes.isEmpty ? "" : " (" + classSizes.keys.sorted().map {
-          "\($0): \(classSizes[$0]!)" }.joined(separator: ", ") + ")")),
+      (
+        "classes",
+        "\(classSizes.count)"
+          + (classSizes.isEmpty
+            ? ""
+            : " ("
+              + classSizes.keys.sorted().map {
+                "\($0): \(classSizes[$0]!)"
+              }.joined(separator: ", ") + ")")
+      ),
       ("unlabelled items", "\(unlabelledCount)"),
       ("calibrated", isCalibrated ? "yes" : "no"),
     ]
     if let calibrationMetric, let optimalCutpoint {
       rows.append(("calibration metric", calibrationMetric.rawValue))
-      rows.append(("optimal cutpoint", "distance \(optimalCutpoint.distance), "
-        + "\(calibrationMetric.rawValue) \(optimalCutpoint.value)"))
+      rows.append(
+        (
+          "optimal cutpoint",
+          "distance \(optimalCutpoint.distance), "
+            + "\(calibrationMetric.rawValue) \(optimalCutpoint.value)"
+        ))
     }
     if let calibrationStrategy { rows.append(("match strategy", calibrationStrategy.rawValue)) }
     let width = rows.map(\.0.count).max() ?? 0

@@ -133,7 +133,8 @@ extension SimilarityModel {
     do {
       index = try manifest.index.loadIndex(from: indexPath)
     } catch {
-      let reason = error.description.hasPrefix(indexPath + ": ")
+      let reason =
+        error.description.hasPrefix(indexPath + ": ")
         ? String(error.description.dropFirst(indexPath.count + 2)) : error.description
       throw SimilarityModelError.invalidSavedModel(file: indexPath, reason: reason)
     }

@@ -92,7 +92,8 @@ extension SimilarityModel {
     for i in 0..<rows {
       for j in (i + 1)..<max(rows, i + 1) {
         out[i * rows + j] = distance.reference(vectors[i], vectors[j])
-        out[j * rows + i] = distance == .snr ? distance.reference(vectors[j], vectors[i]) : out[i * rows + j]
+        out[j * rows + i] =
+          distance == .snr ? distance.reference(vectors[j], vectors[i]) : out[i * rows + j]
       }
     }
     return out
@@ -108,7 +109,7 @@ func wallSeconds() -> Double {
 
 extension SimilarityModel {
   /// Trains with a metric loss from SimilarityMetricLearning (e.g. `MultiSimilarityLoss()`);
-  /// see ``fit(sampler:loss:optimizer:epochs:validation:onStep:onEpoch:)-(_,LossFunction,_,_,_,_,_)``.
+  /// see the closure form of `fit` for the details.
   /// The loss's distance should be the model's ``distance`` (TF Similarity takes the index
   /// distance from the loss).
   @discardableResult

@@ -161,7 +161,9 @@ public final class SimilarityModel {
   public var indexSummary: IndexSummary {
     IndexSummary(
       distance: distance, indexKind: indexKind, dimension: dimension, count: index.count,
-      classSizes: indexedClassSizes, unlabelledCount: index.count - indexedClassSizes.values
+      classSizes: indexedClassSizes,
+      unlabelledCount: index.count
+        - indexedClassSizes.values
         .reduce(0, +), calibrationMetric: calibration?.metric,
       optimalCutpoint: calibration?.optimal, calibrationStrategy: calibration?.strategy)
   }

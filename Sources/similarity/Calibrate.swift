@@ -45,9 +45,10 @@ struct Calibrate: ParsableCommand {
       data.examples, labels: data.labels, targets: targets, optimizing: optimizing,
       strategy: matchStrategy, k: k)
     for cutpoint in [calibration.optimal] + calibration.cutpoints {
-      print("\(cutpoint.name): distance \(format(cutpoint.distance)) "
-        + cutpoint.metrics.sorted { $0.key.rawValue < $1.key.rawValue }
-        .map { "\($0.key.rawValue)=\(format($0.value))" }.joined(separator: " "))
+      print(
+        "\(cutpoint.name): distance \(format(cutpoint.distance)) "
+          + cutpoint.metrics.sorted { $0.key.rawValue < $1.key.rawValue }
+          .map { "\($0.key.rawValue)=\(format($0.value))" }.joined(separator: " "))
     }
     for unreached in calibration.unreachedTargets { print("\(unreached): not reached") }
     // Saving replaces the whole directory; keep the training record.

@@ -37,17 +37,24 @@ struct Evaluate: ParsableCommand {
       .recall(k: 1), .recall(k: 5), .recall(k: 10), .precision(k: 1), .precision(k: 5),
       .meanAveragePrecision(k: 10),
     ].filter { $0.requiredLookupCount <= model.index.count }
-    let retrieval = try model.evaluateRetrieval(test.examples, labels: test.labels, metrics: metrics)
+    let retrieval = try model.evaluateRetrieval(
+      test.examples, labels: test.labels, metrics: metrics)
     let classification = try model.evaluateClassification(test.examples, labels: test.labels)
     let matches = try model.match(test.examples)
     let confusion = try ConfusionMatrix(trueLabels: test.labels, predictedLabels: matches)
     let report = Report(
       queries: test.count,
       retrieval: Dictionary(uniqueKeysWithValues: metrics.map { ($0.description, retrieval[$0]!) }),
-      classification: Dictionary(uniqueKeysWithValues: classification.map { evaluation in
-        (evaluation.cutpoint.name, Dictionary(uniqueKeysWithValues: evaluation.values.map {
-          ($0.key.rawValue, $0.value) }))
-      }),
+      classification: Dictionary(
+        uniqueKeysWithValues: classification.map { evaluation in
+          (
+            evaluation.cutpoint.name,
+            Dictionary(
+              uniqueKeysWithValues: evaluation.values.map {
+                ($0.key.rawValue, $0.value)
+              })
+          )
+        }),
       confusionMatrix: confusion, accuracy: confusion.accuracy, unknownRate: confusion.unknownRate)
     if json {
       let encoder = JSONEncoder()
@@ -58,16 +65,18 @@ struct Evaluate: ParsableCommand {
     print("\(test.count) test queries against \(model.index.count) indexed items")
     for metric in metrics { print("\(metric.description): \(format(retrieval[metric]!))") }
     for evaluation in classification {
-      print("cutpoint \(evaluation.cutpoint.name) (distance \(format(evaluation.cutpoint.distance))): "
-        + evaluation.values.sorted { $0.key.rawValue < $1.key.rawValue }
-        .map { "\($0.key.rawValue)=\(format($0.value))" }.joined(separator: " "))
+      print(
+        "cutpoint \(evaluation.cutpoint.name) (distance \(format(evaluation.cutpoint.distance))): "
+          + evaluation.values.sorted { $0.key.rawValue < $1.key.rawValue }
+          .map { "\($0.key.rawValue)=\(format($0.value))" }.joined(separator: " "))
     }
     print("\nConfusion matrix at the optimal cutpoint (rows: true, columns: matched, ?: unknown)")
     print("      " + (confusion.labels.map { pad($0, 5) } + ["    ?"]).joined(separator: " "))
     for (row, label) in confusion.labels.enumerated() {
       print(pad(label, 5) + " " + confusion.counts[row].map { pad($0, 5) }.joined(separator: " "))
     }
-    print("accuracy \(format(confusion.accuracy)), unknown rate \(format(confusion.unknownRate)), "
-      + "macro F1 \(format(confusion.macroF1))")
+    print(
+      "accuracy \(format(confusion.accuracy)), unknown rate \(format(confusion.unknownRate)), "
+        + "macro F1 \(format(confusion.macroF1))")
   }
 }

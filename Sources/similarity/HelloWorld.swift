@@ -65,16 +65,18 @@ struct HelloWorld: ParsableCommand {
     let unseen = allClasses.filter { !seen.contains($0) }
     let train = try ImageSplit.load(.mnist, .train, dataDirectory: dataDir)
     let test = try ImageSplit.load(.mnist, .test, dataDirectory: dataDir)
-    print("MNIST: \(train.count) training, \(test.count) test images; train classes \(seen), "
-      + "unseen \(unseen)")
+    print(
+      "MNIST: \(train.count) training, \(test.count) test images; train classes \(seen), "
+        + "unseen \(unseen)")
     let sampler = try MultiShotSampler(
       examples: train.examples, labels: train.labels, classesPerBatch: seen.count,
       examplesPerClass: examplesPerClass, stepsPerEpoch: steps, classList: seen, seed: seed)
     let model = SimilarityModel(
       embedding: .tfSimilarityMNISTConv(seed: seed), distance: .cosine)
     print(model.embedding.summary())
-    print("MultiSimilarityLoss (cosine), Adam lr \(learningRate), \(epochs) epochs × \(steps) "
-      + "steps of \(seen.count) classes × \(examplesPerClass) examples; BLAS \(GEMM.kernelName)")
+    print(
+      "MultiSimilarityLoss (cosine), Adam lr \(learningRate), \(epochs) epochs × \(steps) "
+        + "steps of \(seen.count) classes × \(examplesPerClass) examples; BLAS \(GEMM.kernelName)")
     var validation: EvaluationCallback?
     if evalCallback {
       let targets = test.subset(test.firstIndices(perClass: 20, classes: allClasses))
@@ -89,39 +91,47 @@ struct HelloWorld: ParsableCommand {
       learningRate: learningRate, epochs: epochs, validation: validation)
     let median = history.medianEpochSeconds ?? .nan
     let cpuPerEpoch = (processCPUSeconds() - cpuStart) / Double(epochs)
-    print("FIT median epoch \(format(median)) s (\(format(1000 * median / Double(steps))) ms/step), "
-      + "CPU \(format(cpuPerEpoch)) s per epoch (incl. any evaluation callback)")
+    print(
+      "FIT median epoch \(format(median)) s (\(format(1000 * median / Double(steps))) ms/step), "
+        + "CPU \(format(cpuPerEpoch)) s per epoch (incl. any evaluation callback)")
     let calibration = train.prefix(calibrate)
 
     // Protocol A: the notebook.
-    print("\n=== Protocol A (notebook): index train \(trainIndexPerClass)/class, calibrate on "
-      + "train[:\(calibrate)], match test \(matchPerClass)/class")
+    print(
+      "\n=== Protocol A (notebook): index train \(trainIndexPerClass)/class, calibrate on "
+        + "train[:\(calibrate)], match test \(matchPerClass)/class")
     model.resetIndex()
-    try indexWithProgress(model, train.subset(train.firstIndices(
-      perClass: trainIndexPerClass, classes: allClasses)))
+    try indexWithProgress(
+      model,
+      train.subset(
+        train.firstIndices(
+          perClass: trainIndexPerClass, classes: allClasses)))
     let calibrationA = try model.calibrate(
       calibration.examples, labels: calibration.labels, optimizing: .f1)
     printCutpoint("A", calibrationA.optimal)
     let matchSet = test.subset(test.firstIndices(perClass: matchPerClass, classes: allClasses))
     let matches = try model.match(matchSet.examples)
     func accuracy(_ rows: [Int]) -> Double {
-      rows.isEmpty ? .nan
+      rows.isEmpty
+        ? .nan
         : Double(rows.filter { matches[$0] == matchSet.labels[$0] }.count) / Double(rows.count)
     }
     let rows = Array(0..<matchSet.count)
     let seenRows = rows.filter { seen.contains(matchSet.labels[$0]) }
     let unseenRows = rows.filter { !seen.contains(matchSet.labels[$0]) }
     let unknownRate = Double(matches.filter { $0 == nil }.count) / Double(max(matches.count, 1))
-    print("MATCH_A accuracy (unknown counts as wrong) all \(format(accuracy(rows))) seen "
-      + "\(format(accuracy(seenRows))) unseen \(format(accuracy(unseenRows))) no-match rate "
-      + "\(format(unknownRate))")
+    print(
+      "MATCH_A accuracy (unknown counts as wrong) all \(format(accuracy(rows))) seen "
+        + "\(format(accuracy(seenRows))) unseen \(format(accuracy(unseenRows))) no-match rate "
+        + "\(format(unknownRate))")
     result("match_accuracy_seen_A", accuracy(seenRows))
     result("match_accuracy_unseen_A", accuracy(unseenRows))
     result("calibrated_f1_A", Double(calibrationA.optimal.value))
 
     // Protocol B: index test N/class, query the rest.
-    print("\n=== Protocol B: index test \(testIndexPerClass)/class, calibrate on "
-      + "train[:\(calibrate)], query the remaining test images")
+    print(
+      "\n=== Protocol B: index test \(testIndexPerClass)/class, calibrate on "
+        + "train[:\(calibrate)], query the remaining test images")
     let indexed = test.firstIndices(perClass: testIndexPerClass, classes: allClasses)
     let indexedSet = Set(indexed)
     let queries = test.subset((0..<test.count).filter { !indexedSet.contains($0) })
@@ -132,10 +142,11 @@ struct HelloWorld: ParsableCommand {
     printCutpoint("B", calibrationB.optimal)
     let classification = try model.evaluateClassification(queries.examples, labels: queries.labels)
     for evaluation in classification {
-      print("CLASSIFY cutpoint=\(evaluation.cutpoint.name) distance="
-        + "\(format(evaluation.cutpoint.distance)): "
-        + evaluation.values.sorted { $0.key.rawValue < $1.key.rawValue }
-        .map { "\($0.key.rawValue)=\(format($0.value))" }.joined(separator: "  "))
+      print(
+        "CLASSIFY cutpoint=\(evaluation.cutpoint.name) distance="
+          + "\(format(evaluation.cutpoint.distance)): "
+          + evaluation.values.sorted { $0.key.rawValue < $1.key.rawValue }
+          .map { "\($0.key.rawValue)=\(format($0.value))" }.joined(separator: "  "))
     }
     let start = monotonicSeconds()
     let embeddings = try model.embed(queries.examples)
@@ -152,15 +163,18 @@ struct HelloWorld: ParsableCommand {
     let top1 = lookups.map { $0.first?.label }
     func top1Accuracy(_ keep: (Int) -> Bool) -> Double {
       let rows = (0..<queries.count).filter { keep(queries.labels[$0]) }
-      return Double(rows.filter { top1[$0] == queries.labels[$0] }.count) / Double(max(rows.count, 1))
+      return Double(rows.filter { top1[$0] == queries.labels[$0] }.count)
+        / Double(max(rows.count, 1))
     }
     let top1All = top1Accuracy { _ in true }
     let top1Seen = top1Accuracy { seen.contains($0) }
     let top1Unseen = top1Accuracy { !seen.contains($0) }
-    print("KNN top-1 accuracy all \(format(top1All)) seen \(format(top1Seen)) unseen "
-      + "\(format(top1Unseen))")
-    print("LOOKUP embed \(queries.count) queries: \(format(embedSeconds)) s -> "
-      + "\(Int(Double(queries.count) / embedSeconds)) emb/s")
+    print(
+      "KNN top-1 accuracy all \(format(top1All)) seen \(format(top1Seen)) unseen "
+        + "\(format(top1Unseen))")
+    print(
+      "LOOKUP embed \(queries.count) queries: \(format(embedSeconds)) s -> "
+        + "\(Int(Double(queries.count) / embedSeconds)) emb/s")
     print(model.indexSummary)
     result("epoch_seconds", median)
     result("epoch_cpu_seconds", cpuPerEpoch)
@@ -182,9 +196,10 @@ struct HelloWorld: ParsableCommand {
   }
 
   private func printCutpoint(_ protocolName: String, _ cutpoint: Cutpoint) {
-    print("CUTPOINT_\(protocolName) optimal: distance=\(format(cutpoint.distance)) "
-      + cutpoint.metrics.sorted { $0.key.rawValue < $1.key.rawValue }
-      .map { "\($0.key.rawValue)=\(format($0.value))" }.joined(separator: "  "))
+    print(
+      "CUTPOINT_\(protocolName) optimal: distance=\(format(cutpoint.distance)) "
+        + cutpoint.metrics.sorted { $0.key.rawValue < $1.key.rawValue }
+        .map { "\($0.key.rawValue)=\(format($0.value))" }.joined(separator: "  "))
   }
 
   /// User + system CPU seconds of this process so far (all threads).

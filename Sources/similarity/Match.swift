@@ -29,13 +29,16 @@ struct Match: ParsableCommand {
     print("image  true  match    distance")
     for i in 0..<test.count {
       let shown = matches[i].map(String.init) ?? "unknown"
-      print("\(pad(i, 5))  \(pad(test.labels[i], 4))  \(shown.padding(toLength: 7, withPad: " ", startingAt: 0))  "
-        + format(nearest[i].first?.distance ?? .nan))
+      print(
+        "\(pad(i, 5))  \(pad(test.labels[i], 4))  "
+          + "\(shown.padding(toLength: 7, withPad: " ", startingAt: 0))  "
+          + format(nearest[i].first?.distance ?? .nan))
     }
     let correct = zip(matches, test.labels).filter { $0.0 == $0.1 }.count
     let unknown = matches.filter { $0 == nil }.count
-    print("accuracy \(format(Double(correct) / Double(max(test.count, 1)))) "
-      + "(\(correct)/\(test.count)), unknown \(unknown)")
+    print(
+      "accuracy \(format(Double(correct) / Double(max(test.count, 1)))) "
+        + "(\(correct)/\(test.count)), unknown \(unknown)")
   }
 }
 

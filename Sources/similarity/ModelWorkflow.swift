@@ -40,7 +40,8 @@ struct ImageSplit {
       split, from: dataDirectory.map { URL(fileURLWithPath: $0) })
     return ImageSplit(
       examples: ExampleMatrix(
-        values: images.floatPixels(scaledTo: 0...255), exampleShape: [images.height, images.width, 1]),
+        values: images.floatPixels(scaledTo: 0...255),
+        exampleShape: [images.height, images.width, 1]),
       labels: images.labels)
   }
 
@@ -49,7 +50,8 @@ struct ImageSplit {
   /// The examples at `indices`, in that order.
   func subset(_ indices: [Int]) -> ImageSplit {
     ImageSplit(
-      examples: ExampleMatrix(values: examples.batch(indices).scalars, exampleShape: examples.exampleShape),
+      examples: ExampleMatrix(
+        values: examples.batch(indices).scalars, exampleShape: examples.exampleShape),
       labels: indices.map { labels[$0] })
   }
 
@@ -138,7 +140,8 @@ func trainWithProgress(
     onEpoch: { record in
       var summary = "loss: \(format(record.loss))"
       if let d = record.distances {
-        summary += " - pos: \(format(d.meanPositive)) - neg: \(format(d.meanNegative))"
+        summary +=
+          " - pos: \(format(d.meanPositive)) - neg: \(format(d.meanNegative))"
           + " - gap: \(format(d.gap))"
       }
       for (name, value) in (record.validation ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -169,7 +172,9 @@ func parseTarget(_ text: String) throws -> CalibrationTarget {
   case "fpr", "false-positive-rate": return .falsePositiveRate(atMost: value)
   default:
     throw ValidationError(
-      "--target \(text): unknown metric \(parts[0]); expected precision, recall, f1, accuracy or fpr")
+      "--target \(text): unknown metric \(parts[0]); expected precision, recall, f1, "
+        + "accuracy or fpr"
+    )
   }
 }
 

@@ -57,8 +57,9 @@ struct Train: ParsableCommand {
       examples: train.examples, labels: train.labels, classesPerBatch: classesPerBatch,
       examplesPerClass: examplesPerClass, stepsPerEpoch: steps, classList: classList, seed: seed)
     let model = SimilarityModel(embedding: .tfSimilarityMNISTConv(seed: seed), distance: .cosine)
-    print("\(dataset.dataset.name): \(train.count) training images, classes \(sampler.classes); "
-      + "\(loss.rawValue) loss, Adam lr \(learningRate)")
+    print(
+      "\(dataset.dataset.name): \(train.count) training images, classes \(sampler.classes); "
+        + "\(loss.rawValue) loss, Adam lr \(learningRate)")
     let history = try trainWithProgress(
       model, sampler: sampler, loss: loss.makeLoss(distance: .cosine), learningRate: learningRate,
       epochs: epochs)
@@ -68,8 +69,9 @@ struct Train: ParsableCommand {
     let calibrationSet = train.prefix(calibrate)
     let calibration = try model.calibrate(
       calibrationSet.examples, labels: calibrationSet.labels)
-    print("Calibrated: optimal F1 \(format(calibration.optimal.value)) at distance "
-      + "\(format(calibration.optimal.distance))")
+    print(
+      "Calibrated: optimal F1 \(format(calibration.optimal.value)) at distance "
+        + "\(format(calibration.optimal.distance))")
     let directory = URL(fileURLWithPath: out)
     try model.save(to: directory)
     try TrainingRun(

@@ -15,8 +15,10 @@ import Testing
     ])
     #expect(trained.status == 0, "\(trained.stderr)")
     #expect(trained.stdout.contains("Saved to"))
-    for file in ["manifest.json", "architecture.json", "model.safetensors", "index.simx",
-                 "calibration.json", "run.json"] {
+    for file in [
+      "manifest.json", "architecture.json", "model.safetensors", "index.simx",
+      "calibration.json", "run.json",
+    ] {
       #expect(FileManager.default.fileExists(atPath: model + "/" + file), "\(file)")
     }
     let match = try CLI.run(["match", model, "--count", "12"])
@@ -32,7 +34,9 @@ import Testing
     #expect(report["queries"] as? Int == 30)
     let retrieval = try #require(report["retrieval"] as? [String: Double])
     #expect(retrieval["recall@1"] != nil)
-    let recalibrated = try CLI.run(["calibrate", model, "--count", "30", "--target", "precision:0.5"])
+    let recalibrated = try CLI.run([
+      "calibrate", model, "--count", "30", "--target", "precision:0.5",
+    ])
     #expect(recalibrated.status == 0, "\(recalibrated.stderr)")
     #expect(recalibrated.stdout.contains("optimal: distance"))
     #expect(FileManager.default.fileExists(atPath: model + "/run.json"))

@@ -80,8 +80,9 @@ let rgbPNG = Data(
       try ImageFolderSampler(directory: mixed, classesPerBatch: 3, examplesPerClass: 1)
     }
     let sampler = try ImageFolderSampler(directory: mixed, classesPerBatch: 2, examplesPerClass: 1)
-    #expect(throws: SamplerError.imageShapeMismatch(
-      path: mixed.appendingPathComponent("b/0.png").path, expected: [2, 3, 1], found: [1, 2, 3])
+    #expect(
+      throws: SamplerError.imageShapeMismatch(
+        path: mixed.appendingPathComponent("b/0.png").path, expected: [2, 3, 1], found: [1, 2, 3])
     ) {
       try sampler.examples(for: IndexBatch(epoch: 1, step: 0, indices: [1], labels: [1]))
     }

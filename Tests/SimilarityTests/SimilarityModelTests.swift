@@ -151,7 +151,8 @@ import Testing
     #expect(throws: SimilarityModelError.notCalibrated(operation: "evaluateClassification")) {
       try model.evaluateClassification(data.test, labels: data.testLabels)
     }
-    #expect(SimilarityModelError.notCalibrated(operation: "match").description.contains("calibrate"))
+    #expect(
+      SimilarityModelError.notCalibrated(operation: "match").description.contains("calibrate"))
   }
 
   func savedDirectory() throws -> URL {

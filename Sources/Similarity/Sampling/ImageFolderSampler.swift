@@ -93,7 +93,8 @@ public struct ImageFolderSampler: Sampler, Sendable {
       let path = files[index]
       let image = try PNGImage.read(path)
       guard image.shape == exampleShape else {
-        throw SamplerError.imageShapeMismatch(path: path, expected: exampleShape, found: image.shape)
+        throw SamplerError.imageShapeMismatch(
+          path: path, expected: exampleShape, found: image.shape)
       }
       scalars.append(contentsOf: image.pixels.map { Float($0) * scale })
     }

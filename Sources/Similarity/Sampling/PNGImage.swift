@@ -22,7 +22,8 @@ public struct PNGImage: Equatable, Sendable {
     let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     guard bytes.count >= 8, Array(bytes[0..<8]) == signature else {
       throw .invalidImage(
-        path: path, reason: "expected the PNG signature 89 50 4E 47 0D 0A 1A 0A at the start, "
+        path: path,
+        reason: "expected the PNG signature 89 50 4E 47 0D 0A 1A 0A at the start, "
           + "found \(bytes.prefix(8).map { String($0, radix: 16) }.joined(separator: " "))")
     }
     var image = png_image()

@@ -45,7 +45,9 @@ public protocol Sampler {
 extension SplitMix64 {
   /// A generator for one epoch of a sampler, independent of the other epochs and streams.
   static func sampling(seed: UInt64, epoch: Int, stream: UInt64 = 0) -> SplitMix64 {
-    SplitMix64(seed: mix64(mix64(seed ^ (stream &* 0xD1B5_4A32_D192_ED03)) ^ UInt64(truncatingIfNeeded: epoch)))
+    SplitMix64(
+      seed: mix64(
+        mix64(seed ^ (stream &* 0xD1B5_4A32_D192_ED03)) ^ UInt64(truncatingIfNeeded: epoch)))
   }
 }
 

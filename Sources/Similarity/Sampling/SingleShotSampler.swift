@@ -73,7 +73,9 @@ public struct SingleShotSampler: Sampler, @unchecked Sendable {
       let view = augmenter(examples.batch([index]).reshaped(examples.exampleShape), &generator)
       precondition(
         view.shape == examples.exampleShape,
-        "SingleShotSampler: augmenter returned shape \(view.shape), expected \(examples.exampleShape)")
+        "SingleShotSampler: augmenter returned shape \(view.shape), expected "
+          + "\(examples.exampleShape)"
+      )
       scalars.append(contentsOf: view.scalars)
     }
     return Tensor(shape: [batch.count] + examples.exampleShape, scalars: scalars)
