@@ -139,6 +139,10 @@ public struct Chart: Hashable, Sendable {
         width: 1.5, dashed: true)
       let labelY = frame.top + 12 + Double(index % 4) * 18
       let leftHalf = position < (frame.left + frame.right) / 2
+      let labelWidth = canvas.width(of: marker.label, style: .normal)
+      canvas.rect(
+        x: leftHalf ? position + 3 : position - 7 - labelWidth, y: labelY - 8,
+        width: labelWidth + 4, height: 16, fill: Color(red: 255, green: 255, blue: 255, alpha: 200))
       canvas.text(
         marker.label, x: position + (leftHalf ? 5 : -5), y: labelY,
         anchor: leftHalf ? .start : .end, color: marker.color, style: .normal, vertical: false)

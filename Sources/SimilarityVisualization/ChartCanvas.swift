@@ -25,6 +25,8 @@ protocol ChartCanvas {
   mutating func text(
     _ text: String, x: Double, y: Double, anchor: TextAnchor, color: Color, style: TextStyle,
     vertical: Bool)
+  /// The width `text` takes (an estimate for SVG, whose font the browser chooses).
+  func width(of text: String, style: TextStyle) -> Double
 }
 
 /// Builds an `<svg>` element.
@@ -51,8 +53,13 @@ struct SVGCanvas: ChartCanvas {
   }
 
   mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: Color) {
+    let opacity = fill.alpha == 255 ? "" : " fill-opacity=\"\(n(Double(fill.alpha) / 255))\""
     body += "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" "
-      + "fill=\"\(fill.hex)\"/>\n"
+      + "fill=\"\(fill.hex)\"\(opacity)/>\n"
+  }
+
+  func width(of text: String, style: TextStyle) -> Double {
+    Double(text.count) * Double(style.svgSize) * 0.58
   }
 
   mutating func line(
@@ -100,6 +107,10 @@ struct RasterCanvas: ChartCanvas {
   }
 
   private func p(_ value: Double) -> Int { Int(value.rounded()) }
+
+  func width(of text: String, style: TextStyle) -> Double {
+    Double(BitmapFont.size(of: text, scale: style.rasterScale).width)
+  }
 
   mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: Color) {
     raster.fillRect(

@@ -118,7 +118,8 @@ public struct Projector: Sendable {
       \(legend)
       <div class="projector-tip" style="display:none;position:absolute;pointer-events:none;\
       background:#fff;border:1px solid #888;padding:4px;font:12px sans-serif;\
-      box-shadow:0 2px 6px rgba(0,0,0,.3)"><img alt="" style="display:block;width:84px;\
+      box-shadow:0 2px 6px rgba(0,0,0,.3);white-space:nowrap;z-index:10">\
+      <img alt="" style="display:block;width:84px;max-width:none;height:auto;\
       image-rendering:pixelated"><span></span></div>
       <script>
       (function () {
@@ -147,9 +148,13 @@ public struct Projector: Sendable {
           else { image.style.display = "none"; }
           text.textContent = captions[i];
           var box = root.getBoundingClientRect();
-          tip.style.left = (event.clientX - box.left + 12) + "px";
-          tip.style.top = (event.clientY - box.top + 12) + "px";
           tip.style.display = "block";
+          var x = event.clientX - box.left + 12;
+          var y = event.clientY - box.top + 12;
+          if (x + tip.offsetWidth > box.width) { x = event.clientX - box.left - 12 - tip.offsetWidth; }
+          if (y + tip.offsetHeight > box.height) { y = event.clientY - box.top - 12 - tip.offsetHeight; }
+          tip.style.left = x + "px";
+          tip.style.top = y + "px";
         });
         svg.addEventListener("mouseleave", function () { tip.style.display = "none"; });
       })();
