@@ -64,12 +64,14 @@ public struct BarChart: Hashable, Sendable {
     guard !bars.isEmpty else { return }
     let slot = (frame.right - frame.left) / Double(bars.count)
     let barWidth = min(slot * 0.7, 90)
-    let zero = y.position(of: min(max(0, y.domain.lowerBound), y.domain.upperBound),
+    let zero = y.position(
+      of: min(max(0, y.domain.lowerBound), y.domain.upperBound),
       from: frame.bottom, to: frame.top)
     for (index, bar) in bars.enumerated() {
       let center = frame.left + slot * (Double(index) + 0.5)
       let value = values[index]
-      let top = min(max(y.position(of: value, from: frame.bottom, to: frame.top), frame.top),
+      let top = min(
+        max(y.position(of: value, from: frame.bottom, to: frame.top), frame.top),
         frame.bottom)
       canvas.rect(
         x: center - barWidth / 2, y: min(top, zero), width: barWidth, height: abs(zero - top),

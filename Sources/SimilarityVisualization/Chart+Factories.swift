@@ -13,7 +13,8 @@ extension Chart {
     let series = metrics.enumerated().map { index, metric in
       Series(
         metric.rawValue, x: thresholds,
-        y: (calibration.curves[metric] ?? []).map(Double.init), color: ColorScale.categorical(index))
+        y: (calibration.curves[metric] ?? []).map(Double.init), color: ColorScale.categorical(index)
+      )
     }
     let markers = ([calibration.optimal] + calibration.cutpoints).enumerated().map {
       index, cutpoint in

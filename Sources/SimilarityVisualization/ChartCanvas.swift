@@ -54,7 +54,8 @@ struct SVGCanvas: ChartCanvas {
 
   mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: Color) {
     let opacity = fill.alpha == 255 ? "" : " fill-opacity=\"\(n(Double(fill.alpha) / 255))\""
-    body += "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" "
+    body +=
+      "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" "
       + "fill=\"\(fill.hex)\"\(opacity)/>\n"
   }
 
@@ -65,14 +66,16 @@ struct SVGCanvas: ChartCanvas {
   mutating func line(
     x0: Double, y0: Double, x1: Double, y1: Double, color: Color, width: Double, dashed: Bool
   ) {
-    body += "<line x1=\"\(n(x0))\" y1=\"\(n(y0))\" x2=\"\(n(x1))\" y2=\"\(n(y1))\" "
+    body +=
+      "<line x1=\"\(n(x0))\" y1=\"\(n(y0))\" x2=\"\(n(x1))\" y2=\"\(n(y1))\" "
       + "stroke=\"\(color.hex)\" stroke-width=\"\(n(width))\""
       + (dashed ? " stroke-dasharray=\"6 4\"" : "") + "/>\n"
   }
 
   mutating func polyline(_ points: [(x: Double, y: Double)], color: Color, width: Double) {
     let list = points.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " ")
-    body += "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(color.hex)\" "
+    body +=
+      "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(color.hex)\" "
       + "stroke-width=\"\(n(width))\" stroke-linejoin=\"round\"/>\n"
   }
 
@@ -92,7 +95,8 @@ struct SVGCanvas: ChartCanvas {
     }
     let rotation = vertical ? " transform=\"rotate(-90 \(n(x)) \(n(y)))\"" : ""
     let weight = style == .bold ? " font-weight=\"bold\"" : ""
-    body += "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchorName)\" "
+    body +=
+      "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchorName)\" "
       + "dominant-baseline=\"central\" font-size=\"\(style.svgSize)\" fill=\"\(color.hex)\""
       + weight + rotation + ">\(HTML.escape(text))</text>\n"
   }

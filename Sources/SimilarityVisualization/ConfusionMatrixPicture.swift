@@ -104,7 +104,8 @@ public struct ConfusionMatrixPicture: Sendable {
     raster.drawText(
       predicted, x: left + (gridWidth - BitmapFont.size(of: predicted, scale: 2).width) / 2,
       y: 40, color: .ink, scale: 2)
-    var trueTitle = Raster(width: BitmapFont.size(of: "true label", scale: 2).width,
+    var trueTitle = Raster(
+      width: BitmapFont.size(of: "true label", scale: 2).width,
       height: BitmapFont.glyphHeight * 2, fill: .transparent)
     trueTitle.drawText("true label", x: 0, y: 0, color: .ink, scale: 2)
     let rotated = trueTitle.rotatedCounterClockwise()

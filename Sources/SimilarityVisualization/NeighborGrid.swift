@@ -64,7 +64,9 @@ public struct NeighborGrid: Sendable {
   /// The top-left corner of the frame around tile `column` of row `row` (column 0 = query).
   public func tileOrigin(row: Int, column: Int) -> (x: Int, y: Int) {
     let (width, height) = cell
-    return (Self.gap + column * (width + Self.gap), titleHeight + Self.gap + row * (height + Self.gap))
+    return (
+      Self.gap + column * (width + Self.gap), titleHeight + Self.gap + row * (height + Self.gap)
+    )
   }
 
   /// The picture.
@@ -81,7 +83,8 @@ public struct NeighborGrid: Sendable {
     for (r, row) in rows.enumerated() {
       let queryName = LabelName.of(row.queryLabel, classNames)
       drawTile(
-        row.query, frameColor: .ink, captions: ["query", queryName], at: tileOrigin(row: r, column: 0),
+        row.query, frameColor: .ink, captions: ["query", queryName],
+        at: tileOrigin(row: r, column: 0),
         on: &raster)
       for (n, neighbor) in row.neighbors.enumerated() {
         let right = neighbor.lookup.label != nil && neighbor.lookup.label == row.queryLabel
@@ -138,8 +141,10 @@ public struct NeighborGrid: Sendable {
     var small = Raster(width: width, height: height)
     for y in 0..<height {
       for x in 0..<width {
-        small[x, y] = image[
-          min(Int(Double(x) * factor), image.width - 1), min(Int(Double(y) * factor), image.height - 1)]
+        small[x, y] =
+          image[
+            min(Int(Double(x) * factor), image.width - 1),
+            min(Int(Double(y) * factor), image.height - 1)]
       }
     }
     return small

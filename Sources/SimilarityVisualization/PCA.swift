@@ -29,9 +29,11 @@ public struct PCA: Sendable {
     points: [Float], dimension: Int, componentCount: Int = 2, seed: UInt64 = 0,
     maximumIterations: Int = 1000
   ) {
-    precondition(dimension > 0 && points.count % dimension == 0 && !points.isEmpty,
+    precondition(
+      dimension > 0 && points.count % dimension == 0 && !points.isEmpty,
       "PCA: \(points.count) values are not rows of \(dimension)")
-    precondition(componentCount >= 1 && componentCount <= dimension,
+    precondition(
+      componentCount >= 1 && componentCount <= dimension,
       "PCA: \(componentCount) components of \(dimension) dimensions")
     let n = points.count / dimension
     let d = dimension
@@ -88,7 +90,9 @@ public struct PCA: Sendable {
     for i in 0..<n {
       for (c, axis) in components.enumerated() {
         var sum = 0.0
-        for j in 0..<dimension { sum += (Double(points[i * dimension + j]) - Double(mean[j])) * axis[j] }
+        for j in 0..<dimension {
+          sum += (Double(points[i * dimension + j]) - Double(mean[j])) * axis[j]
+        }
         result[i * components.count + c] = sum
       }
     }

@@ -30,8 +30,9 @@ public struct Projector: Sendable {
   public var size: Int
 
   /// Creates a map.
-  public init(items: [Item], classNames: [String] = [], title: String = "Projector", size: Int = 640)
-  {
+  public init(
+    items: [Item], classNames: [String] = [], title: String = "Projector", size: Int = 640
+  ) {
     precondition(size >= 100, "Projector: size \(size) < 100")
     self.items = items
     self.classNames = classNames
@@ -45,8 +46,11 @@ public struct Projector: Sendable {
     positions: [SIMD2<Double>], labels: [Int?], thumbnails: [PixelImage]? = nil,
     classNames: [String] = [], title: String = "Projector", size: Int = 640
   ) {
-    precondition(positions.count == labels.count, "Projector: \(positions.count) positions, \(labels.count) labels")
-    precondition(thumbnails.map { $0.count == positions.count } ?? true, "Projector: thumbnail count")
+    precondition(
+      positions.count == labels.count,
+      "Projector: \(positions.count) positions, \(labels.count) labels")
+    precondition(
+      thumbnails.map { $0.count == positions.count } ?? true, "Projector: thumbnail count")
     let items = positions.indices.map {
       Item(position: positions[$0], label: labels[$0], thumbnail: thumbnails?[$0])
     }
@@ -76,7 +80,8 @@ public struct Projector: Sendable {
     return items.map { item in
       let p = item.position
       guard p.x.isFinite && p.y.isFinite else { return SIMD2(0, 0) }
-      return SIMD2(offset.x + (p.x - low.x) * scale, Double(size) - offset.y - (p.y - low.y) * scale)
+      return SIMD2(
+        offset.x + (p.x - low.x) * scale, Double(size) - offset.y - (p.y - low.y) * scale)
     }
   }
 
@@ -89,17 +94,20 @@ public struct Projector: Sendable {
   /// be unique in the page.
   public func htmlFragment(id: String) -> String {
     let positions = pixelPositions()
-    var svg = "<svg width=\"\(size)\" height=\"\(size)\" viewBox=\"0 0 \(size) \(size)\" "
+    var svg =
+      "<svg width=\"\(size)\" height=\"\(size)\" viewBox=\"0 0 \(size) \(size)\" "
       + "xmlns=\"http://www.w3.org/2000/svg\" style=\"background:#fff;border:1px solid #ccc\">\n"
     for (index, item) in items.enumerated() {
       let p = positions[index]
-      svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" ", p.x, p.y)
+      svg +=
+        String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" ", p.x, p.y)
         + "fill=\"\(Self.color(of: item.label).hex)\" fill-opacity=\"0.8\" data-i=\"\(index)\"/>\n"
     }
     svg += "</svg>"
     var legend = "<div class=\"legend\">"
     for label in distinctLabels {
-      legend += "<span><i style=\"background:\(Self.color(of: label).hex)\"></i>"
+      legend +=
+        "<span><i style=\"background:\(Self.color(of: label).hex)\"></i>"
         + "\(HTML.escape(LabelName.of(label, classNames)))</span> "
     }
     legend += "</div>"

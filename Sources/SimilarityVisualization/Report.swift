@@ -82,13 +82,15 @@ public struct Report: Sendable {
       [cutpoint.name, HTML.format(Double(cutpoint.distance))]
         + columns.map { HTML.format(Double(cutpoint[$0] ?? .nan)) }
     }
-    var body = "<p>Optimised metric: \(HTML.escape(calibration.metric.rawValue)); strategy: "
+    var body =
+      "<p>Optimised metric: \(HTML.escape(calibration.metric.rawValue)); strategy: "
       + "\(HTML.escape(calibration.strategy.rawValue)); \(calibration.thresholds.count) "
       + "candidate thresholds.</p>\n"
     body += HTML.table(headers: ["cutpoint", "distance"] + columns.map(\.rawValue), rows: rows)
     let unreached = calibration.unreachedTargets
     if !unreached.isEmpty {
-      body += "<p>Not reached at any threshold: "
+      body +=
+        "<p>Not reached at any threshold: "
         + HTML.escape(unreached.map(\.description).joined(separator: ", ")) + "</p>\n"
     }
     body += Self.figure(Chart.calibration(calibration, metrics: metrics).svg())
@@ -100,7 +102,8 @@ public struct Report: Sendable {
     _ values: [(metric: RetrievalMetric, value: Float)], heading: String = "Retrieval"
   ) {
     let rows = values.map { [$0.metric.description, HTML.format(Double($0.value))] }
-    add(heading,
+    add(
+      heading,
       HTML.table(headers: ["metric", "value"], rows: rows)
         + Self.figure(BarChart.retrieval(values).svg()))
   }
@@ -110,7 +113,8 @@ public struct Report: Sendable {
   public mutating func addConfusionMatrix(
     _ matrix: ConfusionMatrix, classNames: [String] = [], heading: String = "Confusion matrix"
   ) {
-    var body = "<p>Accuracy \(HTML.format(Double(matrix.accuracy))), unknown rate "
+    var body =
+      "<p>Accuracy \(HTML.format(Double(matrix.accuracy))), unknown rate "
       + "\(HTML.format(Double(matrix.unknownRate))), macro F1 "
       + "\(HTML.format(Double(matrix.macroF1))) over \(matrix.total) queries.</p>\n"
     for values in [ConfusionMatrixPicture.Values.counts, .rowNormalized] {
@@ -136,7 +140,8 @@ public struct Report: Sendable {
 
   /// Adds an interactive projector.
   public mutating func addProjector(_ projector: Projector, heading: String = "Projector") {
-    add(heading,
+    add(
+      heading,
       projector.htmlFragment(id: "projector-\(sections.count + 1)")
         + "<p class=\"caption\">Hover over a point to see its image and label.</p>\n")
   }
@@ -153,7 +158,8 @@ public struct Report: Sendable {
       body += "</ul></nav>\n"
     }
     for section in sections {
-      body += "<section id=\"\(section.anchor)\">\n<h2>\(HTML.escape(section.heading))</h2>\n"
+      body +=
+        "<section id=\"\(section.anchor)\">\n<h2>\(HTML.escape(section.heading))</h2>\n"
         + section.body + "</section>\n"
     }
     return HTMLPage.wrap(title: title, body: body)

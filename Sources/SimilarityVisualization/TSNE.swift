@@ -57,7 +57,8 @@ public struct TSNE: Sendable {
   /// The 2-D coordinates of `n = points.count / dimension` points given row-major.
   /// Fewer than 3 points are laid out on a line without optimisation.
   public func embed(_ points: [Float], dimension: Int) -> [SIMD2<Double>] {
-    precondition(dimension > 0 && points.count % dimension == 0,
+    precondition(
+      dimension > 0 && points.count % dimension == 0,
       "TSNE: \(points.count) values are not rows of \(dimension)")
     let n = points.count / dimension
     if n < 3 { return (0..<n).map { SIMD2(Double($0), 0) } }
@@ -74,7 +75,8 @@ public struct TSNE: Sendable {
         y: y, affinities: affinities, exaggeration: early ? earlyExaggeration : 1,
         gradient: &gradient, scratch: &scratch)
       let momentum = early ? 0.5 : 0.8
-      var meanX = 0.0, meanY = 0.0
+      var meanX = 0.0
+      var meanY = 0.0
       for c in 0..<(2 * n) {
         let sameSign = (gradient[c] > 0) == (update[c] > 0)
         gains[c] = max(sameSign ? gains[c] * 0.8 : gains[c] + 0.2, 0.01)

@@ -36,7 +36,9 @@ public struct TrainingHistory: Hashable, Sendable, Codable {
     let headers = ["epoch"] + metrics.map(\.name)
     let rows = (0..<epochCount).map { epoch in
       ["\(epoch + 1)"]
-        + metrics.map { epoch < $0.values.count ? HTML.format($0.values[epoch], digits: digits) : "" }
+        + metrics.map {
+          epoch < $0.values.count ? HTML.format($0.values[epoch], digits: digits) : ""
+        }
     }
     return (headers, rows)
   }

@@ -2,17 +2,19 @@ import Foundation
 import SimilarityEvaluation
 import Testing
 
+@testable import SimilarityVisualization
+
 #if canImport(FoundationXML)
   import FoundationXML
 #endif
 
-@testable import SimilarityVisualization
-
 @Suite struct ChartTests {
   static func calibration() throws -> Calibration {
     let labels = [1, 1, 2, 2, 3, 3, 4, 4]
-    let lookups = [[1, 0.1], [1, 0.2], [9, 0.3], [2, 0.4], [9, 0.5], [3, 0.6], [4, 0.7], [8, 0.8]]
-      .map { [LookupResult(distance: Float($0[1]), label: Int($0[0]))] }
+    let lookups = [
+      [1, 0.1], [1, 0.2], [9, 0.3], [2, 0.4], [9, 0.5], [3, 0.6], [4, 0.7], [8, 0.8],
+    ]
+    .map { [LookupResult(distance: Float($0[1]), label: Int($0[0]))] }
     return try Calibration(
       queryLabels: labels, lookups: lookups, targets: [.precision(atLeast: 0.99)])
   }

@@ -8,7 +8,8 @@ import Testing
   @Test func confusionMatrixCellsDarkenWithTheirCounts() throws {
     // True 0: 9 right, 1 wrong; true 1: 3 right, 5 wrong, 2 unknown.
     let truth = [Int](repeating: 0, count: 10) + [Int](repeating: 1, count: 10)
-    let predicted: [Int?] = [Int?](repeating: 0, count: 9) + [1] + [1, 1, 1] + [0, 0, 0, 0, 0]
+    let predicted: [Int?] =
+      [Int?](repeating: 0, count: 9) + [1] + [1, 1, 1] + [0, 0, 0, 0, 0]
       + [nil, nil]
     let matrix = try ConfusionMatrix(trueLabels: truth, predictedLabels: predicted)
     let picture = ConfusionMatrixPicture(matrix, classNames: ["cat", "dog"], cellSize: 40)
@@ -34,7 +35,8 @@ import Testing
   }
 
   @Test func neighborFramesAreGreenWhenTheLabelMatches() {
-    let image = PixelImage(width: 4, height: 4, format: .gray, bytes: [UInt8](repeating: 90, count: 16))
+    let image = PixelImage(
+      width: 4, height: 4, format: .gray, bytes: [UInt8](repeating: 90, count: 16))
     let grid = NeighborGrid(
       rows: [
         .init(
@@ -59,8 +61,9 @@ import Testing
   }
 
   @Test func htmlEscapingCoversMarkupAndScripts() {
-    #expect(HTML.escape("<a href=\"x\">Tom & 'Jerry'</a>")
-      == "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;")
+    #expect(
+      HTML.escape("<a href=\"x\">Tom & 'Jerry'</a>")
+        == "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;")
     #expect(HTML.javaScriptString("</script>\"\n") == "\"\\u003c/script\\u003e\\\"\\n\"")
     let table = HTML.table(headers: ["<h>"], rows: [["1.5"], ["a&b"]])
     #expect(table.contains("<th>&lt;h&gt;</th>"))

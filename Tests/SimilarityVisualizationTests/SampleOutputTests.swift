@@ -8,7 +8,9 @@ import Testing
 /// the files go to `$SIMILARITY_VISUALIZATION_SAMPLES` when set, else to a temporary directory
 /// that is removed. Either way each picture must be non-blank and a valid PNG.
 @Suite struct SampleOutputTests {
-  static let classNames = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+  static let classNames = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+  ]
 
   static func sampleDirectory() throws -> (URL, keep: Bool) {
     if let path = ProcessInfo.processInfo.environment["SIMILARITY_VISUALIZATION_SAMPLES"] {
@@ -132,10 +134,11 @@ import Testing
     let (directory, keep) = try Self.sampleDirectory()
     defer { if !keep { try? FileManager.default.removeItem(at: directory) } }
     let report = try Self.sampleReport()
-    #expect(report.headings == [
-      "Model", "Training", "Calibration", "Retrieval", "Confusion matrix", "Neighbours",
-      "Projector",
-    ])
+    #expect(
+      report.headings == [
+        "Model", "Training", "Calibration", "Retrieval", "Confusion matrix", "Neighbours",
+        "Projector",
+      ])
     let html = report.html()
     #expect(html.contains("model &lt;demo&gt; &amp; friends"))
     #expect(html.contains("Model: &quot;sequential&quot;"))
@@ -151,4 +154,3 @@ import Testing
     #expect(try String(contentsOf: url, encoding: .utf8) == html)
   }
 }
-

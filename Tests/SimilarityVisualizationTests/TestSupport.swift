@@ -68,7 +68,9 @@ func crc32(_ bytes: [UInt8]) -> UInt32 {
 
 /// Decodes a PNG file with Python's zlib (an independent inflater and our own unfiltering in
 /// Python) and returns its width, height, channels and raw pixel bytes.
-func decodeWithPython(_ file: URL) throws -> (width: Int, height: Int, channels: Int, pixels: [UInt8]) {
+func decodeWithPython(_ file: URL) throws -> (
+  width: Int, height: Int, channels: Int, pixels: [UInt8]
+) {
   let script = """
     import sys, zlib, struct
     data = open(sys.argv[1], 'rb').read()
@@ -116,7 +118,9 @@ func decodeWithPython(_ file: URL) throws -> (width: Int, height: Int, channels:
   else { throw PNGParseFailure.truncated }
   let hex = Array(fields[3].utf8)
   func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : c - 87 }
-  let pixels = stride(from: 0, to: hex.count, by: 2).map { nibble(hex[$0]) << 4 | nibble(hex[$0 + 1]) }
+  let pixels = stride(from: 0, to: hex.count, by: 2).map {
+    nibble(hex[$0]) << 4 | nibble(hex[$0 + 1])
+  }
   return (width, height, channels, pixels)
 }
 
