@@ -47,8 +47,9 @@ struct SparseRows: Sendable {
     self.rows = rows
     self.columns = columns
     var rowStart = [Int32](repeating: 0, count: rows + 1)
-    var columnIndices = [Int32](repeating: 0, count: nonZero)
-    var values = [Float](repeating: 0, count: nonZero)
+    // 16 entries of slack: the vector compression stores whole vectors past the last entry.
+    var columnIndices = [Int32](repeating: 0, count: nonZero + 16)
+    var values = [Float](repeating: 0, count: nonZero + 16)
     dense.withUnsafeBufferPointer { x in
       rowStart.withUnsafeMutableBufferPointer { r in
         columnIndices.withUnsafeMutableBufferPointer { c in

@@ -34,7 +34,8 @@ size_t csim_count_nonzero(const float *x, size_t n);
 
 /// Compresses the rows of a dense row-major x [m, k] into CSR form: row r's non-zeros are
 /// values[row_start[r] ..< row_start[r + 1]] at columns columns[...]. `values` and `columns`
-/// must hold csim_count_nonzero(x, m·k) entries; row_start holds m + 1.
+/// must hold csim_count_nonzero(x, m·k) + 16 entries (the vector path stores whole vectors
+/// past the last entry); row_start holds m + 1.
 void csim_compress_rows(const float *x, size_t m, size_t k, int32_t *row_start,
                         int32_t *columns, float *values);
 
