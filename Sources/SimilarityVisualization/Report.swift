@@ -138,6 +138,29 @@ public struct Report: Sendable {
     addImage(grid.raster(), heading: heading, caption: caption)
   }
 
+  /// Adds one section with two neighbour grids: up to `limit` queries whose nearest neighbour
+  /// has the query's label, then up to `limit` whose nearest neighbour does not (in the order
+  /// given). A group without queries says so instead of showing an empty picture.
+  public mutating func addNeighborExamples(
+    _ rows: [NeighborGrid.Row], classNames: [String] = [], limit: Int = 5,
+    tileSize: Int = 84, heading: String = "Nearest neighbours"
+  ) {
+    let right = rows.filter(\.nearestIsRight)
+    let wrong = rows.filter { !$0.nearestIsRight }
+    var body = ""
+    for (title, group) in [("Nearest neighbour right", right), ("Nearest neighbour wrong", wrong)] {
+      body += "<h3>\(HTML.escape(title)) (\(group.count) of \(rows.count))</h3>\n"
+      if group.isEmpty {
+        body += "<p>No such queries.</p>\n"
+      } else {
+        let grid = NeighborGrid(
+          rows: Array(group.prefix(limit)), classNames: classNames, tileSize: tileSize)
+        body += Self.figure(HTML.image(grid.raster(), alt: title))
+      }
+    }
+    add(heading, body)
+  }
+
   /// Adds an interactive projector.
   public mutating func addProjector(_ projector: Projector, heading: String = "Projector") {
     add(

@@ -98,4 +98,22 @@ import Testing
     #expect(abs(positions[1].y - 14) < 1e-9)
     #expect(!isMostlyBlank(projector.raster(), fraction: 0.0005))
   }
+
+  @Test func neighborExamplesSplitRightFromWrong() {
+    let image = PixelImage(width: 2, height: 2, format: .gray, bytes: [0, 80, 160, 240])
+    func row(_ query: Int, _ nearest: Int?) -> NeighborGrid.Row {
+      .init(
+        query: image, queryLabel: query,
+        neighbors: [.init(image: image, lookup: LookupResult(distance: 0.5, label: nearest))])
+    }
+    var report = Report(title: "r")
+    report.addNeighborExamples([row(1, 1), row(2, 3), row(4, nil), row(5, 5)], limit: 1)
+    let html = report.html()
+    #expect(html.contains("<h3>Nearest neighbour right (2 of 4)</h3>"))
+    #expect(html.contains("<h3>Nearest neighbour wrong (2 of 4)</h3>"))
+    #expect(html.components(separatedBy: "<img").count - 1 == 2)
+    var allRight = Report(title: "r")
+    allRight.addNeighborExamples([row(1, 1)])
+    #expect(allRight.html().contains("<p>No such queries.</p>"))
+  }
 }

@@ -118,7 +118,7 @@ import Testing
     report.addCalibration(try calibration())
     report.addRetrievalMetrics([(.recall(k: 1), 0.91), (.recall(k: 5), 0.97)])
     report.addConfusionMatrix(try confusionMatrix(), classNames: classNames)
-    report.addNeighborExamples(neighborGrid(), heading: "Neighbours")
+    report.addNeighborExamples(neighborGrid().rows, classNames: classNames, heading: "Neighbours")
     let (points, labels) = ProjectionTests.mixture(
       clusters: 5, perCluster: 30, dimension: 10, seed: 2)
     let layout = TSNE(perplexity: 10, iterations: 250, earlyExaggerationIterations: 100)
@@ -147,7 +147,7 @@ import Testing
     #expect(!html.contains("src=\"http"))
     #expect(!html.contains("<script src"))
     let sources = html.components(separatedBy: "src=\"").dropFirst()
-    #expect(sources.count == 3)
+    #expect(sources.count == 4)
     #expect(sources.allSatisfy { $0.hasPrefix("data:image/png;base64,") })
     let url = directory.appendingPathComponent("report.html")
     try report.write(to: url)
