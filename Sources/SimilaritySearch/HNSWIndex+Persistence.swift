@@ -8,9 +8,9 @@ extension HNSWIndex {
       var w = ByteWriter()
       IndexFileHeader(kind: .hnsw, distance: distance, dimension: dimension, slotCount: slotCount,
                       payloadBytes: items.payloadByteCount).write(into: &w)
-      w.u32(UInt32(maxConnections))
-      w.u32(UInt32(efConstruction))
-      w.u32(UInt32(ef))
+      w.u32(UInt32(clamping: maxConnections))
+      w.u32(UInt32(clamping: efConstruction))
+      w.u32(UInt32(clamping: ef))
       w.i64(Int64(maxLevel))
       w.i64(Int64(entryPoint ?? -1))
       w.u64(seed)
@@ -65,11 +65,19 @@ extension HNSWIndex {
     self.init(dimension: header.dimension, distance: header.distance, maxConnections: m,
               efConstruction: efc, efSearch: efs, seed: seed, capacity: max(n, 1))
     rng = SplitMix64(seed: state)
+    // From here on `deinit` frees whatever upper-layer blocks exist, even if loading throws.
+    slotCount = n
     try r.raw(into: vectors, count: n * dimension, "vectors")
     try checkFinite(vectors, count: n * dimension, dimension: dimension, reader: r)
     let (table, removed) = try ItemTable.read(&r, header: header)
-    let free = try r.array(UInt64.self, count: Int(freeCount), zero: 0, "removed slots")
-      .map { Int(UInt64(littleEndian: $0)) }
+    var free = [Int]()
+    for raw in try r.array(UInt64.self, count: Int(freeCount), zero: 0, "removed slots") {
+      let slot = UInt64(littleEndian: raw)
+      guard slot < UInt64(n) else {
+        throw r.error(.corrupt, "removed slot \(slot) out of range 0..<\(n)")
+      }
+      free.append(Int(slot))
+    }
     try r.raw(into: levels, count: n, "levels")
     try r.raw(into: level0, count: n * linkWords0, "layer-0 links")
     var expectedUpper = 0
@@ -89,10 +97,6 @@ extension HNSWIndex {
       try r.raw(into: block, count: words, "upper links of item \(slot)")
     }
     for slot in 0..<n where removed[slot] { deleted[slot] = 1 }
-    for slot in free where slot >= n {
-      throw r.error(.corrupt, "removed slot \(slot) out of range 0..<\(n)")
-    }
-    slotCount = n
     items = table
     freeSlots = free
     self.maxLevel = Int(maxLevel)

@@ -234,15 +234,17 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     var current = start
     var currentDistance = startDistance
     var improved = true
+    let base = UnsafePointer(vectors)
+    let links = context.links
+    let distances = context.batchDistances
     while improved {
       improved = false
-      let n = readLinks(current, level, into: context.links)
+      let n = readLinks(current, level, into: links)
       metric.rankingDistances(
-        query, base: vectors, rows: context.links, count: n, bound: currentDistance,
-        into: context.batchDistances)
-      for j in 0..<n where context.batchDistances[j] < currentDistance {
-        currentDistance = context.batchDistances[j]
-        current = Int(context.links[j])
+        query, base: base, rows: links, count: n, bound: currentDistance, into: distances)
+      for j in 0..<n where distances[j] < currentDistance {
+        currentDistance = distances[j]
+        current = Int(links[j])
         improved = true
       }
     }
@@ -279,6 +281,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     let distances = context.batchDistances
     let locking = concurrentBuild
     let level0 = self.level0
+    let base = UnsafePointer(vectors)
     let words0 = linkWords0
     var bound = Float.infinity
     candidates.push(-entryDistance, UInt32(entry))
@@ -308,7 +311,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       if fresh == 0 { continue }
       // Only candidates nearer than `bound` matter once `results` is full, so the kernel may
       // stop summing early for the others.
-      metric.rankingDistances(query, base: vectors, rows: slots, count: fresh,
+      metric.rankingDistances(query, base: base, rows: slots, count: fresh,
                               bound: results.count < ef ? .infinity : bound, into: distances)
       for j in 0..<fresh {
         let d = distances[j]
@@ -655,7 +658,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     let prepared = try prepareRows(queries, space: space)
     let rows = prepared.count / dimension
     var scales = [Float](repeating: 1, count: rows)
-    for r in 0..<rows {
+    for r in 0..<rows where distance == .snr {
       scales[r] = try space.queryScale(
         Array(prepared[(r * dimension)..<((r + 1) * dimension)]), row: r)
     }
@@ -704,11 +707,12 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       query, entry: current, entryDistance: currentDistance, ef: max(ef, k), level: 0,
       context: context, skipDeleted: hasDeleted, accept: filter, metric: space)
     var found = drainResults(context)
+    let table = items  // one read of the class property, not one per comparison
     found.sort {
-      ($0.distance, items.ids[Int($0.slot)]) < ($1.distance, items.ids[Int($1.slot)])
+      ($0.distance, table.ids[Int($0.slot)]) < ($1.distance, table.ids[Int($1.slot)])
     }
     return found.prefix(k).enumerated().map { rank, entry in
-      items.neighbor(slot: Int(entry.slot), rank: rank + 1,
+      table.neighbor(slot: Int(entry.slot), rank: rank + 1,
                      distance: space.reported(entry.distance, queryScale: scale))
     }
   }
