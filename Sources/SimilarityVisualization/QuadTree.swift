@@ -92,22 +92,27 @@ struct QuadTree {
     (x >= cell.centerX ? 1 : 0) + (y >= cell.centerY ? 2 : 0)
   }
 
+  /// The largest number of cells waiting on a traversal stack: each of at most 49 levels
+  /// leaves at most 3 siblings behind, plus the 4 children of the deepest cell.
+  static let stackCapacity = 256
+
   /// The repulsive force on point `index` at (`x`, `y`) — Σ_j q_ij² (y_i − y_j) with the
   /// unnormalised Student-t kernel q_ij = 1 / (1 + ‖y_i − y_j‖²) — and Σ_j q_ij, both over
   /// j ≠ i, approximating a cell by its centre of mass when its diameter is below `theta` times
-  /// its distance.
+  /// its distance. `stack` is scratch space of ``stackCapacity`` cells.
   func repulsion(
-    of index: Int, x: Double, y: Double, theta: Double, stack: inout [Int32]
+    of index: Int, x: Double, y: Double, theta: Double, stack: UnsafeMutablePointer<Int32>
   ) -> (fx: Double, fy: Double, z: Double) {
     var fx = 0.0
     var fy = 0.0
     var z = 0.0
     let thetaSquared = theta * theta
-    stack.removeAll(keepingCapacity: true)
-    stack.append(0)
-    cells.withUnsafeBufferPointer { cells in
-      while let top = stack.popLast() {
-        let cell = cells[Int(top)]
+    return cells.withUnsafeBufferPointer { cells in
+      var depth = 1
+      stack[0] = 0
+      while depth > 0 {
+        depth -= 1
+        let cell = cells[Int(stack[depth])]
         if cell.count == 0 { continue }
         let c = Double(cell.count)
         let dx = x - cell.massX
@@ -127,13 +132,14 @@ struct QuadTree {
           fy += c * q * q * dy
         } else {
           let first = cell.firstChild
-          stack.append(first)
-          stack.append(first + 1)
-          stack.append(first + 2)
-          stack.append(first + 3)
+          stack[depth] = first
+          stack[depth + 1] = first + 1
+          stack[depth + 2] = first + 2
+          stack[depth + 3] = first + 3
+          depth += 4
         }
       }
+      return (fx, fy, z)
     }
-    return (fx, fy, z)
   }
 }

@@ -130,8 +130,8 @@ public struct TSNE: Sendable {
         scratch.withUnsafeMutableBufferPointer { scratch in
           let (gradient, scratch) = (gradient, scratch)
           ThreadPool.shared.parallelForChunks(n, minimumChunk: 32) { range in
-            var stack: [Int32] = []
-            stack.reserveCapacity(256)
+            let stack = UnsafeMutablePointer<Int32>.allocate(capacity: QuadTree.stackCapacity)
+            defer { stack.deallocate() }
             for i in range {
               let xi = y[2 * i]
               let yi = y[2 * i + 1]
@@ -147,7 +147,7 @@ public struct TSNE: Sendable {
               }
               gradient[2 * i] = exaggeration * ax
               gradient[2 * i + 1] = exaggeration * ay
-              let repulsion = tree.repulsion(of: i, x: xi, y: yi, theta: theta, stack: &stack)
+              let repulsion = tree.repulsion(of: i, x: xi, y: yi, theta: theta, stack: stack)
               scratch[3 * i] = repulsion.fx
               scratch[3 * i + 1] = repulsion.fy
               scratch[3 * i + 2] = repulsion.z
