@@ -123,13 +123,16 @@ public struct NeighborGrid: Sendable {
       raster.draw(Self.downsampled(picture, toFit: tileSize), x: boxX + frame, y: origin.y + frame)
     }
     for (line, caption) in captions.enumerated() {
+      // Scale 2 when it fits, else scale 1, else cut with a trailing "·".
       var text = caption
-      let limit = cellWidth / (BitmapFont.advance * 2)
+      let scale = BitmapFont.size(of: text, scale: 2).width <= cellWidth ? 2 : 1
+      let limit = (cellWidth + 1) / (BitmapFont.advance * scale)
       if text.count > limit { text = String(text.prefix(max(limit - 1, 1))) + "·" }
-      let size = BitmapFont.size(of: text, scale: 2)
+      let size = BitmapFont.size(of: text, scale: scale)
       raster.drawText(
         text, x: origin.x + (cellWidth - size.width) / 2,
-        y: origin.y + tileSize + 2 * frame + 3 + line * 16, color: .ink, scale: 2)
+        y: origin.y + tileSize + 2 * frame + 3 + line * 16 + (2 - scale) * 4, color: .ink,
+        scale: scale)
     }
   }
 

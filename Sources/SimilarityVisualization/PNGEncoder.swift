@@ -13,6 +13,10 @@ public enum PNGEncoder {
 
   /// The PNG bytes of `raster`.
   public static func encode(_ raster: Raster) -> [UInt8] {
+    // libpng's default limit on each side; a larger raster is a programming error here.
+    precondition(
+      raster.width <= 1_000_000 && raster.height <= 1_000_000,
+      "PNGEncoder: \(raster.width)×\(raster.height) exceeds libpng's 1,000,000-pixel sides")
     let sink = ByteSink()
     guard
       let png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nil, pngFailed, pngWarning)

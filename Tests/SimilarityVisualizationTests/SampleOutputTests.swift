@@ -9,7 +9,7 @@ import Testing
 /// that is removed. Either way each picture must be non-blank and a valid PNG.
 @Suite struct SampleOutputTests {
   static let classNames = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "T-shirt/top", "nine",
   ]
 
   static func sampleDirectory() throws -> (URL, keep: Bool) {
