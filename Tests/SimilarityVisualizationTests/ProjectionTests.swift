@@ -96,4 +96,40 @@ import Testing
     let meanX = projected.reduce(0) { $0 + $1.x } / 400
     #expect(abs(meanX) < 1e-4)
   }
+
+  @Test func barnesHutRepulsionMatchesTheExactSum() {
+    var generator = SplitMix64(seed: 11)
+    var points = (0..<400).map { _ in Double(generator.nextNormal()) * 3 }
+    points[2] = points[0]  // a duplicate of point 0
+    points[3] = points[1]
+    let stack = UnsafeMutablePointer<Int32>.allocate(capacity: QuadTree.stackCapacity)
+    defer { stack.deallocate() }
+    points.withUnsafeBufferPointer { buffer in
+      let tree = QuadTree(points: buffer)
+      for i in [0, 1, 57, 199] {
+        var fx = 0.0
+        var fy = 0.0
+        var z = 0.0
+        for j in 0..<200 where j != i {
+          let dx = buffer[2 * i] - buffer[2 * j]
+          let dy = buffer[2 * i + 1] - buffer[2 * j + 1]
+          let q = 1 / (1 + dx * dx + dy * dy)
+          z += q
+          fx += q * q * dx
+          fy += q * q * dy
+        }
+        let x = buffer[2 * i]
+        let y = buffer[2 * i + 1]
+        let exact = tree.repulsion(of: i, x: x, y: y, theta: 0, stack: stack)
+        #expect(abs(exact.z - z) < 1e-9 && abs(exact.fx - fx) < 1e-9 && abs(exact.fy - fy) < 1e-9)
+        let approximate = tree.repulsion(of: i, x: x, y: y, theta: 0.5, stack: stack)
+        #expect(abs(approximate.z - z) < 0.02 * z)
+        let size = (fx * fx + fy * fy).squareRoot()
+        let error =
+          ((approximate.fx - fx) * (approximate.fx - fx)
+          + (approximate.fy - fy) * (approximate.fy - fy)).squareRoot()
+        #expect(error < 0.05 * size + 1e-6)
+      }
+    }
+  }
 }
