@@ -61,6 +61,11 @@ public enum HTML {
     return html + "</tbody>\n</table>\n"
   }
 
+  /// `data:<mediaType>;base64,…` (RFC 2397) for inlining a resource in a self-contained page.
+  public static func dataURI(_ bytes: [UInt8], mediaType: String) -> String {
+    "data:\(mediaType);base64," + Data(bytes).base64EncodedString()
+  }
+
   /// An `<img>` holding `raster` as an inline PNG data URI.
   public static func image(_ raster: Raster, alt: String) -> String {
     "<img src=\"\(PNGEncoder.dataURI(raster))\" width=\"\(raster.width)\" "

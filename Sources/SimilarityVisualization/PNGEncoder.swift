@@ -68,7 +68,7 @@ public enum PNGEncoder {
 
   /// `data:image/png;base64,…` for an `<img src>` in a self-contained HTML page.
   public static func dataURI(_ raster: Raster) -> String {
-    "data:image/png;base64," + Data(encode(raster)).base64EncodedString()
+    HTML.dataURI(encode(raster), mediaType: "image/png")
   }
 }
 
