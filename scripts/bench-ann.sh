@@ -5,8 +5,10 @@
 #   scripts/bench-ann.sh                      # Fashion-MNIST 60k×784, efSearch 10…160
 #   DATASET=random RANDOM_N=1000000 scripts/bench-ann.sh
 #
-# Environment: DATASET (fashion | random), RANDOM_N, EFS, PEERS_PYTHON, PEERS_DIR, OUT,
-# SKIP_BUILD=1 (use the existing release binary).
+# Environment: DATASET (fashion | random), RANDOM_N, EFS, LIBS (peer libraries), PEERS_PYTHON,
+# PEERS_DIR, OUT,
+# SKIP_BUILD=1 (use the existing release binary). For the alternating query-speed comparison
+# on saved indexes see scripts/bench-ann-alternate.py.
 # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are unset for both sides (their BLAS kernel is printed).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,6 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DATASET=${DATASET:-fashion}
 RANDOM_N=${RANDOM_N:-1000000}
 EFS=${EFS:-10,20,40,80,160}
+LIBS=${LIBS:-numpy_bf,faiss_flat,hnswlib,faiss_hnsw}
 PY=${PEERS_PYTHON:-$HOME/.cache/similarity-peers/venv/bin/python}
 PEERS_DIR=${PEERS_DIR:-/work/shared/peers}
 OUT=${OUT:-$(mktemp -d /tmp/bench-ann.XXXXXX)}
@@ -33,7 +36,7 @@ env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${ours[@]}" 2>/dev/null | tee "$OU
 
 echo "== peers: ann_bench.py"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE TF_CPP_MIN_LOG_LEVEL=3 "$PY" "$PEERS_DIR/ann_bench.py" \
-  --datasets "$DATASET" --random-n "$RANDOM_N" --libs numpy_bf,faiss_flat,hnswlib,faiss_hnsw \
+  --datasets "$DATASET" --random-n "$RANDOM_N" --libs "$LIBS" \
   --efs "$EFS" --threads 1,2 --build-threads 2 | tee "$OUT/peers.txt"
 
 python3 - "$OUT/swift.txt" "$OUT/peers.txt" <<'PYEOF'
