@@ -77,6 +77,13 @@ func prepareRows(_ vectors: [Float], space: DistanceSpace) throws(SearchError) -
     throw .dimensionMismatch(expected: d, found: vectors.count % d, row: vectors.count / d)
   }
   let rows = vectors.count / d
+  if space.distance != .cosine && space.distance != .snr {
+    // Stored as given: validate in place and share the caller's storage (no copy).
+    for (i, x) in vectors.enumerated() where !x.isFinite {
+      throw .nonFiniteComponent(row: i / d, component: i % d, value: x)
+    }
+    return vectors
+  }
   var prepared = [Float]()
   prepared.reserveCapacity(vectors.count)
   try vectors.withUnsafeBufferPointer { (all) throws(SearchError) in
