@@ -30,10 +30,12 @@ public enum Conv2D {
   /// Runs `body(images, part)` over contiguous parts of the batch, in parallel when worthwhile.
   static func forEachPart(_ g: Conv2DGeometry, _ body: (Range<Int>, Int) -> Void) -> Int {
     let parts = partCount(g)
-    if parts <= 1 {
+    if !splitsBatchOverThreads {
       body(0..<g.batch, 0)
       return 1
     }
+    // Single-threaded GEMMs even for one part, so results do not depend on what other
+    // threads do with the BLAS setting meanwhile.
     GEMM.withSingleThreadedBLAS {
       ThreadPool.shared.parallelFor(parts) { part in
         body(ThreadPool.chunk(part, of: g.batch, parts: parts), part)

@@ -1,5 +1,11 @@
 import CSimilarityBLAS
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Whether a GEMM operand is used as stored or transposed.
 public enum Transpose: Sendable {
   case none
@@ -48,34 +54,40 @@ public enum GEMM {
   public nonisolated(unsafe) static var splitsOverThreadPool = true
 
   /// ``multiply`` split over the ``ThreadPool``: the larger of `m` and `n` is cut into one
-  /// block per thread and each thread runs a single-threaded GEMM on its block.
+  /// block per thread (multiples of 16 rows/columns, the BLAS' register blocking) and each
+  /// block is a single-threaded GEMM.
   ///
   /// Two BLAS threads scale erratically on the small and skinny GEMMs of training (1.0–1.9×,
-  /// numeric-facts §1); independent single-threaded GEMMs on halves of the output avoid the
-  /// BLAS' own synchronisation. Same contract as ``multiply``.
+  /// numeric-facts §1); independent single-threaded GEMMs on parts of the output avoid the
+  /// BLAS' own synchronisation. The blocks depend only on the shape, and every block runs
+  /// single-threaded whether the blocks run in parallel or (pool busy) one after the other,
+  /// so results are bitwise reproducible. Same contract as ``multiply``.
   public static func parallelMultiply(
     _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
-    let threads = ThreadPool.shared.threadCount
-    let flops = 2.0 * Double(m) * Double(n) * Double(k)
-    let splitRows = m >= n
-    let extent = splitRows ? m : n
-    let parts = Swift.min(threads, extent / 16)
-    // The split depends only on the shape, never on whether the pool is free: a busy pool
-    // runs the same parts serially, so results are bit-identical either way (OpenBLAS picks
-    // different kernels for different block sizes, so a different split rounds differently).
-    guard splitsOverThreadPool, parts > 1, flops >= Double(parallelThreshold) else {
+    guard splitsOverThreadPool else {
       multiply(
         transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
         beta: beta, c: c, ldc: ldc)
       return
     }
+    let flops = 2.0 * Double(m) * Double(n) * Double(k)
+    let splitRows = m >= n
+    let extent = splitRows ? m : n
+    let parts =
+      flops >= Double(parallelThreshold)
+      ? Swift.min(ThreadPool.shared.threadCount, extent / 16) : 1
     withSingleThreadedBLAS {
+      if parts <= 1 {
+        multiply(
+          transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+          beta: beta, c: c, ldc: ldc)
+        return
+      }
       ThreadPool.shared.parallelFor(parts) { part in
-        // Blocks of multiples of 16 rows/columns (the BLAS' register blocking).
         let blocks = (extent + 15) / 16
         let range = ThreadPool.chunk(part, of: blocks, parts: parts)
         let start = range.lowerBound * 16
@@ -140,13 +152,42 @@ public enum GEMM {
   public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
   /// Runs `body` with the BLAS limited to one thread per call (so that the ``ThreadPool`` can
-  /// run several GEMMs side by side without two thread pools competing for the cores), then
-  /// restores the previous setting.
+  /// run several GEMMs side by side without two thread pools competing for the cores).
+  ///
+  /// Sections nest and may overlap across threads: the first one to start switches the BLAS
+  /// to one thread and the last one to end restores the previous setting, so no GEMM inside
+  /// any section ever runs multi-threaded (which keeps results reproducible).
   public static func withSingleThreadedBLAS<R>(_ body: () throws -> R) rethrows -> R {
-    let previous = threadCount
-    if previous == 1 { return try body() }
-    setThreadCount(1)
-    defer { setThreadCount(previous) }
+    SingleThreadedSections.shared.enter()
+    defer { SingleThreadedSections.shared.leave() }
     return try body()
+  }
+}
+
+/// The reference count behind ``GEMM/withSingleThreadedBLAS(_:)``.
+final class SingleThreadedSections: @unchecked Sendable {
+  static let shared = SingleThreadedSections()
+
+  private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  private var active = 0
+  private var saved = 1
+
+  private init() { pthread_mutex_init(mutex, nil) }
+
+  func enter() {
+    pthread_mutex_lock(mutex)
+    if active == 0 {
+      saved = GEMM.threadCount
+      if saved != 1 { GEMM.setThreadCount(1) }
+    }
+    active += 1
+    pthread_mutex_unlock(mutex)
+  }
+
+  func leave() {
+    pthread_mutex_lock(mutex)
+    active -= 1
+    if active == 0 && saved != 1 { GEMM.setThreadCount(saved) }
+    pthread_mutex_unlock(mutex)
   }
 }

@@ -61,6 +61,28 @@ import Testing
     }
   }
 
+  /// The split depends only on the shape, so a product computed while the pool is busy (its
+  /// blocks then run one after the other on the caller) is bitwise the same.
+  @Test func parallelMultiplyIsReproducibleWhetherOrNotThePoolIsBusy() {
+    var generator = SplitMix64(seed: 83)
+    for (m, n, k) in [(256, 128, 784), (128, 784, 128), (100, 64, 300)] {
+      let a = GEMMTests.random(m * k, &generator)
+      let b = GEMMTests.random(k * n, &generator)
+      var free = [Float](repeating: 0, count: m * n)
+      var busy = free
+      GEMM.parallelMultiply(.none, .none, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &free, ldc: n)
+      busy.withUnsafeMutableBufferPointer { c in
+        let output = c.baseAddress!
+        ThreadPool.shared.parallelFor(2) { i in
+          if i == 0 {
+            GEMM.parallelMultiply(.none, .none, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: output, ldc: n)
+          }
+        }
+      }
+      #expect(free == busy, "m \(m) n \(n) k \(k)")
+    }
+  }
+
   @Test func kernelNameIsReported() {
     #expect(!GEMM.kernelName.isEmpty)
     #expect(GEMM.threadCount >= 1)
