@@ -26,6 +26,9 @@ public struct ExampleMatrix: Sendable {
   /// Number of examples.
   public var count: Int { values.count / exampleSize }
 
+  /// Every example, as a `[count] + exampleShape` tensor sharing this matrix's storage.
+  public var all: Tensor { Tensor(shape: [count] + exampleShape, scalars: values) }
+
   /// The examples at `indices`, as a `[indices.count] + exampleShape` tensor.
   public func batch<C: Collection>(_ indices: C) -> Tensor where C.Element: BinaryInteger {
     let size = exampleSize

@@ -55,6 +55,10 @@ public final class SiameseNetwork: Model {
     let wasTraining = tower.isTraining
     tower.isTraining = false
     defer { tower.isTraining = wasTraining }
+    if batchSize >= examples.count && examples.count > 0 {
+      // One batch covering everything: the tensor shares the examples' storage (no copy).
+      return tower(examples.all).detached
+    }
     var parts: [Tensor] = []
     for start in stride(from: 0, to: examples.count, by: batchSize) {
       let end = min(start + batchSize, examples.count)
