@@ -158,11 +158,17 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
         for b0 in stride(from: 0, to: n, by: baseBlock) {
           let bn = min(baseBlock, n - b0)
           rankingScores(prepared, q0: q0, qn: qn, b0: b0, bn: bn, into: &scores)
-          for i in 0..<qn {
-            for j in 0..<bn {
-              let slot = b0 + j
-              if let filter, !filter(items.ids[slot]) { continue }
-              top[i].offer(scores[i * bn + j], id: items.ids[slot], slot: slot)
+          let ids = items.ids
+          scores.withUnsafeBufferPointer { block in
+            for i in 0..<qn {
+              // Most scores lose against the current k-th best: one float compare each.
+              var threshold = top[i].threshold
+              for j in 0..<bn where block[i * bn + j] <= threshold {
+                let slot = b0 + j
+                if let filter, !filter(ids[slot]) { continue }
+                top[i].offer(block[i * bn + j], id: ids[slot], slot: slot)
+                threshold = top[i].threshold
+              }
             }
           }
         }
@@ -243,6 +249,9 @@ struct TopK {
   }
 
   mutating func reset() { entries.removeAll(keepingCapacity: true) }
+
+  /// Scores above this cannot enter (∞ until k entries are held).
+  var threshold: Float { entries.count == k ? entries[k - 1].score : .infinity }
 
   @inline(__always)
   mutating func offer(_ score: Float, id: Int, slot: Int) {
