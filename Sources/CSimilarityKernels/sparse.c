@@ -13,8 +13,8 @@ size_t csim_count_nonzero(const float *x, size_t n) {
   return count;
 }
 
-static void compress_rows_portable(const float *x, size_t m, size_t k, int32_t *row_start,
-                                   int32_t *columns, float *values) {
+static size_t compress_rows_portable(const float *x, size_t m, size_t k, int32_t *row_start,
+                                     int32_t *columns, float *values) {
   int32_t next = 0;
   for (size_t r = 0; r < m; r++) {
     row_start[r] = next;
@@ -27,7 +27,7 @@ static void compress_rows_portable(const float *x, size_t m, size_t k, int32_t *
       }
     }
   }
-  row_start[m] = next;
+  return (size_t)next;
 }
 
 #if defined(__x86_64__)
@@ -36,7 +36,7 @@ static void compress_rows_portable(const float *x, size_t m, size_t k, int32_t *
 // Branch-free compression: a vector compare gives the non-zero lanes, and compresses write
 // their values and column numbers contiguously (the scalar loop mispredicts on every
 // ink/background edge of an image).
-__attribute__((target("avx512f"))) static void compress_rows_avx512(
+__attribute__((target("avx512f"))) static size_t compress_rows_avx512(
     const float *x, size_t m, size_t k, int32_t *row_start, int32_t *columns, float *values) {
   int32_t next = 0;
   const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
@@ -49,28 +49,28 @@ __attribute__((target("avx512f"))) static void compress_rows_avx512(
       __m512 v = _mm512_maskz_loadu_ps(valid, row + j);
       __mmask16 nz = _mm512_mask_cmp_ps_mask(valid, v, zero, _CMP_NEQ_UQ);
       __m512i idx = _mm512_add_epi32(lanes, _mm512_set1_epi32((int)j));
-      // Register-form compress plus a full store (memory-form compress stores are microcoded
-      // and slow on AMD Zen 4/5); the caller's buffers have 16 entries of slack for this.
-      _mm512_storeu_ps(values + next, _mm512_maskz_compress_ps(nz, v));
-      _mm512_storeu_si512(columns + next, _mm512_maskz_compress_epi32(nz, idx));
-      next += __builtin_popcount((unsigned)nz);
+      // Register-form compress plus a masked store of just the packed lanes (memory-form
+      // compress stores are microcoded and slow on AMD Zen 4/5). Nothing is written past the
+      // last entry, so row blocks can be compressed concurrently into adjacent ranges.
+      int count = __builtin_popcount((unsigned)nz);
+      __mmask16 packed = (__mmask16)((1u << count) - 1);
+      _mm512_mask_storeu_ps(values + next, packed, _mm512_maskz_compress_ps(nz, v));
+      _mm512_mask_storeu_epi32(columns + next, packed, _mm512_maskz_compress_epi32(nz, idx));
+      next += count;
     }
   }
-  row_start[m] = next;
+  return (size_t)next;
 }
 #endif
 
 static int sparse_has_avx512(void);
 
-void csim_compress_rows(const float *x, size_t m, size_t k, int32_t *row_start,
-                        int32_t *columns, float *values) {
+size_t csim_compress_rows(const float *x, size_t m, size_t k, int32_t *row_start,
+                          int32_t *columns, float *values) {
 #if defined(__x86_64__)
-  if (sparse_has_avx512()) {
-    compress_rows_avx512(x, m, k, row_start, columns, values);
-    return;
-  }
+  if (sparse_has_avx512()) return compress_rows_avx512(x, m, k, row_start, columns, values);
 #endif
-  compress_rows_portable(x, m, k, row_start, columns, values);
+  return compress_rows_portable(x, m, k, row_start, columns, values);
 }
 
 #define CSR_MATMUL_BODY                                                  \

@@ -20,11 +20,11 @@ extension Tensor {
       "matmulSkippingZeros: \(shape) • \(weight.shape)")
     guard node == nil else { return matmul(weight) }
     let (m, k, n) = (shape[0], shape[1], weight.shape[1])
-    let nonZero = scalars.withUnsafeBufferPointer { csim_count_nonzero($0.baseAddress, $0.count) }
-    guard m * k > 0, Double(nonZero) <= maximumDensity * Double(m * k) else {
+    guard m * k > 0 else { return matmul(weight) }
+    let sparse = SparseRows(scalars, rows: m, columns: k)
+    guard Double(sparse.values.count) <= maximumDensity * Double(m * k) else {
       return matmul(weight)
     }
-    let sparse = SparseRows(scalars, rows: m, columns: k, nonZero: nonZero)
     let output = sparse.multiplied(by: weight.scalars, columns: n)
     return Tensor.recording(shape: [m, n], scalars: output, inputs: [self, weight]) {
       gradient, needed in
@@ -43,18 +43,46 @@ struct SparseRows: Sendable {
   let columnIndices: [Int32]
   let values: [Float]
 
-  init(_ dense: [Float], rows: Int, columns: Int, nonZero: Int) {
+  /// Compresses `dense` (`[rows, columns]`), row blocks in parallel: each block counts its
+  /// non-zeros, the counts give each block its output range, then each block compresses into
+  /// its range.
+  init(_ dense: [Float], rows: Int, columns: Int) {
     self.rows = rows
     self.columns = columns
+    let parts = Swift.max(1, Swift.min(ThreadPool.shared.threadCount * 4, rows))
+    var counts = [Int](repeating: 0, count: parts)
+    dense.withUnsafeBufferPointer { x in
+      counts.withUnsafeMutableBufferPointer { counts in
+        let (x, counts) = (x.baseAddress!, counts.baseAddress!)
+        ThreadPool.shared.parallelFor(parts) { part in
+          let block = ThreadPool.chunk(part, of: rows, parts: parts)
+          counts[part] = csim_count_nonzero(x + block.lowerBound * columns, block.count * columns)
+        }
+      }
+    }
+    var offsets = [Int](repeating: 0, count: parts + 1)
+    for part in 0..<parts { offsets[part + 1] = offsets[part] + counts[part] }
+    let nonZero = offsets[parts]
     var rowStart = [Int32](repeating: 0, count: rows + 1)
-    // 16 entries of slack: the vector compression stores whole vectors past the last entry.
-    var columnIndices = [Int32](repeating: 0, count: nonZero + 16)
-    var values = [Float](repeating: 0, count: nonZero + 16)
+    var columnIndices = [Int32](repeating: 0, count: nonZero)
+    var values = [Float](repeating: 0, count: nonZero)
     dense.withUnsafeBufferPointer { x in
       rowStart.withUnsafeMutableBufferPointer { r in
         columnIndices.withUnsafeMutableBufferPointer { c in
           values.withUnsafeMutableBufferPointer { v in
-            csim_compress_rows(x.baseAddress, rows, columns, r.baseAddress, c.baseAddress, v.baseAddress)
+            let (x, r, c, v) = (x.baseAddress!, r.baseAddress!, c.baseAddress, v.baseAddress)
+            ThreadPool.shared.parallelFor(parts) { part in
+              let block = ThreadPool.chunk(part, of: rows, parts: parts)
+              guard !block.isEmpty else { return }
+              let offset = offsets[part]
+              // Each block writes rowStart[block] (offsets relative to its own range) and
+              // exactly its own values and columns.
+              _ = csim_compress_rows(
+                x + block.lowerBound * columns, block.count, columns, r + block.lowerBound,
+                c.map { $0 + offset }, v.map { $0 + offset })
+              for row in block { r[row] += Int32(offset) }
+            }
+            r[rows] = Int32(nonZero)
           }
         }
       }

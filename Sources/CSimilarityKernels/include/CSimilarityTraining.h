@@ -33,11 +33,12 @@ extern "C" {
 size_t csim_count_nonzero(const float *x, size_t n);
 
 /// Compresses the rows of a dense row-major x [m, k] into CSR form: row r's non-zeros are
-/// values[row_start[r] ..< row_start[r + 1]] at columns columns[...]. `values` and `columns`
-/// must hold csim_count_nonzero(x, m·k) + 16 entries (the vector path stores whole vectors
-/// past the last entry); row_start holds m + 1.
-void csim_compress_rows(const float *x, size_t m, size_t k, int32_t *row_start,
-                        int32_t *columns, float *values);
+/// values[row_start[r] ..< row_start[r + 1]] at columns columns[...], offsets counted from 0.
+/// Writes row_start[0 ..< m] (the caller sets the end offset) and exactly the returned number
+/// of values and columns, nothing beyond, so row blocks can be compressed concurrently into
+/// adjacent ranges. `values` and `columns` must hold csim_count_nonzero(x, m·k) entries.
+size_t csim_compress_rows(const float *x, size_t m, size_t k, int32_t *row_start,
+                          int32_t *columns, float *values);
 
 /// y[r, c0..<c1] = Σ_j x[r, j] · w[j, c0..<c1] for rows r0..<r1 of a CSR x; w is [k, n]
 /// row-major, y is [m, n] row-major and is overwritten in the given block.
