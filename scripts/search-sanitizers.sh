@@ -17,6 +17,7 @@ for f in "$ROOT"/Tests/SimilaritySearchTests/*.swift; do ln -sf "$f" "$PKG/Tests
 cat > "$PKG/Package.swift" <<'SWIFT'
 // swift-tools-version:6.0
 import PackageDescription
+// The fuzzer executable only when SEARCH_FUZZ=1 (it defines its own entry point).
 let package = Package(
   name: "SearchSanitizers",
   targets: [
@@ -25,8 +26,8 @@ let package = Package(
     .target(name: "SimilarityKernels", dependencies: ["CSimilarityBLAS", "CSimilarityKernels"]),
     .target(name: "SimilaritySearch", dependencies: ["SimilarityKernels", "CSimilarityKernels"]),
     .testTarget(name: "SearchSanitizerTests", dependencies: ["SimilaritySearch"]),
-    .executableTarget(name: "IndexFileFuzzer", dependencies: ["SimilaritySearch"]),
-  ],
+  ] + (Context.environment["SEARCH_FUZZ"] == "1"
+    ? [.executableTarget(name: "IndexFileFuzzer", dependencies: ["SimilaritySearch"])] : []),
   swiftLanguageModes: [.v6])
 SWIFT
 cat > "$PKG/Sources/IndexFileFuzzer/Fuzz.swift" <<'SWIFT'
@@ -77,16 +78,17 @@ SWIFT
 cd "$PKG"
 case "$MODE" in
   tsan)
+    unset SEARCH_FUZZ
     swift build --build-tests --sanitize=thread
     swift test --skip-build --sanitize=thread
     ;;
   fuzz)
+    export SEARCH_FUZZ=1
     swift build --product IndexFileFuzzer --scratch-path "$PKG/.fuzz-build" \
       -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
     # Seed corpus: small valid HNSW (with removed items) and exact index files.
     CORPUS="$PKG/corpus"
     mkdir -p "$CORPUS"
-    swift build --product similarity --package-path "$ROOT" >/dev/null 2>&1 || true
     python3 - "$CORPUS" <<'PY'
 import struct, sys, random
 out = sys.argv[1]
@@ -100,7 +102,7 @@ def npy(path, data, dtype, shape):
         f.write(data)
 npy(out + "/x.npy", b"".join(struct.pack("<3f", *r) for r in rows), "<f4", "(40, 3)")
 PY
-    SIM="$ROOT/.build/debug/similarity"
+    SIM=${SIM:-$ROOT/.build/debug/similarity}  # any built `similarity` CLI
     "$SIM" index build --vectors "$CORPUS/x.npy" --distance l2 --m 3 --ef-construction 10 --out "$CORPUS/hnsw.simx" >/dev/null 2>&1
     "$SIM" index remove --index "$CORPUS/hnsw.simx" --id 3 --id 7 >/dev/null
     "$SIM" index build --vectors "$CORPUS/x.npy" --exact --distance manhattan --out "$CORPUS/exact.simx" >/dev/null 2>&1
