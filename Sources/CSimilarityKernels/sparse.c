@@ -86,13 +86,14 @@ size_t csim_compress_rows(const float *x, size_t m, size_t k, int32_t *row_start
   }
 
 #define CSR_TRANSPOSE_BODY                                               \
-  size_t width = c1 - c0;                                                \
   for (size_t r = 0; r < m; r++) {                                       \
-    const float *restrict d = dy + r * n + c0;                           \
-    for (int32_t p = row_start[r]; p < row_start[r + 1]; p++) {          \
+    const float *restrict d = dy + r * n;                                \
+    int32_t p = row_start[r], end = row_start[r + 1];                    \
+    while (p < end && columns[p] < j0) p++;                              \
+    for (; p < end && columns[p] < j1; p++) {                            \
       const float a = values[p];                                         \
-      float *restrict gr = g + (size_t)columns[p] * n + c0;              \
-      for (size_t c = 0; c < width; c++) gr[c] += a * d[c];              \
+      float *restrict gr = g + (size_t)columns[p] * n;                   \
+      for (size_t c = 0; c < n; c++) gr[c] += a * d[c];                  \
     }                                                                    \
   }
 
@@ -104,7 +105,7 @@ static void csr_matmul_portable(const int32_t *row_start, const int32_t *columns
 
 static void csr_transpose_portable(const int32_t *row_start, const int32_t *columns,
                                    const float *values, size_t m, const float *dy, size_t n,
-                                   size_t c0, size_t c1, float *g) {
+                                   int32_t j0, int32_t j1, float *g) {
   CSR_TRANSPOSE_BODY
 }
 
@@ -150,28 +151,31 @@ __attribute__((target("avx512f"))) static void csr_matmul_avx512(
   if (c < c1) csr_matmul_portable(row_start, columns, values, r0, r1, w, n, c, c1, y);
 }
 
-// The weight gradient: each non-zero x[r, j] adds x[r, j]·dy[r, block] to row j of g; the
-// dy block stays in registers for the whole row r.
+// The weight gradient: each non-zero x[r, j] with j0 <= j < j1 adds x[r, j]·dy[r, :] to row
+// j of g. Threads own disjoint ranges of g's rows (CSR rows are sorted by column, so each
+// thread's entries are a contiguous run of every row); splitting g's columns instead made the
+// threads share a cache line of every g row they touched.
 __attribute__((target("avx512f"))) static void csr_transpose_avx512(
     const int32_t *row_start, const int32_t *columns, const float *values, size_t m,
-    const float *dy, size_t n, size_t c0, size_t c1, float *g) {
-  size_t c = c0;
-  for (; c + 64 <= c1; c += 64) {
-    for (size_t r = 0; r < m; r++) {
-      const float *d = dy + r * n + c;
-      __m512 d0 = _mm512_loadu_ps(d), d1 = _mm512_loadu_ps(d + 16);
-      __m512 d2 = _mm512_loadu_ps(d + 32), d3 = _mm512_loadu_ps(d + 48);
-      for (int32_t p = row_start[r]; p < row_start[r + 1]; p++) {
-        float *gr = g + (size_t)columns[p] * n + c;
-        __m512 v = _mm512_set1_ps(values[p]);
-        _mm512_storeu_ps(gr, _mm512_fmadd_ps(v, d0, _mm512_loadu_ps(gr)));
-        _mm512_storeu_ps(gr + 16, _mm512_fmadd_ps(v, d1, _mm512_loadu_ps(gr + 16)));
-        _mm512_storeu_ps(gr + 32, _mm512_fmadd_ps(v, d2, _mm512_loadu_ps(gr + 32)));
-        _mm512_storeu_ps(gr + 48, _mm512_fmadd_ps(v, d3, _mm512_loadu_ps(gr + 48)));
-      }
+    const float *dy, size_t n, int32_t j0, int32_t j1, float *g) {
+  if (n % 16 != 0 || n > 128) {
+    csr_transpose_portable(row_start, columns, values, m, dy, n, j0, j1, g);
+    return;
+  }
+  const size_t blocks = n / 16;
+  for (size_t r = 0; r < m; r++) {
+    const float *d = dy + r * n;
+    __m512 dv[8];
+    for (size_t q = 0; q < blocks; q++) dv[q] = _mm512_loadu_ps(d + 16 * q);
+    int32_t p = row_start[r], end = row_start[r + 1];
+    while (p < end && columns[p] < j0) p++;
+    for (; p < end && columns[p] < j1; p++) {
+      float *gr = g + (size_t)columns[p] * n;
+      __m512 v = _mm512_set1_ps(values[p]);
+      for (size_t q = 0; q < blocks; q++)
+        _mm512_storeu_ps(gr + 16 * q, _mm512_fmadd_ps(v, dv[q], _mm512_loadu_ps(gr + 16 * q)));
     }
   }
-  if (c < c1) csr_transpose_portable(row_start, columns, values, m, dy, n, c, c1, g);
 }
 
 static int sparse_has_avx512(void) {
@@ -194,12 +198,12 @@ void csim_csr_matmul(const int32_t *row_start, const int32_t *columns, const flo
 
 void csim_csr_transpose_matmul(const int32_t *row_start, const int32_t *columns,
                                const float *values, size_t m, const float *dy, size_t n,
-                               size_t c0, size_t c1, float *g) {
+                               int32_t j0, int32_t j1, float *g) {
 #if defined(__x86_64__)
   if (sparse_has_avx512()) {
-    csr_transpose_avx512(row_start, columns, values, m, dy, n, c0, c1, g);
+    csr_transpose_avx512(row_start, columns, values, m, dy, n, j0, j1, g);
     return;
   }
 #endif
-  csr_transpose_portable(row_start, columns, values, m, dy, n, c0, c1, g);
+  csr_transpose_portable(row_start, columns, values, m, dy, n, j0, j1, g);
 }

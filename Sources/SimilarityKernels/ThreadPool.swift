@@ -111,8 +111,13 @@ private final class PoolState: @unchecked Sendable {
   private let ownerWaiting = Atomic<Bool>(false)
 
   private static let closedBit = 1 << 40
-  private static let spinIterations = 20_000
-  private static let ownerSpinIterations = 4_000
+  // Spin lengths (atomic loads; about 1–2 ms for a worker, 0.1–0.2 ms for the owner). A
+  // training step runs dozens of parallel loops separated by short serial stretches; when a
+  // worker parks between them, every loop pays a futex wake-up of a halted vCPU (tens of µs
+  // in a VM). Measured on the siamese MNIST step: 20k / 4k spins 2.07 s per epoch, 200k / 40k
+  // 1.67 s, 1M / 40k–200k 1.34–1.41 s. A parked pool still uses no CPU once work stops.
+  private static let spinIterations = 1_000_000
+  private static let ownerSpinIterations = 100_000
 
   // The current loop; written by the owner before `generation` is bumped (release) and read
   // by workers only after joining (acquire).

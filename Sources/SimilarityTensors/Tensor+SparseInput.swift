@@ -110,8 +110,9 @@ struct SparseRows: Sendable {
     return y
   }
 
-  /// `selfᵀ • dy` for `dy` `[rows, n]`, output columns split over the thread pool (each
-  /// thread owns a block of columns, so the scatter-adds never collide).
+  /// `selfᵀ • dy` for `dy` `[rows, n]`, the output's rows (this matrix's columns) split over
+  /// the thread pool: each thread owns a block of output rows, so the scatter-adds never
+  /// collide and never share a cache line.
   func transposedMultiplied(by dy: [Float], columns n: Int) -> [Float] {
     var g = [Float](repeating: 0, count: columns * n)
     let parts = ThreadPool.shared.threadCount
@@ -120,8 +121,9 @@ struct SparseRows: Sendable {
         g.withUnsafeMutableBufferPointer { g in
           let (dy, g) = (dy.baseAddress, g.baseAddress)
           ThreadPool.shared.parallelFor(parts) { part in
-            let block = ThreadPool.chunk(part, of: n, parts: parts)
-            csim_csr_transpose_matmul(r, c, v, rows, dy, n, block.lowerBound, block.upperBound, g)
+            let block = ThreadPool.chunk(part, of: columns, parts: parts)
+            csim_csr_transpose_matmul(
+              r, c, v, rows, dy, n, Int32(block.lowerBound), Int32(block.upperBound), g)
           }
         }
       }

@@ -46,11 +46,12 @@ void csim_csr_matmul(const int32_t *row_start, const int32_t *columns, const flo
                      size_t r0, size_t r1, const float *w, size_t n, size_t c0, size_t c1,
                      float *y);
 
-/// g[j, c0..<c1] += Σ_r x[r, j] · dy[r, c0..<c1] over all m rows of a CSR x (the weight
-/// gradient xᵀ·dy restricted to a column block); g is [k, n] row-major.
+/// g[j, :] += Σ_r x[r, j] · dy[r, :] for the input columns j0 <= j < j1 of a CSR x whose rows
+/// list their columns in increasing order (the weight gradient xᵀ·dy restricted to a block of
+/// g's rows); g is [k, n] row-major.
 void csim_csr_transpose_matmul(const int32_t *row_start, const int32_t *columns,
                                const float *values, size_t m, const float *dy, size_t n,
-                               size_t c0, size_t c1, float *g);
+                               int32_t j0, int32_t j1, float *g);
 
 #ifdef __cplusplus
 }
