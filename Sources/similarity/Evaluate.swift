@@ -9,7 +9,7 @@ struct Evaluate: ParsableCommand {
     abstract: "Evaluate a saved, calibrated model on the test set.",
     discussion: """
       Queries the first --count test images against the model's index: recall@1/5/10, \
-      precision@1/5, MAP@10, classification metrics at every calibrated cutpoint, and the \
+      precision@1/5, MAP@10, MAP@R, NDCG@10, classification metrics at every calibrated cutpoint, and the \
       confusion matrix of matching at the optimal cutpoint (last column: unknown).
       """)
 
@@ -33,36 +33,65 @@ struct Evaluate: ParsableCommand {
   func run() throws {
     let (model, test) = try loadModelAndData(
       modelDirectory, dataset: dataset, split: .test, dataDirectory: dataDir, count: count)
-    let metrics: [RetrievalMetric] = [
-      .recall(k: 1), .recall(k: 5), .recall(k: 10), .precision(k: 1), .precision(k: 5),
-      .meanAveragePrecision(k: 10),
-    ].filter { $0.requiredLookupCount <= model.index.count }
-    let retrieval = try model.evaluateRetrieval(
-      test.examples, labels: test.labels, metrics: metrics)
-    let classification = try model.evaluateClassification(test.examples, labels: test.labels)
-    let matches = try model.match(test.examples)
-    let confusion = try ConfusionMatrix(trueLabels: test.labels, predictedLabels: matches)
-    let report = Report(
-      queries: test.count,
-      retrieval: Dictionary(uniqueKeysWithValues: metrics.map { ($0.description, retrieval[$0]!) }),
-      classification: Dictionary(
-        uniqueKeysWithValues: classification.map { evaluation in
-          (
-            evaluation.cutpoint.name,
-            Dictionary(
-              uniqueKeysWithValues: evaluation.values.map {
-                ($0.key.rawValue, $0.value)
-              })
-          )
-        }),
-      confusionMatrix: confusion, accuracy: confusion.accuracy, unknownRate: confusion.unknownRate)
+    let evaluation = try ModelEvaluation(model: model, test: test)
+    let report = evaluation.report
     if json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       print(String(decoding: try encoder.encode(report), as: UTF8.self))
       return
     }
-    print("\(test.count) test queries against \(model.index.count) indexed items")
+    evaluation.printSummary(indexCount: model.index.count)
+  }
+}
+
+/// The figures `similarity evaluate` prints and `similarity report` shows, computed once so both
+/// commands agree: retrieval metrics, classification at every calibrated cutpoint and the
+/// confusion matrix of matching at the optimal cutpoint.
+struct ModelEvaluation {
+  /// The retrieval metrics, in display order (those needing more neighbours than the index
+  /// holds are left out).
+  let metrics: [RetrievalMetric]
+  let retrieval: [RetrievalMetric: Float]
+  let classification: [CutpointEvaluation]
+  /// The match of each query at the optimal cutpoint (`nil` = unknown).
+  let matches: [Int?]
+  let confusion: ConfusionMatrix
+  let queries: Int
+
+  /// Evaluates `model` (indexed and calibrated) on `test`.
+  init(model: SimilarityModel, test: ImageSplit) throws {
+    let largestClass = model.indexedClassSizes.values.max() ?? 1
+    metrics = [
+      .recall(k: 1), .recall(k: 5), .recall(k: 10), .precision(k: 1), .precision(k: 5),
+      .meanAveragePrecision(k: 10), .meanAveragePrecisionAtR(maxK: min(largestClass, 100)),
+      .ndcg(k: 10),
+    ].filter { $0.requiredLookupCount <= model.index.count }
+    retrieval = try model.evaluateRetrieval(test.examples, labels: test.labels, metrics: metrics)
+    classification = try model.evaluateClassification(test.examples, labels: test.labels)
+    matches = try model.match(test.examples)
+    confusion = try ConfusionMatrix(trueLabels: test.labels, predictedLabels: matches)
+    queries = test.count
+  }
+
+  /// The JSON form printed by `similarity evaluate --json`.
+  var report: Evaluate.Report {
+    Evaluate.Report(
+      queries: queries,
+      retrieval: Dictionary(uniqueKeysWithValues: metrics.map { ($0.description, retrieval[$0]!) }),
+      classification: Dictionary(
+        uniqueKeysWithValues: classification.map { evaluation in
+          (
+            evaluation.cutpoint.name,
+            Dictionary(uniqueKeysWithValues: evaluation.values.map { ($0.key.rawValue, $0.value) })
+          )
+        }),
+      confusionMatrix: confusion, accuracy: confusion.accuracy, unknownRate: confusion.unknownRate)
+  }
+
+  /// Prints the figures as `similarity evaluate` shows them.
+  func printSummary(indexCount: Int) {
+    print("\(queries) test queries against \(indexCount) indexed items")
     for metric in metrics { print("\(metric.description): \(format(retrieval[metric]!))") }
     for evaluation in classification {
       print(

@@ -69,6 +69,15 @@ struct ImageSplit {
     return picks
   }
 
+  /// Each example as bytes 0…255 (the grey levels it was loaded with), one array per example.
+  var grayBytes: [[UInt8]] {
+    let size = examples.exampleShape.reduce(1, *)
+    let values = examples.values
+    return (0..<count).map { row in
+      values[(row * size)..<((row + 1) * size)].map { UInt8(min(max($0.rounded(), 0), 255)) }
+    }
+  }
+
   /// The first `n` examples.
   func prefix(_ n: Int) -> ImageSplit { subset(Array(0..<min(n, count))) }
 }
@@ -151,10 +160,11 @@ func trainWithProgress(
     })
 }
 
-/// Indexes with a progress line.
+/// Indexes with a progress line; each item's payload is its image as grey bytes (so reports
+/// can show the neighbours).
 func indexWithProgress(_ model: SimilarityModel, _ split: ImageSplit) throws {
   let bar = ProgressBar(title: "Indexing", total: split.count)
-  try model.index(split.examples, labels: split.labels)
+  try model.index(split.examples, labels: split.labels, payloads: split.grayBytes)
   bar.finish("\(split.count) examples, \(model.index.count) in the index")
 }
 

@@ -11,11 +11,13 @@ struct SimilarityCommand: AsyncParsableCommand {
       // One entry per subcommand; keep alphabetical.
       Bench.self,
       Calibrate.self,
+      Demo.self,
       Download.self,
       Evaluate.self,
       HelloWorld.self,
       Index.self,
       Match.self,
+      ReportCommand.self,
       Search.self,
       Siamese.self,
       Summary.self,
