@@ -15,8 +15,8 @@ struct Demo: ParsableCommand {
       package dataset-fashion-mnist) unless --data-dir says otherwise, so it runs offline.
       """)
 
-  @Option(help: "Epochs.") var epochs = 3
-  @Option(help: "Steps per epoch.") var steps = 300
+  @Option(help: "Epochs.") var epochs = 5
+  @Option(help: "Steps per epoch.") var steps = 500
   @Option(help: "Adam learning rate.") var learningRate: Float = 5e-4
   @Option(help: "Seed for weights and sampling.") var seed: UInt64 = 7
   @Option(help: "Directory holding Fashion-MNIST's IDX files.") var dataDir: String?

@@ -154,7 +154,7 @@ func writeModelReport(
           image: image, lookup: LookupResult(distance: neighbour.distance, label: neighbour.label))
       })
   }
-  report.addNeighborExamples(rows, classNames: classNames, limit: 6, tileSize: 56)
+  report.addNeighborExamples(rows, classNames: classNames, limit: 6, tileSize: 84)
 
   let points = min(projectorPoints, test.count)
   if points >= 10 {
