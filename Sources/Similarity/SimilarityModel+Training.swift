@@ -1,6 +1,7 @@
 import SimilarityLayers
 import SimilarityMetricLearning
 import SimilarityTensors
+import SimilarityKernels
 
 #if canImport(Glibc)
   import Glibc
@@ -40,7 +41,7 @@ extension SimilarityModel {
     for epoch in 1...epochs {
       let plan = sampler.plan(epoch: epoch)
       embedding.isTraining = true
-      let start = wallSeconds()
+      let start = monotonicSeconds()
       var lossSum = 0.0
       var statistics: [DistanceStatistics] = []
       statistics.reserveCapacity(plan.count)
@@ -65,16 +66,16 @@ extension SimilarityModel {
             epoch: epoch, step: step + 1, stepsPerEpoch: plan.count,
             meanLoss: lossSum / Double(step + 1), loss: stepLoss))
       }
-      let seconds = wallSeconds() - start
+      let seconds = monotonicSeconds() - start
       embedding.isTraining = false
       var record = FitEpoch(
         epoch: epoch, loss: lossSum / Double(max(plan.count, 1)),
         distances: statistics.isEmpty ? nil : DistanceStatistics(averaging: statistics),
         validation: nil, seconds: seconds, validationSeconds: nil)
       if let validation {
-        let validationStart = wallSeconds()
+        let validationStart = monotonicSeconds()
         record.validation = try validation.evaluate(self)
-        record.validationSeconds = wallSeconds() - validationStart
+        record.validationSeconds = monotonicSeconds() - validationStart
       }
       history.epochs.append(record)
       onEpoch(record)
@@ -100,12 +101,6 @@ extension SimilarityModel {
   }
 }
 
-/// Seconds on a monotonic clock.
-func wallSeconds() -> Double {
-  var ts = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &ts)
-  return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
 
 extension SimilarityModel {
   /// Trains with a metric loss from SimilarityMetricLearning (e.g. `MultiSimilarityLoss()`);

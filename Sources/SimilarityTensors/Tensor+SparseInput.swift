@@ -21,10 +21,8 @@ extension Tensor {
     guard node == nil else { return matmul(weight) }
     let (m, k, n) = (shape[0], shape[1], weight.shape[1])
     guard m * k > 0 else { return matmul(weight) }
-    let sparse = SparseRows(scalars, rows: m, columns: k)
-    guard Double(sparse.values.count) <= maximumDensity * Double(m * k) else {
-      return matmul(weight)
-    }
+    guard let sparse = SparseRows(scalars, rows: m, columns: k, maximumDensity: maximumDensity)
+    else { return matmul(weight) }
     let output = sparse.multiplied(by: weight.scalars, columns: n)
     return Tensor.recording(shape: [m, n], scalars: output, inputs: [self, weight]) {
       gradient, needed in
@@ -45,8 +43,9 @@ struct SparseRows: Sendable {
 
   /// Compresses `dense` (`[rows, columns]`), row blocks in parallel: each block counts its
   /// non-zeros, the counts give each block its output range, then each block compresses into
-  /// its range.
-  init(_ dense: [Float], rows: Int, columns: Int) {
+  /// its range. Returns `nil` right after counting when more than `maximumDensity` of the
+  /// entries are non-zero, so a dense input costs one counting pass, not a compression.
+  init?(_ dense: [Float], rows: Int, columns: Int, maximumDensity: Double = 1) {
     self.rows = rows
     self.columns = columns
     let parts = Swift.max(1, Swift.min(ThreadPool.shared.threadCount * 4, rows))
@@ -63,6 +62,7 @@ struct SparseRows: Sendable {
     var offsets = [Int](repeating: 0, count: parts + 1)
     for part in 0..<parts { offsets[part + 1] = offsets[part] + counts[part] }
     let nonZero = offsets[parts]
+    guard Double(nonZero) <= maximumDensity * Double(rows * columns) else { return nil }
     var rowStart = [Int32](repeating: 0, count: rows + 1)
     var columnIndices = [Int32](repeating: 0, count: nonZero)
     var values = [Float](repeating: 0, count: nonZero)

@@ -54,11 +54,7 @@ struct BenchKernels: ParsableCommand {
 struct KernelBenchmark {
   let samples: Int
 
-  static func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-  }
+  static func now() -> Double { monotonicSeconds() }
 
   /// The minimum wall time of `body` over `samples` runs, after one warm-up run, in seconds.
   func minimumTime(_ body: () -> Void) -> Double {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Similarity
+import SimilarityKernels
 
 /// `similarity demo`: the project's main job — train on Fashion-MNIST, index, calibrate,
 /// evaluate and write the HTML report, in a few minutes on two cores.

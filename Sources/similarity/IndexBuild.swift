@@ -1,5 +1,6 @@
 import ArgumentParser
 import SimilaritySearch
+import SimilarityKernels
 
 /// `similarity index build`: a new index file from a `.npy` matrix.
 struct IndexBuild: ParsableCommand {

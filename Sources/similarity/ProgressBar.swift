@@ -1,3 +1,5 @@
+import SimilarityKernels
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -66,12 +68,6 @@ func writeToStandardError(_ text: String) {
   }
 }
 
-/// Seconds on a monotonic clock.
-func monotonicSeconds() -> Double {
-  var ts = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &ts)
-  return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
 
 /// `0.84s`, `12s`, `3m04s`.
 func formatSeconds(_ seconds: Double) -> String {

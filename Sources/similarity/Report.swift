@@ -3,6 +3,7 @@ import Foundation
 import Similarity
 import SimilarityEvaluation
 import SimilarityVisualization
+import SimilarityKernels
 
 /// `similarity report MODEL_DIR --out report.html`: one self-contained HTML page about a saved
 /// model and its test-set results.
