@@ -53,6 +53,17 @@ void csim_csr_transpose_matmul(const int32_t *row_start, const int32_t *columns,
                                const float *values, size_t m, const float *dy, size_t n,
                                int32_t j0, int32_t j1, float *g);
 
+/// Inference-only dense layer on `rows` rows: y[r, :] = act(x[r, :]·w + bias) with x
+/// `[rows, k]` (dense storage, mostly zeros), w `[k, n]`, bias `[n]` or NULL, act = ReLU when
+/// `relu` is non-zero, else identity. Each row's non-zeros are packed into the scratch buffers
+/// (`k` entries each) and only their weight rows are read.
+void csim_affine_sparse_rows(const float *x, size_t rows, size_t k, const float *w, size_t n,
+                             const float *bias, int relu, float *y, int32_t *scratch_columns,
+                             float *scratch_values);
+
+/// In place on `[rows, n]`: y += bias (when not NULL), then y = max(y, 0) when `relu`.
+void csim_bias_activation_rows(float *y, size_t rows, size_t n, const float *bias, int relu);
+
 #ifdef __cplusplus
 }
 #endif

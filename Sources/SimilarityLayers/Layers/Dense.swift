@@ -74,12 +74,13 @@ public final class Dense: Layer {
       "Dense '\(name)': input \(input.shape) does not end in \(inputSize)")
     let rows = input.rank == 2 ? input : input.reshaped([-1, inputSize])
     // A constant input (the network's own input, e.g. image pixels) may be mostly zeros;
-    // the product then skips them (identical result, see `matmulSkippingZeros`).
-    var output =
-      rows.isDifferentiable ? rows.matmul(kernel.value) : rows.matmulSkippingZeros(kernel.value)
-    if let bias { output = output.addingBias(bias.value) }
+    // the product then skips them (same result, see `matmulSkippingZeros`). In inference the
+    // product, bias and ReLU run fused (`affine`).
+    let rectified = activation == .relu
+    var output = rows.affine(
+      kernel.value, bias: bias?.value, rectified: rectified, skippingZeros: !rows.isDifferentiable)
     if input.rank != 2 { output = output.reshaped(Array(input.shape.dropLast()) + [units]) }
-    return activation(output)
+    return rectified ? output : activation(output)
   }
 
   /// The hyper-parameters of a `Dense` layer (also used by ``MetricEmbedding``).
