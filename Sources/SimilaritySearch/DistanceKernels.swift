@@ -90,6 +90,16 @@ struct DistanceSpace: Sendable {
     csim_distances_rows(metric, query, base, dimension, rows, count, bound, out)
   }
 
+  /// ``rankingDistances(_:base:rows:count:bound:into:)`` with float16 rows (`dimension`
+  /// halves each) and a float32 query.
+  @inline(__always)
+  func rankingDistances(
+    _ query: UnsafePointer<Float>, halfBase: UnsafePointer<UInt16>, rows: UnsafePointer<UInt32>,
+    count: Int, bound: Float = .infinity, into out: UnsafeMutablePointer<Float>
+  ) {
+    csim_distances_rows_half(metric, query, halfBase, dimension, rows, count, bound, out)
+  }
+
   /// Checks a user vector and returns its prepared form (normalised / centred).
   func prepare(_ vector: UnsafeBufferPointer<Float>, row: Int? = nil) throws(SearchError)
     -> [Float]

@@ -1,9 +1,12 @@
+import CSimilarityKernels
+
 extension HNSWIndex {
   /// Checks the graph's structural invariants and returns one message per violation (empty
   /// when the index is sound): every link is in range, not a self link, unique within its list
   /// and points to a node that has that layer; lists hold at most `M` links (`2·M` on layer 0);
   /// levels are consistent with the upper-layer storage and with `maxLevel`; the entry point
-  /// is valid and sits on the top layer; removed slots match the free list and the id map.
+  /// is valid and sits on the top layer; removed slots match the free list and the id map; a
+  /// float16 traversal copy equals the rounding of the float32 rows.
   ///
   /// Used by the tests after every mutation and by the file loader (so a corrupt file that
   /// passes the checksum still cannot make a search read out of bounds).
@@ -32,6 +35,18 @@ extension HNSWIndex {
       }
     } else if slotCount > 0 {
       _ = report("no entry point although \(slotCount) slots are stored")
+    }
+    if let halfVectors {
+      // The float16 copy must be the rounding of the float32 rows.
+      var row = [UInt16](repeating: 0, count: dimension)
+      for slot in 0..<slotCount {
+        csim_float_to_half(vector(slot), &row, dimension)
+        if !row.elementsEqual(UnsafeBufferPointer(start: halfVectors + slot * dimension, count: dimension)),
+          report("slot \(slot): the float16 copy differs from the float32 row")
+        {
+          return problems
+        }
+      }
     }
     for slot in 0..<slotCount {
       let level = Int(levels[slot])

@@ -75,6 +75,9 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
   var upper: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>
   var levels: UnsafeMutablePointer<UInt8>
   var deleted: UnsafeMutablePointer<UInt8>
+  /// The float16 copy of `vectors` (same rows) that layer-0 searches read when
+  /// `traversalPrecision` is `.float16`; `nil` otherwise.
+  var halfVectors: UnsafeMutablePointer<UInt16>?
   var nodeLocks: UnsafeMutablePointer<Int32>
   var items = ItemTable()
   var freeSlots: [Int] = []
@@ -129,6 +132,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
   deinit {
     for slot in 0..<slotCount { upper[slot]?.deallocate() }
     UnsafeMutableRawPointer(vectors).deallocate()
+    halfVectors?.deallocate()
     level0.deallocate()
     upper.deallocate()
     levels.deallocate()
@@ -185,6 +189,12 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       old.deallocate()
       old = fresh
     }
+    if let old = halfVectors {
+      let fresh = UnsafeMutablePointer<UInt16>.allocate(capacity: newCapacity * dimension)
+      fresh.update(from: old, count: slotCount * dimension)
+      old.deallocate()
+      halfVectors = fresh
+    }
     grow(&level0, linkWords0, 0)
     grow(&upper, 1, nil)
     grow(&levels, 1, 0)
@@ -199,6 +209,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     let slot = slotCount
     slotCount += 1
     vector(slot).update(from: prepared, count: dimension)
+    storeHalf(slot)
     let u = 1 - Double(rng.next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
     let level = min(Int(-naturalLog(u) * levelScale), 32)
     levels[slot] = UInt8(level)
@@ -229,7 +240,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
   /// Greedy walk on `level` from `start` towards `query` (search width 1).
   func greedyStep(
     _ query: UnsafePointer<Float>, from start: Int, distance startDistance: Float, level: Int,
-    context: SearchContext, metric: DistanceSpace
+    context: SearchContext, metric: DistanceSpace, halfBase: UnsafePointer<UInt16>? = nil
   ) -> (slot: Int, distance: Float) {
     var current = start
     var currentDistance = startDistance
@@ -240,8 +251,14 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     while improved {
       improved = false
       let n = readLinks(current, level, into: links)
-      metric.rankingDistances(
-        query, base: base, rows: links, count: n, bound: currentDistance, into: distances)
+      if let halfBase {
+        metric.rankingDistances(
+          query, halfBase: halfBase, rows: links, count: n, bound: currentDistance,
+          into: distances)
+      } else {
+        metric.rankingDistances(
+          query, base: base, rows: links, count: n, bound: currentDistance, into: distances)
+      }
       for j in 0..<n where distances[j] < currentDistance {
         currentDistance = distances[j]
         current = Int(links[j])
@@ -256,7 +273,8 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
   /// rejects, are traversed but not returned when `skipDeleted` is set.
   func searchLayer(
     _ query: UnsafePointer<Float>, entry: Int, entryDistance: Float, ef: Int, level: Int,
-    context: SearchContext, skipDeleted: Bool, accept: ((Int) -> Bool)?, metric: DistanceSpace
+    context: SearchContext, skipDeleted: Bool, accept: ((Int) -> Bool)?, metric: DistanceSpace,
+    halfBase: UnsafePointer<UInt16>? = nil
   ) {
     context.beginQuery(slots: slotCount)
     _ = context.visit(UInt32(entry))
@@ -311,8 +329,13 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       if fresh == 0 { continue }
       // Only candidates nearer than `bound` matter once `results` is full, so the kernel may
       // stop summing early for the others.
-      metric.rankingDistances(query, base: base, rows: slots, count: fresh,
-                              bound: results.count < ef ? .infinity : bound, into: distances)
+      if let halfBase {
+        metric.rankingDistances(query, halfBase: halfBase, rows: slots, count: fresh,
+                                bound: results.count < ef ? .infinity : bound, into: distances)
+      } else {
+        metric.rankingDistances(query, base: base, rows: slots, count: fresh,
+                                bound: results.count < ef ? .infinity : bound, into: distances)
+      }
       for j in 0..<fresh {
         let d = distances[j]
         if results.count < ef || d < bound {
@@ -468,6 +491,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       }
     }
     vector(slot).update(from: prepared, count: dimension)
+    storeHalf(slot)
     deleted[slot] = 0
     connect(slot, context: context)
   }
@@ -696,17 +720,34 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     var current = entry
     var currentDistance = space.rankingDistance(query, vector(entry))
     var level = maxLevel
+    let halfBase = halfVectors.map { UnsafePointer($0) }
     while level > 0 {
       (current, currentDistance) = greedyStep(
         query, from: current, distance: currentDistance, level: level, context: context,
-        metric: space)
+        metric: space, halfBase: halfBase)
       level -= 1
     }
     let hasDeleted = !freeSlots.isEmpty
     searchLayer(
       query, entry: current, entryDistance: currentDistance, ef: max(ef, k), level: 0,
-      context: context, skipDeleted: hasDeleted, accept: filter, metric: space)
+      context: context, skipDeleted: hasDeleted, accept: filter, metric: space, halfBase: halfBase)
     var found = drainResults(context)
+    if halfBase != nil {
+      // The walk ranked by float16 rows. The 2k nearest of its survivors are re-ranked by the
+      // float32 rows (prefetched in one batch), so reported distances and their order are
+      // exact; rounding to float16 moves a distance far less than the gap to rank 2k.
+      found = Array(found.prefix(max(2 * k, k + 8)))
+      let slots = found.map(\.slot)
+      var exact = [Float](repeating: 0, count: found.count)
+      slots.withUnsafeBufferPointer { rows in
+        exact.withUnsafeMutableBufferPointer { out in
+          space.rankingDistances(
+            query, base: UnsafePointer(vectors), rows: rows.baseAddress!, count: rows.count,
+            into: out.baseAddress!)
+        }
+      }
+      for i in found.indices { found[i].distance = exact[i] }
+    }
     let table = items  // one read of the class property, not one per comparison
     found.sort {
       ($0.distance, table.ids[Int($0.slot)]) < ($1.distance, table.ids[Int($1.slot)])

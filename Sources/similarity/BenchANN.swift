@@ -59,6 +59,9 @@ struct BenchANN: ParsableCommand {
   @Option(help: "Seed for random data and HNSW levels.")
   var seed: UInt64 = 12345
 
+  @Option(help: "Comma-separated traversal precisions to time: float32, float16.")
+  var traversal = "float32"
+
   func run() throws {
     print("kernel=\(GEMM.kernelName) simd=\(DistanceKernels.isa) blas_threads=\(GEMM.threadCount)")
     let (name, base, dimension, query) = try loadData()
@@ -101,16 +104,19 @@ struct BenchANN: ParsableCommand {
 
     // Timed HNSW searches first: the exact index's BLAS threads may keep spinning for a while
     // after a GEMM and would slow whatever runs next.
-    var measured: [(ef: Int, threads: Int, seconds: Double, cpu: Double, found: [[Neighbor]])] =
-      []
-    for ef in efs.split(separator: ",").compactMap({ Int($0) }) {
-      index.efSearch = max(ef, k)
-      for t in threadCounts {
-        var found = [[Neighbor]]()
-        let (seconds, cpu) = try bestWithCPU {
-          found = try index.search(queries: query, k: k, threads: t)
+    var measured:
+      [(precision: TraversalPrecision, ef: Int, threads: Int, seconds: Double, cpu: Double, found: [[Neighbor]])] = []
+    for precision in try traversalPrecisions() {
+      index.traversalPrecision = precision
+      for ef in efs.split(separator: ",").compactMap({ Int($0) }) {
+        index.efSearch = max(ef, k)
+        for t in threadCounts {
+          var found = [[Neighbor]]()
+          let (seconds, cpu) = try bestWithCPU {
+            found = try index.search(queries: query, k: k, threads: t)
+          }
+          measured.append((precision, ef, t, seconds, cpu, found))
         }
-        measured.append((ef, t, seconds, cpu, found))
       }
     }
 
@@ -131,9 +137,19 @@ struct BenchANN: ParsableCommand {
 
     for m in measured {
       let (recall, recallTie) = recalls(m.found, truth)
-      emit(name, "swift_hnsw", ef: "\(m.ef)", threads: m.threads, recall: recall,
+      emit(name, m.precision == .float32 ? "swift_hnsw" : "swift_hnsw_f16", ef: "\(m.ef)", threads: m.threads, recall: recall,
            recallTie: recallTie, qps: Double(nq) / m.seconds, build: build, mem: fileMiB,
            note: "cpu_us=\(fmt(1e6 * m.cpu / Double(nq), 1)) cpu_build_s=\(fmt(buildCPU, 2)) rss_mib=\(fmt(rss, 0))")
+    }
+  }
+
+  private func traversalPrecisions() throws -> [TraversalPrecision] {
+    try traversal.split(separator: ",").map { name in
+      guard let precision = TraversalPrecision(rawValue: String(name)) else {
+        throw ValidationError(
+          "--traversal: '\(name)' is not a precision; expected float32 or float16")
+      }
+      return precision
     }
   }
 

@@ -18,7 +18,7 @@ import Testing
 
   private func session() -> URLSession {
     let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = 10
+    configuration.timeoutIntervalForRequest = 120
     configuration.connectionProxyDictionary = [:]
     return URLSession(configuration: configuration)
   }

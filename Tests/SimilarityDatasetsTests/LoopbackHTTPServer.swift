@@ -31,7 +31,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
   /// The paths requested so far, in order.
   var requestedPaths: [String] { lock.withLock { requested } }
 
-  init(routes: [String: Data], lifetime: TimeInterval = 20) throws {
+  init(routes: [String: Data], lifetime: TimeInterval = 300) throws {
     self.routes = routes
     #if canImport(Glibc)
       let stream = Int32(SOCK_STREAM.rawValue)

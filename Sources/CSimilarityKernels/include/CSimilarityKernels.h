@@ -42,6 +42,16 @@ float csim_l1_bounded(const float *a, const float *b, size_t n, float bound);
 void csim_distances_rows(int metric, const float *query, const float *base, size_t dim,
                          const uint32_t *rows, size_t count, float bound, float *out);
 
+/// IEEE binary16 storage: `out[i] = half(x[i])`, rounded to nearest even; magnitudes beyond
+/// the largest half (65504) saturate to ±65504, NaN stays NaN.
+void csim_float_to_half(const float *x, uint16_t *out, size_t n);
+/// `out[i] = float(x[i])` (exact).
+void csim_half_to_float(const uint16_t *x, float *out, size_t n);
+/// `csim_distances_rows` with float16 rows (`base` holds `dim` halves per row) and a float32
+/// query: the same metrics, bound and prefetching.
+void csim_distances_rows_half(int metric, const float *query, const uint16_t *base, size_t dim,
+                              const uint32_t *rows, size_t count, float bound, float *out);
+
 /// Prefetches the first cache lines of a vector (a hint; never faults).
 static inline void csim_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 
