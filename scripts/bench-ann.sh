@@ -6,6 +6,7 @@
 #   DATASET=random RANDOM_N=1000000 scripts/bench-ann.sh
 #
 # Environment: DATASET (fashion | random), RANDOM_N, EFS, LIBS (peer libraries), PEERS_PYTHON,
+# TRAVERSAL (our HNSW traversal precisions to time, default float32,float16),
 # PEERS_DIR, OUT,
 # SKIP_BUILD=1 (use the existing release binary). For the alternating query-speed comparison
 # on saved indexes see scripts/bench-ann-alternate.py.
@@ -24,7 +25,8 @@ mkdir -p "$OUT"
 
 [ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product similarity >&2
 
-ours=(.build/release/similarity bench ann --efs "$EFS" --threads 1,2 --build-threads 2)
+TRAVERSAL=${TRAVERSAL:-float32,float16}
+ours=(.build/release/similarity bench ann --efs "$EFS" --threads 1,2 --build-threads 2 --traversal "$TRAVERSAL")
 case "$DATASET" in
   fashion) ours+=(--dataset fashion-mnist) ;;
   random) ours+=(--dataset random --random-n "$RANDOM_N") ;;
@@ -57,17 +59,17 @@ def ratio(a, b):
     return f"{a / b:.2f}x" if a and b else "-"
 
 print("\n== ratios (same machine, same run)")
-print(f"{'ef':>4} {'thr':>3} | {'swift recall':>12} {'qps':>9} | {'hnswlib recall':>14} {'qps':>9} "
+print(f"{'ours':>14} {'ef':>4} {'thr':>3} | {'swift recall':>12} {'qps':>9} | {'hnswlib recall':>14} {'qps':>9} "
       f"{'ratio':>6} | {'faiss recall':>12} {'qps':>9} {'ratio':>6}")
 for (lib, ef, thr), r in sorted(rows.items(), key=lambda x: (x[0][0], int(x[0][1]) if x[0][1].isdigit() else 0, x[0][2])):
-    if lib != "swift_hnsw":
+    if lib not in ("swift_hnsw", "swift_hnsw_f16"):
         continue
     h = rows.get(("hnswlib", ef, thr), {})
     f = rows.get(("faiss_hnsw", ef, thr), {})
     q = float(r["qps"])
     hq = float(h.get("qps", 0))
     fq = float(f.get("qps", 0))
-    print(f"{ef:>4} {thr:>3} | {float(r['recall']):12.4f} {q:9.0f} | {float(h.get('recall', 0)):14.4f} "
+    print(f"{lib:>14} {ef:>4} {thr:>3} | {float(r['recall']):12.4f} {q:9.0f} | {float(h.get('recall', 0)):14.4f} "
           f"{hq:9.0f} {ratio(q, hq):>6} | {float(f.get('recall', 0)):12.4f} {fq:9.0f} {ratio(q, fq):>6}")
 for thr in ("1", "2"):
     s = float(rows.get(("swift_exact", "-", thr), {}).get("qps", 0))

@@ -24,9 +24,10 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
   var squaredNorms: [Float] = []
   var items = ItemTable()
   let lock = ReadWriteLock()
-  /// Query rows per GEMM block and base rows per block.
-  let queryBlock = 128
-  let baseBlock = 4096
+  /// Query rows per GEMM block and base rows per block: a `[512, 256]` score block (512 KiB)
+  /// stays in L2 for the selection pass.
+  let queryBlock = 512
+  let baseBlock = 256
 
   /// Creates an empty index for `dimension`-long vectors.
   public init(dimension: Int, distance: Distance) {
@@ -125,15 +126,22 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
     return try searchBatch(query, k: k, filter: filter)[0]
   }
 
-  /// One result list per row of `queries` (`[rows, dimension]` row-major).
+  /// One result list per row of `queries` (`[rows, dimension]` row-major), with the query
+  /// blocks spread over every core (see ``search(queries:k:threads:)``).
   ///
   /// - Complexity: O(rows · count · dimension), as GEMM blocks.
   public func search(queries: [Float], k: Int) throws(SearchError) -> [[Neighbor]] {
-    try searchBatch(queries, k: k, filter: nil)
+    try searchBatch(queries, k: k, filter: nil, threads: ThreadPool.shared.threadCount)
+  }
+
+  /// Batch search with up to `threads` workers, each taking whole blocks of queries with a
+  /// single-threaded GEMM (so the BLAS' own threads stay out of it).
+  public func search(queries: [Float], k: Int, threads: Int) throws(SearchError) -> [[Neighbor]] {
+    try searchBatch(queries, k: k, filter: nil, threads: threads)
   }
 
   private func searchBatch(
-    _ queries: [Float], k: Int, filter: ((Int) -> Bool)?
+    _ queries: [Float], k: Int, filter: ((Int) -> Bool)?, threads: Int = 1
   ) throws(SearchError) -> [[Neighbor]] {
     guard k >= 1 else { throw .invalidK(k) }
     let prepared = try prepareRows(queries, space: space)
@@ -148,39 +156,85 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
       let n = items.slotCount
       guard n > 0 else { throw .emptyIndex }
       let kk = min(k, n)
-      var results = [[Neighbor]]()
-      results.reserveCapacity(rows)
-      var scores = [Float](repeating: 0, count: queryBlock * min(baseBlock, n))
-      var top = [TopK](repeating: TopK(k: kk), count: min(queryBlock, rows))
-      for q0 in stride(from: 0, to: rows, by: queryBlock) {
-        let qn = min(queryBlock, rows - q0)
-        for i in 0..<qn { top[i].reset() }
-        for b0 in stride(from: 0, to: n, by: baseBlock) {
-          let bn = min(baseBlock, n - b0)
-          rankingScores(prepared, q0: q0, qn: qn, b0: b0, bn: bn, into: &scores)
-          let ids = items.ids
-          scores.withUnsafeBufferPointer { block in
-            for i in 0..<qn {
-              // Most scores lose against the current k-th best: one float compare each.
-              var threshold = top[i].threshold
-              for j in 0..<bn where block[i * bn + j] <= threshold {
-                let slot = b0 + j
-                if let filter, !filter(ids[slot]) { continue }
-                top[i].offer(block[i * bn + j], id: ids[slot], slot: slot)
-                threshold = top[i].threshold
+      let blocks = (rows + queryBlock - 1) / queryBlock
+      let workers = max(1, min(threads, ThreadPool.shared.threadCount, blocks))
+      var results = [[Neighbor]](repeating: [], count: rows)
+      results.withUnsafeMutableBufferPointer { out in
+        GEMM.withSingleThreadedBLAS {
+          ThreadPool.shared.parallelFor(workers) { worker in
+            var scores = [Float](repeating: 0, count: queryBlock * min(baseBlock, n))
+            var hitIndices = [UInt32](repeating: 0, count: min(baseBlock, n))
+            var hitValues = [Float](repeating: 0, count: min(baseBlock, n))
+            var top = [TopK](repeating: TopK(k: kk), count: min(queryBlock, rows))
+            for block in stride(from: worker, to: blocks, by: workers) {
+              let q0 = block * queryBlock
+              let qn = min(queryBlock, rows - q0)
+              for i in 0..<qn { top[i].reset() }
+              for b0 in stride(from: 0, to: n, by: baseBlock) {
+                let bn = min(baseBlock, n - b0)
+                rankingScores(prepared, q0: q0, qn: qn, b0: b0, bn: bn, into: &scores)
+                select(scores, qn: qn, b0: b0, bn: bn, query: prepared, q0: q0, filter: filter,
+                       indices: &hitIndices, values: &hitValues, top: &top)
+              }
+              for i in 0..<qn {
+                out[q0 + i] = finish(top[i], query: prepared, row: q0 + i, scale: scales[q0 + i])
               }
             }
           }
-        }
-        for i in 0..<qn {
-          results.append(finish(top[i], query: prepared, row: q0 + i, scale: scales[q0 + i]))
         }
       }
       return results
     }
   }
 
-  /// Ranking values `[qn, bn]` for query rows `q0..<q0+qn` against base rows `b0..<b0+bn`.
+  /// Offers every score of a `[qn, bn]` block that can still enter a query's top k: one
+  /// vectorised pass per row turns GEMM scores into ranking values and keeps those at or below
+  /// the current k-th best.
+  private func select(
+    _ scores: [Float], qn: Int, b0: Int, bn: Int, query: [Float], q0: Int,
+    filter: ((Int) -> Bool)?, indices: inout [UInt32], values: inout [Float], top: inout [TopK]
+  ) {
+    let d = dimension
+    let ids = items.ids
+    scores.withUnsafeBufferPointer { s in
+      squaredNorms.withUnsafeBufferPointer { norms in
+        query.withUnsafeBufferPointer { q in
+          indices.withUnsafeMutableBufferPointer { hitIndex in
+            values.withUnsafeMutableBufferPointer { hitValue in
+              for i in 0..<qn {
+                // Ranking value = offset + scale · score (+ ‖x‖²), see `rankingScores`.
+                var scale: Float = 1
+                var offset: Float = 0
+                var rowNorms: UnsafePointer<Float>? = nil
+                switch distance {
+                case .cosine: (scale, offset) = (-1, 1)
+                case .innerProduct: scale = -1
+                case .euclidean, .squaredEuclidean, .snr:
+                  let row = q.baseAddress! + (q0 + i) * d
+                  (scale, offset) = (-2, csim_dot(row, row, d))
+                  rowNorms = norms.baseAddress! + b0
+                case .manhattan: break
+                }
+                let found = csim_scan_below(
+                  s.baseAddress! + i * bn, rowNorms, scale, offset, bn, top[i].threshold,
+                  hitIndex.baseAddress!, hitValue.baseAddress!)
+                for h in 0..<found {
+                  guard hitValue[h] <= top[i].threshold else { continue }
+                  let slot = b0 + Int(hitIndex[h])
+                  if let filter, !filter(ids[slot]) { continue }
+                  top[i].offer(hitValue[h], id: ids[slot], slot: slot)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// GEMM scores `[qn, bn]` for query rows `q0..<q0+qn` against base rows `b0..<b0+bn`: the
+  /// dot products (ranked as `1 − s`, `−s` or `‖q‖² + ‖x‖² − 2s` by `select`), or the
+  /// Manhattan distances themselves.
   private func rankingScores(
     _ queries: [Float], q0: Int, qn: Int, b0: Int, bn: Int, into scores: inout [Float]
   ) {
@@ -199,21 +253,6 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
           }
           GEMM.multiply(.none, .transposed, m: qn, n: bn, k: d, a: qp, lda: d, b: xp, ldb: d,
                         c: sp, ldc: bn)
-          switch distance {
-          case .cosine:
-            for i in 0..<(qn * bn) { sp[i] = 1 - sp[i] }
-          case .innerProduct:
-            for i in 0..<(qn * bn) { sp[i] = -sp[i] }
-          case .euclidean, .squaredEuclidean, .snr:
-            for i in 0..<qn {
-              let qq = csim_dot(qp + i * d, qp + i * d, d)
-              for j in 0..<bn {
-                sp[i * bn + j] = qq + squaredNorms[b0 + j] - 2 * sp[i * bn + j]
-              }
-            }
-          case .manhattan:
-            break
-          }
         }
       }
     }

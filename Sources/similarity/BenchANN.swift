@@ -127,8 +127,7 @@ struct BenchANN: ParsableCommand {
     let timedRows = min(exactQueries, nq)
     let timedQueries = Array(query[0..<(timedRows * dimension)])
     for t in threadCounts {
-      GEMM.setThreadCount(t)
-      let seconds = try best { _ = try exact.search(queries: timedQueries, k: k) }
+      let seconds = try best { _ = try exact.search(queries: timedQueries, k: k, threads: t) }
       emit(name, "swift_exact", ef: "-", threads: t, recall: 1, recallTie: 1,
            qps: Double(timedRows) / seconds, build: 0, mem: Double(base.count * 4) / 1048576,
            note: "first \(timedRows) queries in \(fmt(seconds, 2))s")

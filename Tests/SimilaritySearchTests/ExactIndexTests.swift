@@ -49,6 +49,26 @@ import Testing
     #expect(agree >= 19)  // float rounding may swap a near-tie
   }
 
+  /// More queries than one 512-row block and more items than one 256-row base block, over one
+  /// and two workers: both equal the naive search (and each other).
+  @Test(arguments: [Distance.euclidean, .cosine, .innerProduct, .manhattan])
+  func blockedAndThreadedSearchMatchesNaive(distance: Distance) throws {
+    let d = 5
+    let data = TestData.gaussian(count: 700, dimension: d, seed: 13)
+    let queries = TestData.gaussian(count: 1030, dimension: d, seed: 14)
+    let index = ExactIndex(dimension: d, distance: distance)
+    try index.add(vectors: data)
+    let one = try index.search(queries: queries, k: 4, threads: 1)
+    let two = try index.search(queries: queries, k: 4, threads: 2)
+    #expect(one.map { $0.map(\.id) } == two.map { $0.map(\.id) })
+    var agree = 0
+    for i in stride(from: 0, to: 1030, by: 7) {
+      let expected = naive(data, TestData.row(queries, i, d), d: d, distance: distance, k: 4)
+      if one[i].map(\.id) == expected { agree += 1 }
+    }
+    #expect(agree >= 146)  // of 148; float rounding may swap a near-tie
+  }
+
   @Test func kIsClippedAndTiesGoToSmallerID() throws {
     let index = ExactIndex(dimension: 2, distance: .euclidean)
     try index.add([1, 0], id: 30)

@@ -52,6 +52,12 @@ void csim_half_to_float(const uint16_t *x, float *out, size_t n);
 void csim_distances_rows_half(int metric, const float *query, const uint16_t *base, size_t dim,
                               const uint32_t *rows, size_t count, float bound, float *out);
 
+/// For j in 0..<n: v = offset + scale·scores[j] + (norms ? norms[j] : 0); the entries with
+/// v <= threshold are written in order to indices/values (each must hold n entries) and their
+/// number is returned. The selection pass of exact search over a row of GEMM scores.
+size_t csim_scan_below(const float *scores, const float *norms, float scale, float offset,
+                       size_t n, float threshold, uint32_t *indices, float *values);
+
 /// Prefetches the first cache lines of a vector (a hint; never faults).
 static inline void csim_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 
