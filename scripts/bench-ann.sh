@@ -6,7 +6,8 @@
 #   DATASET=random RANDOM_N=1000000 scripts/bench-ann.sh
 #
 # Environment: DATASET (fashion | random), RANDOM_N, EFS, LIBS (peer libraries), PEERS_PYTHON,
-# TRAVERSAL (our HNSW traversal precisions to time, default float32,float16),
+# TRAVERSAL (our HNSW traversal precisions to time, default float32,float16), BUILD_TRAVERSAL
+# (the precision our build's candidate searches walk with, default float32),
 # PEERS_DIR, OUT,
 # SKIP_BUILD=1 (use the existing release binary). For the alternating query-speed comparison
 # on saved indexes see scripts/bench-ann-alternate.py.
@@ -26,7 +27,9 @@ mkdir -p "$OUT"
 [ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product similarity >&2
 
 TRAVERSAL=${TRAVERSAL:-float32,float16}
-ours=(.build/release/similarity bench ann --efs "$EFS" --threads 1,2 --build-threads 2 --traversal "$TRAVERSAL")
+BUILD_TRAVERSAL=${BUILD_TRAVERSAL:-float32}
+ours=(.build/release/similarity bench ann --efs "$EFS" --threads 1,2 --build-threads 2
+  --traversal "$TRAVERSAL" --build-traversal "$BUILD_TRAVERSAL")
 case "$DATASET" in
   fashion) ours+=(--dataset fashion-mnist) ;;
   random) ours+=(--dataset random --random-n "$RANDOM_N") ;;

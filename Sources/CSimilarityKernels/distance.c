@@ -262,11 +262,13 @@ void csim_distances_rows(int metric, const float *query, const float *base, size
   int bounded = kb != 0 && bound < __builtin_inff();
   for (size_t j = 0; j < count; j++) {
     if (j + 1 < count) {
-      // Prefetch the whole next row (up to 4 KiB): rows are random accesses the hardware
-      // prefetcher cannot predict, and the kernel is otherwise bound by memory latency.
+      // Prefetch the start of the next row: rows are random accesses the hardware prefetcher
+      // cannot predict, but once a row's first lines are requested its stream prefetcher
+      // follows. Prefetching whole rows (49 lines at d = 784) filled the miss queue and made
+      // builds ~13% slower on AMD Zen 4 (docs/BENCHMARKS.md).
       const char *next = (const char *)(base + (size_t)rows[j + 1] * dim);
       size_t bytes = dim * sizeof(float);
-      if (bytes > 4096) bytes = 4096;
+      if (bytes > 128) bytes = 128;
       for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(next + off, 0, 3);
     }
     const float *row = base + (size_t)rows[j] * dim;

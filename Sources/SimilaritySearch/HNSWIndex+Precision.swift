@@ -13,10 +13,12 @@ public enum TraversalPrecision: String, Sendable, CaseIterable, Codable {
 }
 
 extension HNSWIndex {
-  /// What layer-0 searches compute distances with (see ``TraversalPrecision``). Not part of
-  /// the saved file: a loaded index walks with `.float32` until this is set. Setting it takes
-  /// the exclusive lock; `.float16` converts every stored vector once (about a millisecond per
-  /// 10 MB of vectors) and keeps the copy current through adds, updates and removals.
+  /// What searches walk the graph with (see ``TraversalPrecision``); with `.float16` the
+  /// candidate searches of later inserts use the copy as well (a faster build; the neighbour
+  /// heuristic still compares float32 pairwise distances). Not part of the saved file: a
+  /// loaded index walks with `.float32` until this is set. Setting it takes the exclusive
+  /// lock; `.float16` converts every stored vector once and keeps the copy current through
+  /// adds, updates and removals.
   public var traversalPrecision: TraversalPrecision {
     get { lock.reading { halfVectors == nil ? .float32 : .float16 } }
     set {

@@ -435,19 +435,23 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       if concurrentBuild && raisesTop { entryMutex.unlock() }
     }
     let query = UnsafePointer(vector(slot))
+    // With a float16 copy the candidate searches walk it too (the heuristic below then
+    // compares float16 candidate distances with float32 pairwise ones).
+    let halfBase = halfVectors.map { UnsafePointer($0) }
     var current = entry
     var currentDistance = graphSpace.rankingDistance(query, vector(entry))
     var l = top
     while l > level {
       (current, currentDistance) = greedyStep(
         query, from: current, distance: currentDistance, level: l, context: context,
-        metric: graphSpace)
+        metric: graphSpace, halfBase: halfBase)
       l -= 1
     }
     for layer in stride(from: min(level, top), through: 0, by: -1) {
       searchLayer(
         query, entry: current, entryDistance: currentDistance, ef: efConstruction, level: layer,
-        context: context, skipDeleted: false, accept: nil, metric: graphSpace)
+        context: context, skipDeleted: false, accept: nil, metric: graphSpace,
+        halfBase: halfBase)
       let found = drainResults(context).filter { Int($0.slot) != slot }
       guard let nearest = found.first else { continue }
       let chosen = selectNeighbors(found, limit: maxConnections)

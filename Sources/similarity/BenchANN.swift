@@ -62,6 +62,9 @@ struct BenchANN: ParsableCommand {
   @Option(help: "Comma-separated traversal precisions to time: float32, float16.")
   var traversal = "float32"
 
+  @Option(help: "Traversal precision of the build's candidate searches: float32 or float16.")
+  var buildTraversal: TraversalPrecision = .float32
+
   func run() throws {
     print("kernel=\(GEMM.kernelName) simd=\(DistanceKernels.isa) blas_threads=\(GEMM.threadCount)")
     let (name, base, dimension, query) = try loadData()
@@ -85,6 +88,7 @@ struct BenchANN: ParsableCommand {
       index = HNSWIndex(dimension: dimension, distance: .euclidean,
                         maxConnections: maxConnections, efConstruction: efConstruction,
                         seed: seed, capacity: n)
+      index.traversalPrecision = buildTraversal
       let bar = ProgressBar(title: "Building", total: n)
       let start = monotonicSeconds()
       let cpu0 = processCPUSeconds()
@@ -100,7 +104,7 @@ struct BenchANN: ParsableCommand {
     try index.write(to: path)
     let fileMiB = Double((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) / 1048576
     if saveIndex == nil { unlink(path) }
-    print("BUILD swift_hnsw \(fmt(build, 2)) s wall, \(fmt(buildCPU, 2)) s cpu (\(buildThreads) threads); rss +\(fmt(rss, 0)) MiB; serialized \(fmt(fileMiB, 1)) MiB")
+    print("BUILD swift_hnsw \(fmt(build, 2)) s wall, \(fmt(buildCPU, 2)) s cpu (\(buildThreads) threads, \(buildTraversal.rawValue) walk); rss +\(fmt(rss, 0)) MiB; serialized \(fmt(fileMiB, 1)) MiB")
 
     // Timed HNSW searches first: the exact index's BLAS threads may keep spinning for a while
     // after a GEMM and would slow whatever runs next.
@@ -249,3 +253,5 @@ struct BenchANN: ParsableCommand {
       + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
   }
 }
+
+extension TraversalPrecision: ExpressibleByArgument {}

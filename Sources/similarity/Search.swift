@@ -19,8 +19,11 @@ struct Search: ParsableCommand {
   @Option(help: "HNSW search width (default: the one stored in the index).")
   var ef: Int?
 
-  @Option(help: "Worker threads for HNSW batch search.")
+  @Option(help: "Worker threads for batch search.")
   var threads = 1
+
+  @Option(help: "HNSW traversal precision: float32, or float16 (a float16 copy of the vectors, half the memory traffic; distances are re-ranked exactly).")
+  var traversal: TraversalPrecision = .float32
 
   @Flag(help: "Print JSON: one array of {rank, id, distance, label} per query.")
   var json = false
@@ -34,7 +37,10 @@ struct Search: ParsableCommand {
     let results: [[Neighbor]]
     if let hnsw = loaded as? HNSWIndex {
       if let ef { hnsw.efSearch = ef }
+      hnsw.traversalPrecision = traversal
       results = try hnsw.search(queries: q.values, k: k, threads: threads)
+    } else if let exact = loaded as? ExactIndex {
+      results = try exact.search(queries: q.values, k: k, threads: threads)
     } else {
       results = try loaded.search(queries: q.values, k: k)
     }
