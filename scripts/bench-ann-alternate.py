@@ -7,6 +7,7 @@ Fashion-MNIST queries for every efSearch, and keeps the best QPS of each side pe
 indexes are built once beforehand (M=16, efConstruction=200) and saved.
 
 usage: bench-ann-alternate.py SIMILARITY_BINARY SWIFT_INDEX HNSWLIB_INDEX [rounds] [efs]
+(TRAVERSAL=float32,float16 by default: our traversal precisions, each timed every round)
 Run with the peers' venv python (needs numpy, hnswlib and /work/shared/peers/idx_data.py).
 """
 import os
@@ -40,12 +41,13 @@ best = {}
 for r in range(rounds):
     out = subprocess.run(
         [binary, "bench", "ann", "--load-index", swift_index, "--efs", ",".join(map(str, efs)),
-         "--threads", "1", "--repeats", "1", "--exact-queries", "10"],
+         "--threads", "1", "--repeats", "1", "--exact-queries", "10",
+         "--traversal", os.environ.get("TRAVERSAL", "float32,float16")],
         capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         if line.startswith("RESULT") and "swift_hnsw" in line:
             kv = dict(re.findall(r"(\w+)=(\S+)", line))
-            key = ("swift", int(kv["ef"]))
+            key = (kv["lib"], int(kv["ef"]))
             best[key] = max(best.get(key, (0, 0))[0], float(kv["qps"])), float(kv["recall"])
     for ef in efs:
         ix.set_ef(max(ef, 10))
@@ -55,8 +57,9 @@ for r in range(rounds):
         key = ("hnswlib", ef)
         best[key] = max(best.get(key, (0, 0))[0], qps), best.get(key, (0, None))[1]
     print(f"round {r + 1}/{rounds} done; load {os.getloadavg()}", flush=True)
-print(f"{'ef':>4} | {'swift qps':>9} {'recall':>7} | {'hnswlib qps':>11} | ratio")
-for ef in efs:
-    s, sr = best[("swift", ef)]
-    h, _ = best[("hnswlib", ef)]
-    print(f"{ef:>4} | {s:9.0f} {sr:7.4f} | {h:11.0f} | {s / h:.2f}x")
+print(f"{'ours':>14} {'ef':>4} | {'swift qps':>9} {'recall':>7} | {'hnswlib qps':>11} | ratio")
+for lib in sorted({key[0] for key in best if key[0] != "hnswlib"}):
+    for ef in efs:
+        s, sr = best[(lib, ef)]
+        h, _ = best[("hnswlib", ef)]
+        print(f"{lib:>14} {ef:>4} | {s:9.0f} {sr:7.4f} | {h:11.0f} | {s / h:.2f}x")

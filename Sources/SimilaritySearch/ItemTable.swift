@@ -3,9 +3,9 @@
 /// ever used (starting at 0), so automatic ids are `0, 1, 2, …` for an index built in one go.
 struct ItemTable: Sendable {
   var ids: [Int] = []
-  var labels: [Int?] = []
-  var payloads: [[UInt8]?] = []
-  var slotOfID: [Int: Int] = [:]
+  var labels = OptionalColumn<Int>()
+  var payloads = OptionalColumn<[UInt8]>()
+  var slotOfID = SlotMap()
   var nextID = 0
 
   var slotCount: Int { ids.count }
@@ -93,4 +93,83 @@ func prepareRows(_ vectors: [Float], space: DistanceSpace) throws(SearchError) -
     }
   }
   return prepared
+}
+
+/// The id → slot map of an `ItemTable`. While every stored id equals its slot and nothing has
+/// been removed (automatic ids, the common case) the map is the identity and stores nothing;
+/// the first other id or removal turns it into a dictionary. Saves ~32 bytes per item at a
+/// million items (a `[Int: Int]` of that size), part of the index's overhead over its vectors
+/// and links.
+struct SlotMap: Sendable {
+  /// The map once it is not the identity.
+  private var explicit: [Int: Int]?
+  /// In identity mode, ids `0..<identityCount` map to themselves.
+  private var identityCount = 0
+
+  /// Whether the map is still the identity (tests).
+  var isIdentity: Bool { explicit == nil }
+
+  /// The number of ids mapped.
+  var count: Int { explicit?.count ?? identityCount }
+
+  subscript(id: Int) -> Int? {
+    get {
+      if let explicit { return explicit[id] }
+      return id >= 0 && id < identityCount ? id : nil
+    }
+    set {
+      if explicit == nil {
+        if let newValue, newValue == id, id == identityCount {
+          identityCount += 1
+          return
+        }
+        var map = [Int: Int](minimumCapacity: identityCount + 1)
+        for slot in 0..<identityCount { map[slot] = slot }
+        explicit = map
+      }
+      explicit![id] = newValue
+    }
+  }
+}
+
+/// A column of optional values, one per slot, that stores nothing while every value is nil
+/// (an index without labels or payloads pays no memory for them; `[Int?]` would cost 16 bytes
+/// per item). The first non-nil value allocates the full column.
+struct OptionalColumn<Value: Sendable>: Sendable {
+  /// nil while every value is nil; otherwise exactly `count` entries.
+  private var values: [Value?]?
+  /// The number of slots.
+  private(set) var count = 0
+
+  /// Allocated entries (memory accounting).
+  var capacity: Int { values?.capacity ?? 0 }
+
+  subscript(slot: Int) -> Value? {
+    get { values?[slot] ?? nil }
+    set {
+      if values == nil {
+        guard newValue != nil else { return }
+        values = [Value?](repeating: nil, count: count)
+      }
+      values![slot] = newValue
+    }
+  }
+
+  mutating func append(_ value: Value?) {
+    if values == nil && value != nil { values = [Value?](repeating: nil, count: count) }
+    values?.append(value)
+    count += 1
+  }
+
+  mutating func removeLast() {
+    precondition(count > 0, "OptionalColumn.removeLast on an empty column")
+    values?.removeLast()
+    count -= 1
+  }
+
+  func reduce<Result>(_ initial: Result, _ next: (Result, Value?) -> Result) -> Result {
+    var result = initial
+    for slot in 0..<count { result = next(result, self[slot]) }
+    return result
+  }
 }

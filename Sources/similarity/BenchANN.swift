@@ -22,9 +22,10 @@ struct BenchANN: ParsableCommand {
   enum Dataset: String, ExpressibleByArgument {
     case fashionMNIST = "fashion-mnist"
     case random
+    case clustered
   }
 
-  @Option(help: "fashion-mnist or random.")
+  @Option(help: "fashion-mnist, random (unit Gaussian directions) or clustered (a Gaussian mixture).")
   var dataset: Dataset = .fashionMNIST
   @Option(help: "Directory holding the Fashion-MNIST IDX files (default: the usual places).")
   var dataDir: String?
@@ -62,6 +63,12 @@ struct BenchANN: ParsableCommand {
   @Option(help: "Comma-separated traversal precisions to time: float32, float16.")
   var traversal = "float32"
 
+  @Option(help: "Mixture components for --dataset clustered.")
+  var clusters = 1000
+
+  @Option(help: "Write the base and query vectors as base.npy and queries.npy in this directory (to run peers on the same data).")
+  var saveData: String?
+
   @Option(help: "Traversal precision of the build's candidate searches: float32 or float16.")
   var buildTraversal: TraversalPrecision = .float32
 
@@ -72,6 +79,16 @@ struct BenchANN: ParsableCommand {
     let nq = query.count / dimension
     print("##### dataset \(name): base \(n) x \(dimension), queries \(nq), k=\(k)")
     let threadCounts = threads.split(separator: ",").compactMap { Int($0) }
+    if let saveData {
+      let directory = URL(fileURLWithPath: saveData)
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+      try NPYFile.write(
+        NPYArray(shape: [n, dimension], floats: base), to: directory.appendingPathComponent("base.npy"))
+      try NPYFile.write(
+        NPYArray(shape: [nq, dimension], floats: query),
+        to: directory.appendingPathComponent("queries.npy"))
+      print("SAVED \(saveData)/base.npy and queries.npy")
+    }
 
     // HNSW build (or load).
     let rss0 = residentMiB()
@@ -104,6 +121,10 @@ struct BenchANN: ParsableCommand {
     try index.write(to: path)
     let fileMiB = Double((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) / 1048576
     if saveIndex == nil { unlink(path) }
+    // The index's irreducible part: float32 vectors plus layer-0 links ([count, 2M ids] per
+    // slot) and upper-layer links; RSS growth over it is the overhead.
+    let rawMiB = Double(index.structureBytes.vectorsAndLinks) / 1048576
+    print("MEMORY vectors+links \(fmt(rawMiB, 1)) MiB; build RSS growth \(fmt(rss, 1)) MiB = \(fmt(100 * (rss / rawMiB - 1), 1))% overhead")
     print("BUILD swift_hnsw \(fmt(build, 2)) s wall, \(fmt(buildCPU, 2)) s cpu (\(buildThreads) threads, \(buildTraversal.rawValue) walk); rss +\(fmt(rss, 0)) MiB; serialized \(fmt(fileMiB, 1)) MiB")
 
     // Timed HNSW searches first: the exact index's BLAS threads may keep spinning for a while
@@ -185,6 +206,23 @@ struct BenchANN: ParsableCommand {
       }
       let n = baseLimit.map { min($0, randomN) } ?? randomN
       return ("random\(n / 1000)k_d\(randomDim)", unit(n), randomDim, unit(queries))
+    case .clustered:
+      // A Gaussian mixture: `clusters` centres ~ N(0, I) in randomDim dimensions, each point a
+      // uniformly chosen centre plus N(0, 0.35² I); queries are fresh draws from the mixture.
+      var rng = SplitMix64(seed: seed)
+      let centres = (0..<(clusters * randomDim)).map { _ in rng.nextNormal() }
+      func draw(_ count: Int) -> [Float] {
+        var v = [Float](repeating: 0, count: count * randomDim)
+        for r in 0..<count {
+          let c = Int(rng.next() % UInt64(clusters))
+          for j in 0..<randomDim {
+            v[r * randomDim + j] = centres[c * randomDim + j] + 0.35 * rng.nextNormal()
+          }
+        }
+        return v
+      }
+      let n = baseLimit.map { min($0, randomN) } ?? randomN
+      return ("clustered\(n / 1000)k_d\(randomDim)_c\(clusters)", draw(n), randomDim, draw(queries))
     }
   }
 
