@@ -1,3 +1,5 @@
+import CSimilarityKernels
+
 /// Max and average pooling over one NHWC image (`[height, width, channels]`), with the
 /// window, strides and padding of a ``Conv2DGeometry`` (padded positions are ignored).
 public enum Pooling {
@@ -24,14 +26,13 @@ public enum Pooling {
         let best = positions + (oh * g.outputWidth + ow) * c
         out.update(repeating: -.infinity, count: c)
         best.update(repeating: -1, count: c)
+        var first: Int32 = 1
         for ih in rows {
           for iw in columns {
+            // The window's first element initialises the maximum; later ones win when larger.
             let offset = (ih * g.width + iw) * c
-            let input = image + offset
-            for ci in 0..<c where input[ci] > out[ci] || best[ci] < 0 {
-              out[ci] = input[ci]
-              best[ci] = Int32(offset + ci)
-            }
+            csim_max_pool_merge(image + offset, Int32(offset), c, first, out, best)
+            first = 0
           }
         }
       }

@@ -195,3 +195,35 @@ struct ConvCase: Sendable, CustomStringConvertible {
     expectGradients([x, target]) { $0[0].meanSquaredError($0[1]) }
   }
 }
+
+@Suite struct MaxPoolingKernelTests {
+  /// 20 channels (one full and one partial 16-lane block), ties and a NaN: the first element
+  /// of the window wins a tie, NaN never displaces a number after the first element, and the
+  /// gradient goes to the winner only — against a naive loop.
+  @Test func tiesNaNAndPartialChannelBlocksMatchTheNaiveLoop() {
+    let (h, w, c) = (4, 4, 20)
+    var values = (0..<(h * w * c)).map { Float(($0 * 7919) % 5) }  // many ties
+    values[c + 3] = .nan  // second pixel of the first window, channel 3
+    let x = Tensor(shape: [1, h, w, c], scalars: values)
+    let y = x.maxPool2d(poolSize: (2, 2), strides: (2, 2))
+    for oh in 0..<2 {
+      for ow in 0..<2 {
+        for ch in 0..<c {
+          var best = -Float.infinity
+          var winner = -1
+          for dh in 0..<2 {
+            for dw in 0..<2 {
+              let index = ((oh * 2 + dh) * w + ow * 2 + dw) * c + ch
+              if winner < 0 || values[index] > best { (best, winner) = (values[index], index) }
+            }
+          }
+          #expect(y[0, oh, ow, ch] == best, "(\(oh), \(ow), \(ch))")
+        }
+      }
+    }
+    let variable = x.variable()
+    let gradient = variable.maxPool2d(poolSize: (2, 2), strides: (2, 2)).sum().gradients(of: [variable])[0]
+    #expect(gradient.scalars.reduce(0, +) == Float(2 * 2 * c))
+    #expect(gradient.scalars[c + 3] == 0)
+  }
+}

@@ -64,6 +64,12 @@ void csim_affine_sparse_rows(const float *x, size_t rows, size_t k, const float 
 /// In place on `[rows, n]`: y += bias (when not NULL), then y = max(y, 0) when `relu`.
 void csim_bias_activation_rows(float *y, size_t rows, size_t n, const float *bias, int relu);
 
+/// One window element of max pooling over `c` channels: with `first`, out = input and
+/// best = base + channel; otherwise where input > out (NaN never wins), out = input and
+/// best = base + channel.
+void csim_max_pool_merge(const float *input, int32_t base, size_t c, int first, float *out,
+                         int32_t *best);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,58 @@
+// Max pooling's inner step: merge one window element (all channels of one input pixel) into
+// the running maximum and its argmax, branch-free (ReLU outputs tie often and mispredict).
+#include "CSimilarityTraining.h"
+
+static void merge_portable(const float *input, int32_t base, size_t c, int first, float *out,
+                           int32_t *best) {
+  if (first) {
+    for (size_t i = 0; i < c; i++) {
+      out[i] = input[i];
+      best[i] = base + (int32_t)i;
+    }
+    return;
+  }
+  for (size_t i = 0; i < c; i++) {
+    int take = input[i] > out[i];
+    out[i] = take ? input[i] : out[i];
+    best[i] = take ? base + (int32_t)i : best[i];
+  }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+__attribute__((target("avx512f"))) static void merge_avx512(const float *input, int32_t base,
+                                                           size_t c, int first, float *out,
+                                                           int32_t *best) {
+  const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+  for (size_t i = 0; i < c; i += 16) {
+    __mmask16 valid = c - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (c - i)) - 1);
+    __m512 v = _mm512_maskz_loadu_ps(valid, input + i);
+    __m512i position = _mm512_add_epi32(lanes, _mm512_set1_epi32(base + (int32_t)i));
+    __mmask16 take = valid;
+    if (!first) {
+      __m512 current = _mm512_maskz_loadu_ps(valid, out + i);
+      take = _mm512_mask_cmp_ps_mask(valid, v, current, _CMP_GT_OQ);
+    }
+    _mm512_mask_storeu_ps(out + i, take, v);
+    _mm512_mask_storeu_epi32(best + i, take, position);
+  }
+}
+
+static int pooling_has_avx512(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+}
+#endif
+
+void csim_max_pool_merge(const float *input, int32_t base, size_t c, int first, float *out,
+                         int32_t *best) {
+#if defined(__x86_64__)
+  static int avx512 = -1;
+  if (avx512 < 0) avx512 = pooling_has_avx512();
+  if (avx512) {
+    merge_avx512(input, base, c, first, out, best);
+    return;
+  }
+#endif
+  merge_portable(input, base, c, first, out, best);
+}
