@@ -146,6 +146,13 @@ __attribute__((target("avx512f"))) static float half_row_avx512(int metric, cons
   return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
 }
 
+__attribute__((target("avx2"))) static inline float half_hsum256(__m256 v) {
+  __m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  h = _mm_hadd_ps(h, h);
+  h = _mm_hadd_ps(h, h);
+  return _mm_cvtss_f32(h);
+}
+
 __attribute__((target("avx2,fma,f16c"))) static float half_row_avx2(int metric, const float *q,
                                                                    const uint16_t *x, size_t n,
                                                                    float bound) {
@@ -170,19 +177,11 @@ __attribute__((target("avx2,fma,f16c"))) static float half_row_avx2(int metric, 
     }
     i += 16;
     if (abandon && (i & 127) == 0 && i < n) {
-      __m256 t = _mm256_add_ps(s0, s1);
-      __m128 h = _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
-      h = _mm_hadd_ps(h, h);
-      h = _mm_hadd_ps(h, h);
-      float partial = _mm_cvtss_f32(h);
+      float partial = half_hsum256(_mm256_add_ps(s0, s1));
       if (partial > bound) return partial;
     }
   }
-  __m256 t = _mm256_add_ps(s0, s1);
-  __m128 h = _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
-  h = _mm_hadd_ps(h, h);
-  h = _mm_hadd_ps(h, h);
-  float s = _mm_cvtss_f32(h);
+  float s = half_hsum256(_mm256_add_ps(s0, s1));
   if (i < n) s += half_row_portable(metric, q + i, x + i, n - i, __builtin_inff());
   return s;
 }

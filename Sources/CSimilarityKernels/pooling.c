@@ -37,22 +37,19 @@ __attribute__((target("avx512f"))) static void merge_avx512(const float *input, 
     _mm512_mask_storeu_epi32(best + i, take, position);
   }
 }
-
-static int pooling_has_avx512(void) {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f");
-}
 #endif
+
+typedef void (*merge_kernel)(const float *, int32_t, size_t, int, float *, int32_t *);
+static merge_kernel k_merge = merge_portable;
+
+__attribute__((constructor)) static void csim_select_pooling_kernels(void) {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) k_merge = merge_avx512;
+#endif
+}
 
 void csim_max_pool_merge(const float *input, int32_t base, size_t c, int first, float *out,
                          int32_t *best) {
-#if defined(__x86_64__)
-  static int avx512 = -1;
-  if (avx512 < 0) avx512 = pooling_has_avx512();
-  if (avx512) {
-    merge_avx512(input, base, c, first, out, best);
-    return;
-  }
-#endif
-  merge_portable(input, base, c, first, out, best);
+  k_merge(input, base, c, first, out, best);
 }

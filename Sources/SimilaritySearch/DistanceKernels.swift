@@ -83,21 +83,18 @@ struct DistanceSpace: Sendable {
   /// Ranking values from `query` to the rows `rows` of `base` (row-major, `dimension` wide).
   /// Values above a finite `bound` may be partial sums (early abandoning; still above `bound`).
   @inline(__always)
+  /// With `halfBase` (the same rows as float16, `dimension` halves each) the rows are read
+  /// from it instead of `base`.
   func rankingDistances(
-    _ query: UnsafePointer<Float>, base: UnsafePointer<Float>, rows: UnsafePointer<UInt32>,
+    _ query: UnsafePointer<Float>, base: UnsafePointer<Float>,
+    halfBase: UnsafePointer<UInt16>? = nil, rows: UnsafePointer<UInt32>,
     count: Int, bound: Float = .infinity, into out: UnsafeMutablePointer<Float>
   ) {
-    csim_distances_rows(metric, query, base, dimension, rows, count, bound, out)
-  }
-
-  /// ``rankingDistances(_:base:rows:count:bound:into:)`` with float16 rows (`dimension`
-  /// halves each) and a float32 query.
-  @inline(__always)
-  func rankingDistances(
-    _ query: UnsafePointer<Float>, halfBase: UnsafePointer<UInt16>, rows: UnsafePointer<UInt32>,
-    count: Int, bound: Float = .infinity, into out: UnsafeMutablePointer<Float>
-  ) {
-    csim_distances_rows_half(metric, query, halfBase, dimension, rows, count, bound, out)
+    if let halfBase {
+      csim_distances_rows_half(metric, query, halfBase, dimension, rows, count, bound, out)
+    } else {
+      csim_distances_rows(metric, query, base, dimension, rows, count, bound, out)
+    }
   }
 
   /// Checks a user vector and returns its prepared form (normalised / centred).

@@ -170,10 +170,11 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
               let q0 = block * queryBlock
               let qn = min(queryBlock, rows - q0)
               for i in 0..<qn { top[i].reset() }
+              let offsets = rankingOffsets(prepared, q0: q0, qn: qn)
               for b0 in stride(from: 0, to: n, by: baseBlock) {
                 let bn = min(baseBlock, n - b0)
                 rankingScores(prepared, q0: q0, qn: qn, b0: b0, bn: bn, into: &scores)
-                select(scores, qn: qn, b0: b0, bn: bn, query: prepared, q0: q0, filter: filter,
+                select(scores, qn: qn, b0: b0, bn: bn, offsets: offsets, filter: filter,
                        indices: &hitIndices, values: &hitValues, top: &top)
               }
               for i in 0..<qn {
@@ -191,42 +192,53 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
   /// vectorised pass per row turns GEMM scores into ranking values and keeps those at or below
   /// the current k-th best.
   private func select(
-    _ scores: [Float], qn: Int, b0: Int, bn: Int, query: [Float], q0: Int,
+    _ scores: [Float], qn: Int, b0: Int, bn: Int, offsets: [Float],
     filter: ((Int) -> Bool)?, indices: inout [UInt32], values: inout [Float], top: inout [TopK]
   ) {
-    let d = dimension
     let ids = items.ids
+    // Ranking value = offset + scale · score (+ ‖x‖² for the Euclidean family), see
+    // `rankingScores` and `rankingOffsets`.
+    let scale: Float
+    var usesNorms = false
+    switch distance {
+    case .cosine, .innerProduct: scale = -1
+    case .euclidean, .squaredEuclidean, .snr: (scale, usesNorms) = (-2, true)
+    case .manhattan: scale = 1
+    }
     scores.withUnsafeBufferPointer { s in
       squaredNorms.withUnsafeBufferPointer { norms in
-        query.withUnsafeBufferPointer { q in
-          indices.withUnsafeMutableBufferPointer { hitIndex in
-            values.withUnsafeMutableBufferPointer { hitValue in
-              for i in 0..<qn {
-                // Ranking value = offset + scale · score (+ ‖x‖²), see `rankingScores`.
-                var scale: Float = 1
-                var offset: Float = 0
-                var rowNorms: UnsafePointer<Float>? = nil
-                switch distance {
-                case .cosine: (scale, offset) = (-1, 1)
-                case .innerProduct: scale = -1
-                case .euclidean, .squaredEuclidean, .snr:
-                  let row = q.baseAddress! + (q0 + i) * d
-                  (scale, offset) = (-2, csim_dot(row, row, d))
-                  rowNorms = norms.baseAddress! + b0
-                case .manhattan: break
-                }
-                let found = csim_scan_below(
-                  s.baseAddress! + i * bn, rowNorms, scale, offset, bn, top[i].threshold,
-                  hitIndex.baseAddress!, hitValue.baseAddress!)
-                for h in 0..<found {
-                  guard hitValue[h] <= top[i].threshold else { continue }
-                  let slot = b0 + Int(hitIndex[h])
-                  if let filter, !filter(ids[slot]) { continue }
-                  top[i].offer(hitValue[h], id: ids[slot], slot: slot)
-                }
+        indices.withUnsafeMutableBufferPointer { hitIndex in
+          values.withUnsafeMutableBufferPointer { hitValue in
+            for i in 0..<qn {
+              let found = csim_scan_below(
+                s.baseAddress! + i * bn, usesNorms ? norms.baseAddress! + b0 : nil, scale,
+                offsets[i], bn, top[i].threshold, hitIndex.baseAddress!, hitValue.baseAddress!)
+              for h in 0..<found {
+                guard hitValue[h] <= top[i].threshold else { continue }
+                let slot = b0 + Int(hitIndex[h])
+                if let filter, !filter(ids[slot]) { continue }
+                top[i].offer(hitValue[h], id: ids[slot], slot: slot)
               }
             }
           }
+        }
+      }
+    }
+  }
+
+  /// The per-query constant of each ranking value for query rows `q0..<q0+qn`: `1` for
+  /// cosine (`1 − s`), `‖q‖²` for the Euclidean family (`‖q‖² + ‖x‖² − 2s`), else `0`.
+  /// Computed once per query block, not once per base block.
+  private func rankingOffsets(_ queries: [Float], q0: Int, qn: Int) -> [Float] {
+    switch distance {
+    case .cosine: return [Float](repeating: 1, count: qn)
+    case .innerProduct, .manhattan: return [Float](repeating: 0, count: qn)
+    case .euclidean, .squaredEuclidean, .snr:
+      let d = dimension
+      return queries.withUnsafeBufferPointer { q in
+        (0..<qn).map { i in
+          let row = q.baseAddress! + (q0 + i) * d
+          return csim_dot(row, row, d)
         }
       }
     }

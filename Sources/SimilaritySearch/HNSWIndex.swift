@@ -251,14 +251,9 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     while improved {
       improved = false
       let n = readLinks(current, level, into: links)
-      if let halfBase {
-        metric.rankingDistances(
-          query, halfBase: halfBase, rows: links, count: n, bound: currentDistance,
-          into: distances)
-      } else {
-        metric.rankingDistances(
-          query, base: base, rows: links, count: n, bound: currentDistance, into: distances)
-      }
+      metric.rankingDistances(
+        query, base: base, halfBase: halfBase, rows: links, count: n, bound: currentDistance,
+        into: distances)
       for j in 0..<n where distances[j] < currentDistance {
         currentDistance = distances[j]
         current = Int(links[j])
@@ -329,13 +324,8 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       if fresh == 0 { continue }
       // Only candidates nearer than `bound` matter once `results` is full, so the kernel may
       // stop summing early for the others.
-      if let halfBase {
-        metric.rankingDistances(query, halfBase: halfBase, rows: slots, count: fresh,
-                                bound: results.count < ef ? .infinity : bound, into: distances)
-      } else {
-        metric.rankingDistances(query, base: base, rows: slots, count: fresh,
-                                bound: results.count < ef ? .infinity : bound, into: distances)
-      }
+      metric.rankingDistances(query, base: base, halfBase: halfBase, rows: slots, count: fresh,
+                              bound: results.count < ef ? .infinity : bound, into: distances)
       for j in 0..<fresh {
         let d = distances[j]
         if results.count < ef || d < bound {

@@ -22,8 +22,8 @@ struct Search: ParsableCommand {
   @Option(help: "Worker threads for batch search.")
   var threads = 1
 
-  @Option(help: "HNSW traversal precision: float32, or float16 (a float16 copy of the vectors, half the memory traffic; distances are re-ranked exactly).")
-  var traversal: TraversalPrecision = .float32
+  @Option(help: "HNSW traversal precision: float32 (default), or float16 (a float16 copy of the vectors, half the memory traffic; distances are re-ranked exactly).")
+  var traversal: TraversalPrecision?
 
   @Flag(help: "Print JSON: one array of {rank, id, distance, label} per query.")
   var json = false
@@ -34,10 +34,14 @@ struct Search: ParsableCommand {
     guard q.dimension == loaded.dimension else {
       throw ValidationError("\(queries) has dimension \(q.dimension); \(index) has \(loaded.dimension)")
     }
+    if let traversal, !(loaded is HNSWIndex) {
+      throw ValidationError(
+        "--traversal \(traversal.rawValue) applies to HNSW indexes; \(index) is an exact index")
+    }
     let results: [[Neighbor]]
     if let hnsw = loaded as? HNSWIndex {
       if let ef { hnsw.efSearch = ef }
-      hnsw.traversalPrecision = traversal
+      if let traversal { hnsw.traversalPrecision = traversal }
       results = try hnsw.search(queries: q.values, k: k, threads: threads)
     } else if let exact = loaded as? ExactIndex {
       results = try exact.search(queries: q.values, k: k, threads: threads)
