@@ -1,12 +1,30 @@
-/// 2-D convolution over NHWC images with HWIO filters, as im2col + GEMM.
+import CSimilarityKernels
+
+/// 2-D convolution over NHWC images with HWIO filters, optionally with a bias and ReLU fused
+/// in: direct AVX-512 kernels for stride-1, undilated, unpadded windows (``usesDirectKernels``),
+/// im2col + GEMM otherwise.
 ///
 /// The batch is split into several contiguous parts per ``ThreadPool`` thread, handed out
-/// dynamically; a thread runs im2col and a single-threaded GEMM on chunks of its part's images
-/// whose column matrix fits in its core's L2 cache, so the im2col copy, col2im and the GEMMs all run in parallel and only one
-/// thread pool is active (two BLAS threads on the tall, skinny im2col GEMMs scale poorly on
-/// this kind of machine, numeric-facts §1). With one image, or when the pool is busy, the
-/// chunks run on the caller with the BLAS' own threads.
+/// dynamically. With the direct kernels a thread convolves its images one at a time straight
+/// from the NHWC arrays (bias and ReLU applied to each register tile before it is stored; in
+/// the backward pass the ReLU mask and the bias gradient are taken while the output gradient
+/// is copied into its zero-padded scratch). With im2col, a thread runs im2col and a
+/// single-threaded GEMM on chunks of its part's images whose column matrix fits in its core's
+/// L2 cache, so only one thread pool is active (two BLAS threads on the tall, skinny im2col
+/// GEMMs scale poorly on this kind of machine, numeric-facts §1).
 public enum Conv2D {
+  /// Whether stride-1, undilated, unpadded convolutions use the direct AVX-512 kernels
+  /// (`csim_conv2d_direct_*`: register tiles read straight from the images, no column
+  /// matrices) when the CPU has them, rather than im2col + GEMM.
+  public nonisolated(unsafe) static var usesDirectKernels = true
+
+  /// Whether `g` runs on the direct kernels.
+  static func isDirect(_ g: Conv2DGeometry) -> Bool {
+    usesDirectKernels && csim_conv2d_direct_available() != 0 && !g.isPointwise
+      && g.strideHeight == 1 && g.strideWidth == 1 && g.dilationHeight == 1 && g.dilationWidth == 1
+      && g.outputHeight == g.height - g.kernelHeight + 1 && g.outputWidth == g.width - g.kernelWidth + 1
+  }
+
   /// Bytes of column matrix per chunk (at least one image per chunk).
   public nonisolated(unsafe) static var chunkBytes = 1 << 20
 
@@ -44,18 +62,30 @@ public enum Conv2D {
     return parts
   }
 
-  /// `output[batch, outH, outW, cout] = input ⋆ filter`.
+  /// `output[batch, outH, outW, cout] = act(input ⋆ filter + bias)`, act = ReLU when `relu`.
   ///
   /// - Parameters:
   ///   - input: `[batch, height, width, channels]`.
   ///   - filter: `[kernelHeight, kernelWidth, channels, outputChannels]`.
+  ///   - bias: `[outputChannels]`, or nil.
   ///   - output: room for `batch · outputPixels · outputChannels` scalars.
   public static func forward(
     _ g: Conv2DGeometry, input: UnsafePointer<Float>, filter: UnsafePointer<Float>,
-    outputChannels: Int, output: UnsafeMutablePointer<Float>
+    outputChannels: Int, bias: UnsafePointer<Float>? = nil, relu: Bool = false,
+    output: UnsafeMutablePointer<Float>
   ) {
     let patch = g.patchSize
     let pixels = g.outputPixels
+    if isDirect(g) {
+      _ = forEachPart(g) { images, _ in
+        for i in images {
+          csim_conv2d_direct_forward(
+            input + i * g.imageSize, g.height, g.width, g.channels, filter, g.kernelHeight,
+            g.kernelWidth, outputChannels, bias, relu ? 1 : 0, output + i * pixels * outputChannels)
+        }
+      }
+      return
+    }
     let chunk = imagesPerChunk(g)
     _ = forEachPart(g) { images, _ in
       let columns = UnsafeMutablePointer<Float>.allocate(capacity: g.isPointwise ? 0 : chunk * pixels * patch)
@@ -71,46 +101,125 @@ public enum Conv2D {
           }
           a = UnsafePointer(columns)
         }
+        let destination = output + start * pixels * outputChannels
         GEMM.multiply(
           .none, .none, m: n * pixels, n: outputChannels, k: patch,
-          a: a, lda: patch, b: filter, ldb: outputChannels,
-          c: output + start * pixels * outputChannels, ldc: outputChannels)
+          a: a, lda: patch, b: filter, ldb: outputChannels, c: destination, ldc: outputChannels)
+        if bias != nil || relu {
+          csim_bias_activation_rows(destination, n * pixels, outputChannels, bias, relu ? 1 : 0)
+        }
       }
     }
   }
 
-  /// The gradients of ``forward(_:input:filter:outputChannels:output:)`` with respect to the
-  /// input (`inputGradient`, overwritten) and the filter (`filterGradient`, overwritten);
-  /// either may be nil when not needed.
+  /// The gradients of ``forward(_:input:filter:outputChannels:bias:relu:output:)`` with
+  /// respect to the input (`inputGradient`), the filter (`filterGradient`) and the bias
+  /// (`biasGradient`), all overwritten; each may be nil when not needed.
   ///
-  /// - Parameter gradient: `[batch, outH, outW, outputChannels]`.
+  /// - Parameters:
+  ///   - output: the forward pass's output when it applied ReLU (the gradient flows where it
+  ///     is positive), else nil.
+  ///   - gradient: `[batch, outH, outW, outputChannels]`, the gradient of `output`.
   public static func backward(
     _ g: Conv2DGeometry, input: UnsafePointer<Float>, filter: UnsafePointer<Float>,
-    outputChannels: Int, gradient: UnsafePointer<Float>,
-    inputGradient: UnsafeMutablePointer<Float>?, filterGradient: UnsafeMutablePointer<Float>?
+    outputChannels: Int, output: UnsafePointer<Float>? = nil, gradient: UnsafePointer<Float>,
+    inputGradient: UnsafeMutablePointer<Float>?, filterGradient: UnsafeMutablePointer<Float>?,
+    biasGradient: UnsafeMutablePointer<Float>? = nil
   ) {
+    let filterSize = g.patchSize * outputChannels
+    // The direct input gradient has the input channels as its columns: with fewer than one
+    // vector of them (a first layer's 1 or 3) most lanes would idle, so im2col does it.
+    let direct = isDirect(g) && (inputGradient == nil || g.channels >= 16)
+    // Each part accumulates its filter and bias gradients into its own block of scratch; the
+    // blocks are summed in part order at the end, so the result does not depend on timing.
+    let block = filterSize + outputChannels
+    let maxParts = partCount(g)
+    let wanted = filterGradient != nil || biasGradient != nil
+    let partials = UnsafeMutablePointer<Float>.allocate(capacity: wanted ? maxParts * block : 0)
+    defer { partials.deallocate() }
+    partials.initialize(repeating: 0, count: wanted ? maxParts * block : 0)
+    let parts: Int
+    if direct {
+      let flipped = UnsafeMutablePointer<Float>.allocate(capacity: inputGradient != nil ? filterSize : 0)
+      defer { flipped.deallocate() }
+      if inputGradient != nil {
+        csim_conv2d_flip_filter(filter, g.kernelHeight, g.kernelWidth, g.channels, outputChannels, flipped)
+      }
+      let perImage = g.outputPixels * outputChannels
+      let padded =
+        (g.outputHeight + 2 * g.kernelHeight - 2) * (g.outputWidth + 2 * g.kernelWidth - 2) * outputChannels
+      parts = forEachPart(g) { images, part in
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: padded)
+        defer { scratch.deallocate() }
+        let accumulator = partials + part * block
+        for i in images {
+          csim_conv2d_direct_backward(
+            input + i * g.imageSize, g.height, g.width, g.channels, flipped, g.kernelHeight,
+            g.kernelWidth, outputChannels, output.map { $0 + i * perImage }, gradient + i * perImage,
+            inputGradient.map { $0 + i * g.imageSize }, filterGradient == nil ? nil : accumulator,
+            biasGradient == nil ? nil : accumulator + filterSize, scratch)
+        }
+      }
+    } else {
+      parts = im2colBackward(
+        g, input: input, filter: filter, outputChannels: outputChannels, output: output,
+        gradient: gradient, inputGradient: inputGradient, accumulators: wanted ? partials : nil,
+        wantsFilter: filterGradient != nil, wantsBias: biasGradient != nil)
+    }
+    if let filterGradient {
+      filterGradient.update(from: partials, count: filterSize)
+      for part in 1..<Swift.max(parts, 1) {
+        let partial = partials + part * block
+        for i in 0..<filterSize { filterGradient[i] += partial[i] }
+      }
+    }
+    if let biasGradient {
+      biasGradient.update(from: partials + filterSize, count: outputChannels)
+      for part in 1..<Swift.max(parts, 1) {
+        let partial = partials + part * block + filterSize
+        for i in 0..<outputChannels { biasGradient[i] += partial[i] }
+      }
+    }
+  }
+
+  /// im2col + GEMM backward pass; part p accumulates into `accumulators + p · (filter + bias)`.
+  /// Returns the number of parts.
+  static func im2colBackward(
+    _ g: Conv2DGeometry, input: UnsafePointer<Float>, filter: UnsafePointer<Float>,
+    outputChannels: Int, output: UnsafePointer<Float>?, gradient: UnsafePointer<Float>,
+    inputGradient: UnsafeMutablePointer<Float>?, accumulators: UnsafeMutablePointer<Float>?,
+    wantsFilter: Bool, wantsBias: Bool
+  ) -> Int {
     let patch = g.patchSize
     let pixels = g.outputPixels
     let chunk = imagesPerChunk(g)
     let filterSize = patch * outputChannels
-    // Part 0 accumulates into `filterGradient`, the others into scratch, summed at the end.
-    let maxParts = partCount(g)
-    let partials = UnsafeMutablePointer<Float>.allocate(capacity: filterGradient == nil ? 0 : (maxParts - 1) * filterSize)
-    defer { partials.deallocate() }
-    if let filterGradient { filterGradient.update(repeating: 0, count: filterSize) }
-    partials.initialize(repeating: 0, count: filterGradient == nil ? 0 : (maxParts - 1) * filterSize)
-    let parts = forEachPart(g) { images, part in
+    let block = filterSize + outputChannels
+    return forEachPart(g) { images, part in
       let columns = UnsafeMutablePointer<Float>.allocate(capacity: chunk * pixels * patch)
       defer { columns.deallocate() }
-      let filterAccumulator =
-        filterGradient == nil ? nil : part == 0 ? filterGradient : partials + (part - 1) * filterSize
+      let masked = UnsafeMutablePointer<Float>.allocate(capacity: output == nil ? 0 : chunk * pixels * outputChannels)
+      defer { masked.deallocate() }
+      let filterAccumulator = wantsFilter ? accumulators.map { $0 + part * block } : nil
+      let biasAccumulator = wantsBias ? accumulators.map { $0 + part * block + filterSize } : nil
       if let inputGradient, !g.isPointwise {
         (inputGradient + images.lowerBound * g.imageSize).update(repeating: 0, count: images.count * g.imageSize)
       }
       for start in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
         let n = Swift.min(chunk, images.upperBound - start)
         let rows = n * pixels
-        let outputGradient = gradient + start * pixels * outputChannels
+        var outputGradient = gradient + start * pixels * outputChannels
+        if let output {
+          // The gradient where the ReLU output is positive, zero elsewhere.
+          let y = output + start * pixels * outputChannels
+          for j in 0..<rows * outputChannels { masked[j] = y[j] > 0 ? outputGradient[j] : 0 }
+          outputGradient = UnsafePointer(masked)
+        }
+        if let biasAccumulator {
+          for r in 0..<rows {
+            for o in 0..<outputChannels { biasAccumulator[o] += outputGradient[r * outputChannels + o] }
+          }
+        }
         if let filterAccumulator {
           // dW[patch, cout] += colsᵀ • G
           let a: UnsafePointer<Float>
@@ -142,12 +251,6 @@ public enum Conv2D {
             }
           }
         }
-      }
-    }
-    if let filterGradient {
-      for part in 1..<Swift.max(parts, 1) {
-        let partial = partials + (part - 1) * filterSize
-        for i in 0..<filterSize { filterGradient[i] += partial[i] }
       }
     }
   }

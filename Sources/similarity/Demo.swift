@@ -44,7 +44,7 @@ struct Demo: ParsableCommand {
       "\(steps)", "--learning-rate", "\(learningRate)", "--seed", "\(seed)", "--out", out,
     ]
     if let dataDir { arguments += ["--data-dir", dataDir] }
-    var train = try Train.parse(arguments)
+    let train = try Train.parse(arguments)
     try train.run()
 
     print("\n== 2/3 Evaluating on the test set (similarity evaluate)")

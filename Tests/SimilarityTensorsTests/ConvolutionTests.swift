@@ -133,9 +133,10 @@ struct ConvCase: Sendable, CustomStringConvertible {
   func everyChunkingAndThreadingStrategyGivesTheSameResult(chunkBytes: Int, splits: Bool) {
     // A tiny chunk size forces one image per chunk (and the accumulation of dW across chunks
     // and parts).
-    let saved = (Conv2D.chunkBytes, Conv2D.splitsBatchOverThreads)
-    (Conv2D.chunkBytes, Conv2D.splitsBatchOverThreads) = (chunkBytes, splits)
-    defer { (Conv2D.chunkBytes, Conv2D.splitsBatchOverThreads) = saved }
+    // (im2col + GEMM: the direct kernels have no chunks.)
+    let saved = (Conv2D.chunkBytes, Conv2D.splitsBatchOverThreads, Conv2D.usesDirectKernels)
+    (Conv2D.chunkBytes, Conv2D.splitsBatchOverThreads, Conv2D.usesDirectKernels) = (chunkBytes, splits, false)
+    defer { (Conv2D.chunkBytes, Conv2D.splitsBatchOverThreads, Conv2D.usesDirectKernels) = saved }
     let x = Sample.tensor([5, 5, 5, 2], seed: 63)
     let w = Sample.tensor([3, 3, 2, 2], seed: 64)
     #expect(x.conv2d(filter: w).isClose(to: naiveConv2d(x, w, strides: (1, 1), padding: .valid, dilations: (1, 1))))

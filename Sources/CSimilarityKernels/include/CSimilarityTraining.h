@@ -70,6 +70,31 @@ void csim_bias_activation_rows(float *y, size_t rows, size_t n, const float *bia
 void csim_max_pool_merge(const float *input, int32_t base, size_t c, int first, float *out,
                          int32_t *best);
 
+/// Whether the direct convolution kernels below run here (they need AVX-512; elsewhere they do
+/// nothing and callers use im2col + GEMM).
+int csim_conv2d_direct_available(void);
+
+/// One image, stride 1, no dilation, no padding: y[oh, ow, k] = act(x[h, w, c] ⋆ filter[kh, kw,
+/// c, k] + bias[k]) with oh = h − kh + 1, ow = w − kw + 1, act = ReLU when `relu` is non-zero,
+/// else identity; `bias` may be NULL. y is overwritten.
+void csim_conv2d_direct_forward(const float *x, size_t h, size_t w, size_t c, const float *filter,
+                                size_t kh, size_t kw, size_t k, const float *bias, int relu,
+                                float *y);
+
+/// flipped[a, b, ko, ci] = filter[kh−1−a, kw−1−b, ci, ko]: the filter of the input gradient.
+void csim_conv2d_flip_filter(const float *filter, size_t kh, size_t kw, size_t c, size_t k,
+                             float *flipped);
+
+/// One image's backward pass of csim_conv2d_direct_forward, given dy[oh, ow, k] (the gradient of
+/// y) and, when the forward pass applied ReLU, its output y (else NULL: the gradient passes
+/// unmasked): dx[h, w, c] is overwritten (with the flipped filter), dw[kh, kw, c, k] and
+/// bias_gradient[k] are accumulated into; each of the three may be NULL. `scratch` holds
+/// (oh + 2kh − 2)(ow + 2kw − 2)·k floats.
+void csim_conv2d_direct_backward(const float *x, size_t h, size_t w, size_t c,
+                                 const float *flipped, size_t kh, size_t kw, size_t k,
+                                 const float *y, const float *dy, float *dx, float *dw,
+                                 float *bias_gradient, float *scratch);
+
 #ifdef __cplusplus
 }
 #endif

@@ -102,10 +102,12 @@ public final class Conv2D: Layer {
     precondition(
       input.rank == 4 && input.shape[3] == kernel.shape[2],
       "Conv2D '\(name)': input \(input.shape) is not [batch, h, w, \(kernel.shape[2])]")
-    var output = input.conv2d(
-      filter: kernel.value, strides: strides, padding: padding, dilations: dilationRate)
-    if let bias { output = output.addingBias(bias.value) }
-    return activation(output)
+    // Bias and ReLU ride along in the convolution primitive; other activations follow it.
+    let fusesActivation = activation == .relu
+    let output = input.conv2d(
+      filter: kernel.value, bias: bias?.value, relu: fusesActivation, strides: strides,
+      padding: padding, dilations: dilationRate)
+    return fusesActivation ? output : activation(output)
   }
 
   /// The hyper-parameters of a `Conv2D` layer.
