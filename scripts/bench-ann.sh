@@ -79,6 +79,11 @@ for thr in ("1", "2"):
     n = float(rows.get(("numpy_bf", "-", thr), {}).get("qps", 0))
     f = float(rows.get(("faiss_flat", "-", thr), {}).get("qps", 0))
     print(f"exact {thr} thread(s): swift {s:.0f} qps, numpy {n:.0f} ({ratio(s, n)}), faiss Flat {f:.0f} ({ratio(s, f)})")
+    b = rows.get(("swift_exact_bf16", "-", thr))
+    if b:
+        bq = float(b["qps"])
+        print(f"exact {thr} thread(s), bfloat16 scoring + float32 re-ranking: swift {bq:.0f} qps "
+              f"(recall {float(b['recall']):.4f}), {ratio(bq, n)} numpy, {ratio(bq, f)} faiss Flat")
 sb = builds.get("swift_hnsw")
 for peer in ("hnswlib", "faiss_hnsw"):
     if sb and peer in builds:

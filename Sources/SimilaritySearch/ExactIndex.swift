@@ -23,6 +23,8 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
   var vectors: [Float] = []
   var squaredNorms: [Float] = []
   var items = ItemTable()
+  /// The bfloat16 copy of `vectors` when ``scoringPrecision`` is `.bfloat16`.
+  var panels: [UInt32]? = nil
   let lock = ReadWriteLock()
   /// Query rows per GEMM block and base rows per block: a `[512, 256]` score block (512 KiB)
   /// stays in L2 for the selection pass.
@@ -44,6 +46,7 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
     vectors.append(contentsOf: row)
     squaredNorms.append(row.reduce(0) { $0 + $1 * $1 })
     items.append(id: id, label: label, payload: payload)
+    storePanel(items.slotCount - 1)
   }
 
   /// Adds one item and returns its id (`id`, or the next unused id when `nil`).
@@ -99,6 +102,7 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
       items.ids.removeLast()
       items.labels.removeLast()
       items.payloads.removeLast()
+      storePanel(slot < items.slotCount ? slot : nil)
     }
   }
 
@@ -111,6 +115,7 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
       guard let slot = items.slot(of: id) else { throw .unknownID(id) }
       for j in 0..<dimension { vectors[slot * dimension + j] = prepared[j] }
       squaredNorms[slot] = prepared.reduce(0) { $0 + $1 * $1 }
+      storePanel(slot)
       if let label { items.labels[slot] = label }
       if let payload { items.payloads[slot] = payload }
     }
@@ -158,6 +163,11 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
       let kk = min(k, n)
       let blocks = (rows + queryBlock - 1) / queryBlock
       let workers = max(1, min(threads, ThreadPool.shared.threadCount, blocks))
+      if let panels {
+        return searchBFloat16(
+          prepared, rows: rows, k: kk, scales: scales, filter: filter, workers: workers,
+          panels: panels)
+      }
       var results = [[Neighbor]](repeating: [], count: rows)
       results.withUnsafeMutableBufferPointer { out in
         GEMM.withSingleThreadedBLAS {
@@ -229,7 +239,7 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
   /// The per-query constant of each ranking value for query rows `q0..<q0+qn`: `1` for
   /// cosine (`1 − s`), `‖q‖²` for the Euclidean family (`‖q‖² + ‖x‖² − 2s`), else `0`.
   /// Computed once per query block, not once per base block.
-  private func rankingOffsets(_ queries: [Float], q0: Int, qn: Int) -> [Float] {
+  func rankingOffsets(_ queries: [Float], q0: Int, qn: Int) -> [Float] {
     switch distance {
     case .cosine: return [Float](repeating: 1, count: qn)
     case .innerProduct, .manhattan: return [Float](repeating: 0, count: qn)
@@ -271,7 +281,7 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
   }
 
   /// Recomputes the winners' distances exactly and builds the result rows.
-  private func finish(_ top: TopK, query: [Float], row: Int, scale: Float) -> [Neighbor] {
+  func finish(_ top: TopK, query: [Float], row: Int, scale: Float) -> [Neighbor] {
     let d = dimension
     var exact: [(distance: Float, id: Int, slot: Int)] = query.withUnsafeBufferPointer { q in
       vectors.withUnsafeBufferPointer { x in

@@ -157,6 +157,19 @@ struct BenchANN: ParsableCommand {
            qps: Double(timedRows) / seconds, build: 0, mem: Double(base.count * 4) / 1048576,
            note: "first \(timedRows) queries in \(fmt(seconds, 2))s")
     }
+    // The same exact search scored in bfloat16 with float32 re-ranking (where the CPU has
+    // AVX512_BF16); its recall against the float32 ground truth is measured, not assumed.
+    exact.scoringPrecision = .bfloat16
+    if exact.scoringPrecision == .bfloat16 {
+      var found: [[Neighbor]] = []
+      for t in threadCounts {
+        let seconds = try best { found = try exact.search(queries: timedQueries, k: k, threads: t) }
+        let (recall, recallTie) = recalls(found, Array(truth.prefix(timedRows)))
+        emit(name, "swift_exact_bf16", ef: "-", threads: t, recall: recall, recallTie: recallTie,
+             qps: Double(timedRows) / seconds, build: 0, mem: Double(base.count * 6) / 1048576,
+             note: "first \(timedRows) queries in \(fmt(seconds, 2))s")
+      }
+    }
 
 
     for m in measured {
@@ -293,3 +306,4 @@ struct BenchANN: ParsableCommand {
 }
 
 extension TraversalPrecision: ExpressibleByArgument {}
+extension ScoringPrecision: ExpressibleByArgument {}

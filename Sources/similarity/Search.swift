@@ -25,6 +25,9 @@ struct Search: ParsableCommand {
   @Option(help: "HNSW traversal precision: float32 (default), or float16 (a float16 copy of the vectors, half the memory traffic; distances are re-ranked exactly).")
   var traversal: TraversalPrecision?
 
+  @Option(help: "Exact-index scoring precision: float32 (default), or bfloat16 (AVX512_BF16 CPUs: bfloat16 products with error-bounded float32 re-ranking; the same answer).")
+  var scoring: ScoringPrecision?
+
   @Flag(help: "Print JSON: one array of {rank, id, distance, label} per query.")
   var json = false
 
@@ -38,12 +41,23 @@ struct Search: ParsableCommand {
       throw ValidationError(
         "--traversal \(traversal.rawValue) applies to HNSW indexes; \(index) is an exact index")
     }
+    if let scoring, !(loaded is ExactIndex) {
+      throw ValidationError(
+        "--scoring \(scoring.rawValue) applies to exact indexes; \(index) is an HNSW index")
+    }
     let results: [[Neighbor]]
     if let hnsw = loaded as? HNSWIndex {
       if let ef { hnsw.efSearch = ef }
       if let traversal { hnsw.traversalPrecision = traversal }
       results = try hnsw.search(queries: q.values, k: k, threads: threads)
     } else if let exact = loaded as? ExactIndex {
+      if let scoring {
+        exact.scoringPrecision = scoring
+        if exact.scoringPrecision != scoring {
+          throw ValidationError(
+            "--scoring \(scoring.rawValue) needs a CPU with AVX512_BF16 and a distance other than manhattan")
+        }
+      }
       results = try exact.search(queries: q.values, k: k, threads: threads)
     } else {
       results = try loaded.search(queries: q.values, k: k)

@@ -15,31 +15,64 @@ import Testing
     try data.write(to: url)
   }
 
-  @Test func float16TraversalSearchesHNSWAndIsRefusedForAnExactIndex() throws {
-    let directory = try CLI.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
+  /// Writes `rows × columns` integer-valued vectors, builds an HNSW and an exact index of them
+  /// in `directory`, and writes row `queryRow` as the query file.
+  static func buildIndexes(
+    in directory: URL, rows: Int, columns: Int, multiplier: Int, modulus: Int, queryRow: Int
+  ) throws -> (queries: URL, hnsw: String, exact: String) {
     let vectors = directory.appendingPathComponent("v.npy")
-    let values = (0..<(200 * 4)).map { Float(($0 * 37) % 101) }
-    try Self.writeNPY(values, rows: 200, columns: 4, to: vectors)
+    let values = (0..<(rows * columns)).map { Float(($0 * multiplier) % modulus) }
+    try writeNPY(values, rows: rows, columns: columns, to: vectors)
     let queries = directory.appendingPathComponent("q.npy")
-    try Self.writeNPY(Array(values[(4 * 17)..<(4 * 18)]), rows: 1, columns: 4, to: queries)
+    try writeNPY(
+      Array(values[(columns * queryRow)..<(columns * (queryRow + 1))]), rows: 1, columns: columns,
+      to: queries)
     for (name, extra) in [("hnsw.simx", [String]()), ("exact.simx", ["--exact"])] {
       let built = try CLI.run(
         ["index", "build", "--vectors", vectors.path, "--distance", "euclidean", "--out",
          directory.appendingPathComponent(name).path] + extra)
       #expect(built.status == 0, "\(built.stderr)")
     }
+    return (queries, directory.appendingPathComponent("hnsw.simx").path,
+            directory.appendingPathComponent("exact.simx").path)
+  }
+
+  @Test func float16TraversalSearchesHNSWAndIsRefusedForAnExactIndex() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (queries, hnswPath, exactPath) = try Self.buildIndexes(
+      in: directory, rows: 200, columns: 4, multiplier: 37, modulus: 101, queryRow: 17)
     let hnsw = try CLI.run(
-      ["search", "--index", directory.appendingPathComponent("hnsw.simx").path, "--queries",
-       queries.path, "-k", "1", "--traversal", "float16", "--json"])
+      ["search", "--index", hnswPath, "--queries", queries.path, "-k", "1", "--traversal", "float16",
+       "--json"])
     #expect(hnsw.status == 0, "\(hnsw.stderr)")
     #expect(hnsw.stdout.contains("\"id\":17"))
-    let exactPath = directory.appendingPathComponent("exact.simx").path
     let refused = try CLI.run(
       ["search", "--index", exactPath, "--queries", queries.path, "--traversal", "float16"])
     #expect(refused.status != 0)
     #expect(refused.stderr.contains("--traversal float16 applies to HNSW indexes; \(exactPath) is an exact index"))
     let exact = try CLI.run(["search", "--index", exactPath, "--queries", queries.path, "-k", "1", "--json"])
     #expect(exact.status == 0 && exact.stdout.contains("\"id\":17"), "\(exact.stderr)")
+  }
+
+  @Test func bfloat16ScoringSearchesAnExactIndexAndIsRefusedForHNSW() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (queries, hnswPath, exactPath) = try Self.buildIndexes(
+      in: directory, rows: 300, columns: 6, multiplier: 53, modulus: 211, queryRow: 41)
+    let plain = try CLI.run(["search", "--index", exactPath, "--queries", queries.path, "-k", "5", "--json"])
+    let scored = try CLI.run(
+      ["search", "--index", exactPath, "--queries", queries.path, "-k", "5", "--json", "--scoring", "bfloat16"])
+    #expect(plain.status == 0, "\(plain.stderr)")
+    if scored.status == 0 {
+      #expect(scored.stdout == plain.stdout)  // the same answer, distances included
+      #expect(scored.stdout.contains("\"id\":41"))
+    } else {
+      #expect(scored.stderr.contains("--scoring bfloat16 needs a CPU with AVX512_BF16"))
+    }
+    let refused = try CLI.run(
+      ["search", "--index", hnswPath, "--queries", queries.path, "--scoring", "bfloat16"])
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("--scoring bfloat16 applies to exact indexes; \(hnswPath) is an HNSW index"))
   }
 }

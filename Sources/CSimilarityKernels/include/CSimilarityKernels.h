@@ -58,6 +58,28 @@ void csim_distances_rows_half(int metric, const float *query, const uint16_t *ba
 size_t csim_scan_below(const float *scores, const float *norms, float scale, float offset,
                        size_t n, float threshold, uint32_t *indices, float *values);
 
+/// Whether the bfloat16 scoring kernels below run here (AVX512_BF16). Elsewhere
+/// csim_bf16_scores does nothing; the packing and csim_scan_bounded work everywhere.
+int csim_bf16_available(void);
+/// Packs float32 rows x[n, d] into bfloat16 panels (rounded to nearest even) as slots
+/// first_slot ..< first_slot + n: panel p holds slots 16p ..< 16p + 16 as ⌈d/2⌉ groups of 16
+/// 32-bit words, word (t, lane) = (x[2t + 1] << 16) | x[2t] of slot 16p + lane (zero past d).
+void csim_bf16_pack_rows(const float *x, size_t n, size_t d, size_t first_slot, uint32_t *panels);
+/// Words csim_bf16_pack_queries writes for m queries of length d.
+size_t csim_bf16_query_words(size_t m, size_t d);
+/// Packs float32 queries q[m, d] as bfloat16 pairs in tiles of 12 queries (pair-major in a tile).
+void csim_bf16_pack_queries(const float *q, size_t m, size_t d, uint32_t *out);
+/// scores[i, 16(p − first_panel) + lane] = the dot product, accumulated in float32, of packed
+/// query i (i < m) and slot 16p + lane, for panels first_panel ..< first_panel + panel_count.
+void csim_bf16_scores(const uint32_t *queries, size_t m, size_t d, const uint32_t *panels,
+                      size_t first_panel, size_t panel_count, float *scores, size_t ldc);
+/// The bounded selection pass: for j in 0..<n, v = offset + scale·scores[j] + (norms ? norms[j]
+/// : 0) and e = slack·roots[j]; the entries with v − e <= threshold are written in order to
+/// indices / lower (v − e) / upper (v + e), each room for n entries; returns their number.
+size_t csim_scan_bounded(const float *scores, const float *norms, const float *roots, float scale,
+                         float offset, float slack, size_t n, float threshold, uint32_t *indices,
+                         float *lower, float *upper);
+
 /// Prefetches the first cache lines of a vector (a hint; never faults).
 static inline void csim_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 
