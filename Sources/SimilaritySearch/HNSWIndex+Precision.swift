@@ -25,11 +25,11 @@ extension HNSWIndex {
       lock.writing {
         switch newValue {
         case .float32:
-          halfVectors?.deallocate()
+          csim_free_large(halfVectors)
           halfVectors = nil
         case .float16:
           guard halfVectors == nil else { return }
-          let copy = UnsafeMutablePointer<UInt16>.allocate(capacity: max(capacity * dimension, 1))
+          let copy: UnsafeMutablePointer<UInt16> = Self.largeBuffer(capacity * dimension)
           csim_float_to_half(vectors, copy, slotCount * dimension)
           halfVectors = copy
         }

@@ -120,8 +120,8 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     maxLinks0 = 2 * maxConnections
     levelScale = 1 / naturalLog(Double(maxConnections))
     contexts = SearchContextPool(maxLinks: 2 * maxConnections)
-    vectors = .allocate(capacity: 0)
-    level0 = .allocate(capacity: 0)
+    vectors = Self.largeBuffer(0)
+    level0 = Self.largeBuffer(0)
     upper = .allocate(capacity: 0)
     levels = .allocate(capacity: 0)
     deleted = .allocate(capacity: 0)
@@ -131,9 +131,9 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
 
   deinit {
     for slot in 0..<slotCount { upper[slot]?.deallocate() }
-    UnsafeMutableRawPointer(vectors).deallocate()
-    halfVectors?.deallocate()
-    level0.deallocate()
+    csim_free_large(vectors)
+    csim_free_large(halfVectors)
+    csim_free_large(level0)
     upper.deallocate()
     levels.deallocate()
     deleted.deallocate()
@@ -176,11 +176,9 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
   /// Grows every per-slot buffer to at least `newCapacity` slots (exclusive lock held).
   func reserve(_ newCapacity: Int) {
     guard newCapacity > capacity else { return }
-    let bytes = newCapacity * dimension * MemoryLayout<Float>.stride
-    let raw = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
-    let newVectors = raw.bindMemory(to: Float.self, capacity: newCapacity * dimension)
+    let newVectors: UnsafeMutablePointer<Float> = Self.largeBuffer(newCapacity * dimension)
     newVectors.update(from: vectors, count: slotCount * dimension)
-    UnsafeMutableRawPointer(vectors).deallocate()
+    csim_free_large(vectors)
     vectors = newVectors
     func grow<T>(_ old: inout UnsafeMutablePointer<T>, _ width: Int, _ zero: T) {
       let fresh = UnsafeMutablePointer<T>.allocate(capacity: newCapacity * width)
@@ -190,17 +188,32 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       old = fresh
     }
     if let old = halfVectors {
-      let fresh = UnsafeMutablePointer<UInt16>.allocate(capacity: newCapacity * dimension)
+      let fresh: UnsafeMutablePointer<UInt16> = Self.largeBuffer(newCapacity * dimension)
       fresh.update(from: old, count: slotCount * dimension)
-      old.deallocate()
+      csim_free_large(old)
       halfVectors = fresh
     }
-    grow(&level0, linkWords0, 0)
+    let links: UnsafeMutablePointer<UInt32> = Self.largeBuffer(newCapacity * linkWords0)
+    links.initialize(repeating: 0, count: newCapacity * linkWords0)
+    links.update(from: level0, count: slotCount * linkWords0)
+    csim_free_large(level0)
+    level0 = links
     grow(&upper, 1, nil)
     grow(&levels, 1, 0)
     grow(&deleted, 1, 0)
     grow(&nodeLocks, 1, 0)
     capacity = newCapacity
+  }
+
+  /// `count` uninitialised elements of the storage the walk reads at random (vectors, their
+  /// float16 copy, layer-0 links): 64-byte aligned, and from 2 MiB on on transparent huge pages
+  /// (`csim_allocate_large`), so a distance costs a cache miss but rarely a TLB miss. Released
+  /// with `csim_free_large`.
+  static func largeBuffer<T>(_ count: Int) -> UnsafeMutablePointer<T> {
+    guard let raw = csim_allocate_large(max(count, 1) * MemoryLayout<T>.stride) else {
+      fatalError("HNSWIndex: out of memory for \(count) × \(MemoryLayout<T>.stride) bytes")
+    }
+    return raw.bindMemory(to: T.self, capacity: max(count, 1))
   }
 
   /// Appends a slot holding `prepared` at a freshly drawn level (exclusive lock held).

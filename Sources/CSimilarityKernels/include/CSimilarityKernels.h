@@ -80,6 +80,12 @@ size_t csim_scan_bounded(const float *scores, const float *norms, const float *r
                          float offset, float slack, size_t n, float threshold, uint32_t *indices,
                          float *lower, float *upper);
 
+/// A buffer of `bytes` (64-byte aligned) for index storage; from 2 MiB on it is 2 MiB aligned and
+/// advised for transparent huge pages (Linux), unless CSIM_NO_HUGE_PAGES is set to non-zero.
+/// NULL when out of memory. Release with csim_free_large.
+void *csim_allocate_large(size_t bytes);
+void csim_free_large(void *p);
+
 /// Prefetches the first cache lines of a vector (a hint; never faults).
 static inline void csim_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 
