@@ -459,10 +459,27 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       guard let nearest = found.first else { continue }
       let chosen = selectNeighbors(found, limit: maxConnections)
       let list = links(slot, layer)
-      if concurrentBuild { csim_spin_lock(nodeLocks + slot) }
-      for (j, entry) in chosen.enumerated() { list[1 + j] = entry.slot }
-      list[0] = UInt32(chosen.count)
-      if concurrentBuild { csim_spin_unlock(nodeLocks + slot) }
+      if concurrentBuild {
+        // Another worker may already have linked this node on this layer: its descent from a
+        // layer above can enter here and pick it before this list is written. Overwriting
+        // would lose that link (and with it possibly the other node's only way in), so a
+        // non-empty list is merged into link by link, pruned by the heuristic when full.
+        csim_spin_lock(nodeLocks + slot)
+        let empty = list[0] == 0
+        if empty {
+          for (j, entry) in chosen.enumerated() { list[1 + j] = entry.slot }
+          list[0] = UInt32(chosen.count)
+        }
+        csim_spin_unlock(nodeLocks + slot)
+        if !empty {
+          for entry in chosen {
+            addLink(from: slot, to: Int(entry.slot), distance: entry.distance, level: layer)
+          }
+        }
+      } else {
+        for (j, entry) in chosen.enumerated() { list[1 + j] = entry.slot }
+        list[0] = UInt32(chosen.count)
+      }
       for neighbor in chosen {
         addLink(from: Int(neighbor.slot), to: slot, distance: neighbor.distance, level: layer)
       }
