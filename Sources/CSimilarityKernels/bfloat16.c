@@ -1,7 +1,7 @@
 // bfloat16 scoring for exact search: dot products of bfloat16-rounded queries and base rows
 // with float32 accumulation (AVX512_BF16 `vdpbf16ps`, twice the products per instruction of a
-// float32 FMA), and the selection pass that keeps every candidate whose error-bounded lower
-// value can still beat the k-th best upper value. The caller re-ranks the survivors in float32.
+// float32 FMA). Its selection pass, `csim_scan_bounded`, is in scan.c; the caller re-ranks the
+// survivors in float32.
 #include "CSimilarityKernels.h"
 
 #include <string.h>
@@ -64,37 +64,6 @@ size_t csim_bf16_query_words(size_t m, size_t d) {
 #include <immintrin.h>
 
 #define CSIM_BF16 __attribute__((target("avx512f,avx512bw,avx512bf16")))
-
-// Compress-stores the lanes of `hit` (indices j + lane, lower and upper values) at `found`.
-#define CSIM_SCAN_STORE(hit, j, lo, hi)                                                        \
-  do {                                                                                         \
-    const int count = __builtin_popcount((unsigned)(hit));                                     \
-    const __mmask16 packed = (__mmask16)((1u << count) - 1);                                   \
-    const __m512i idx = _mm512_add_epi32(lanes, _mm512_set1_epi32((int)(j)));                  \
-    _mm512_mask_storeu_ps(lower + found, packed, _mm512_maskz_compress_ps(hit, lo));           \
-    _mm512_mask_storeu_ps(upper + found, packed, _mm512_maskz_compress_ps(hit, hi));           \
-    _mm512_mask_storeu_epi32(indices + found, packed, _mm512_maskz_compress_epi32(hit, idx));  \
-    found += (size_t)count;                                                                    \
-  } while (0)
-
-__attribute__((target("avx512f"))) static size_t scan_bounded_avx512(
-    const float *scores, const float *norms, const float *roots, float scale, float offset,
-    float slack, size_t n, float threshold, uint32_t *indices, float *lower, float *upper) {
-  const __m512 vs = _mm512_set1_ps(scale), vo = _mm512_set1_ps(offset);
-  const __m512 ve = _mm512_set1_ps(slack), vt = _mm512_set1_ps(threshold);
-  const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-  size_t found = 0;
-  for (size_t j = 0; j < n; j += 16) {
-    const __mmask16 valid = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
-    __m512 v = _mm512_fmadd_ps(vs, _mm512_maskz_loadu_ps(valid, scores + j), vo);
-    if (norms) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(valid, norms + j));
-    const __m512 e = _mm512_mul_ps(ve, _mm512_maskz_loadu_ps(valid, roots + j));
-    const __m512 lo = _mm512_sub_ps(v, e);
-    const __mmask16 hit = _mm512_mask_cmp_ps_mask(valid, lo, vt, _CMP_LE_OQ);
-    if (hit) CSIM_SCAN_STORE(hit, j, lo, _mm512_add_ps(v, e));
-  }
-  return found;
-}
 
 // scores[r, 16v + lane] for R queries × NV panels, over every pair.
 static inline __attribute__((always_inline)) CSIM_BF16 void bf16_tile(
@@ -166,27 +135,4 @@ void csim_bf16_scores(const uint32_t *queries, size_t m, size_t d, const uint32_
   (void)queries, (void)m, (void)d, (void)panels, (void)first_panel, (void)panel_count;
   (void)scores, (void)ldc;
 #endif
-}
-
-size_t csim_scan_bounded(const float *scores, const float *norms, const float *roots, float scale,
-                         float offset, float slack, size_t n, float threshold, uint32_t *indices,
-                         float *lower, float *upper) {
-#if defined(__x86_64__)
-  if (bf16_available) {
-    return scan_bounded_avx512(scores, norms, roots, scale, offset, slack, n, threshold, indices,
-                               lower, upper);
-  }
-#endif
-  size_t found = 0;
-  for (size_t j = 0; j < n; j++) {
-    const float v = offset + scale * scores[j] + (norms ? norms[j] : 0.0f);
-    const float e = slack * roots[j];
-    if (v - e <= threshold) {
-      indices[found] = (uint32_t)j;
-      lower[found] = v - e;
-      upper[found] = v + e;
-      found++;
-    }
-  }
-  return found;
 }

@@ -82,9 +82,9 @@ struct DistanceSpace: Sendable {
 
   /// Ranking values from `query` to the rows `rows` of `base` (row-major, `dimension` wide).
   /// Values above a finite `bound` may be partial sums (early abandoning; still above `bound`).
-  @inline(__always)
   /// With `halfBase` (the same rows as float16, `dimension` halves each) the rows are read
   /// from it instead of `base`.
+  @inline(__always)
   func rankingDistances(
     _ query: UnsafePointer<Float>, base: UnsafePointer<Float>,
     halfBase: UnsafePointer<UInt16>? = nil, rows: UnsafePointer<UInt32>,

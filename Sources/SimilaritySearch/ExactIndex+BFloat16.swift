@@ -1,12 +1,6 @@
 import CSimilarityKernels
 import SimilarityKernels
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// How an `ExactIndex` scores the base rows before it re-ranks its candidates in float32.
 public enum ScoringPrecision: String, Sendable, CaseIterable, Codable {
   /// float32 GEMM scores (the default).

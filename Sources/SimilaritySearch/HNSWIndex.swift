@@ -180,11 +180,13 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     newVectors.update(from: vectors, count: slotCount * dimension)
     csim_free_large(vectors)
     vectors = newVectors
-    func grow<T>(_ old: inout UnsafeMutablePointer<T>, _ width: Int, _ zero: T) {
-      let fresh = UnsafeMutablePointer<T>.allocate(capacity: newCapacity * width)
+    // `large`: storage the walk reads at random, on `largeBuffer`s.
+    func grow<T>(_ old: inout UnsafeMutablePointer<T>, _ width: Int, _ zero: T, large: Bool = false) {
+      let fresh: UnsafeMutablePointer<T> =
+        large ? Self.largeBuffer(newCapacity * width) : .allocate(capacity: newCapacity * width)
       fresh.initialize(repeating: zero, count: newCapacity * width)
       fresh.update(from: old, count: slotCount * width)
-      old.deallocate()
+      if large { csim_free_large(old) } else { old.deallocate() }
       old = fresh
     }
     if let old = halfVectors {
@@ -193,11 +195,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       csim_free_large(old)
       halfVectors = fresh
     }
-    let links: UnsafeMutablePointer<UInt32> = Self.largeBuffer(newCapacity * linkWords0)
-    links.initialize(repeating: 0, count: newCapacity * linkWords0)
-    links.update(from: level0, count: slotCount * linkWords0)
-    csim_free_large(level0)
-    level0 = links
+    grow(&level0, linkWords0, 0, large: true)
     grow(&upper, 1, nil)
     grow(&levels, 1, 0)
     grow(&deleted, 1, 0)
@@ -459,26 +457,21 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       guard let nearest = found.first else { continue }
       let chosen = selectNeighbors(found, limit: maxConnections)
       let list = links(slot, layer)
-      if concurrentBuild {
-        // Another worker may already have linked this node on this layer: its descent from a
-        // layer above can enter here and pick it before this list is written. Overwriting
-        // would lose that link (and with it possibly the other node's only way in), so a
-        // non-empty list is merged into link by link, pruned by the heuristic when full.
-        csim_spin_lock(nodeLocks + slot)
-        let empty = list[0] == 0
-        if empty {
-          for (j, entry) in chosen.enumerated() { list[1 + j] = entry.slot }
-          list[0] = UInt32(chosen.count)
-        }
-        csim_spin_unlock(nodeLocks + slot)
-        if !empty {
-          for entry in chosen {
-            addLink(from: slot, to: Int(entry.slot), distance: entry.distance, level: layer)
-          }
-        }
-      } else {
+      if concurrentBuild { csim_spin_lock(nodeLocks + slot) }
+      // In a concurrent build another worker may already have linked this node on this layer:
+      // its descent from a layer above can enter here and pick it before this list is written.
+      // Overwriting would lose that link (and with it possibly the other node's only way in),
+      // so a non-empty list is merged into link by link, pruned by the heuristic when full.
+      let merges = concurrentBuild && list[0] != 0
+      if !merges {
         for (j, entry) in chosen.enumerated() { list[1 + j] = entry.slot }
         list[0] = UInt32(chosen.count)
+      }
+      if concurrentBuild { csim_spin_unlock(nodeLocks + slot) }
+      if merges {
+        for entry in chosen {
+          addLink(from: slot, to: Int(entry.slot), distance: entry.distance, level: layer)
+        }
       }
       for neighbor in chosen {
         addLink(from: Int(neighbor.slot), to: slot, distance: neighbor.distance, level: layer)

@@ -57,9 +57,15 @@ void csim_distances_rows_half(int metric, const float *query, const uint16_t *ba
 /// number is returned. The selection pass of exact search over a row of GEMM scores.
 size_t csim_scan_below(const float *scores, const float *norms, float scale, float offset,
                        size_t n, float threshold, uint32_t *indices, float *values);
+/// The bounded selection pass (bfloat16 scores): for j in 0..<n, v as above and
+/// e = slack·roots[j]; the entries with v − e <= threshold are written in order to
+/// indices / lower (v − e) / upper (v + e), each room for n entries; returns their number.
+size_t csim_scan_bounded(const float *scores, const float *norms, const float *roots, float scale,
+                         float offset, float slack, size_t n, float threshold, uint32_t *indices,
+                         float *lower, float *upper);
 
 /// Whether the bfloat16 scoring kernels below run here (AVX512_BF16). Elsewhere
-/// csim_bf16_scores does nothing; the packing and csim_scan_bounded work everywhere.
+/// csim_bf16_scores does nothing; the packing works everywhere.
 int csim_bf16_available(void);
 /// Packs float32 rows x[n, d] into bfloat16 panels (rounded to nearest even) as slots
 /// first_slot ..< first_slot + n: panel p holds slots 16p ..< 16p + 16 as ⌈d/2⌉ groups of 16
@@ -73,12 +79,6 @@ void csim_bf16_pack_queries(const float *q, size_t m, size_t d, uint32_t *out);
 /// query i (i < m) and slot 16p + lane, for panels first_panel ..< first_panel + panel_count.
 void csim_bf16_scores(const uint32_t *queries, size_t m, size_t d, const uint32_t *panels,
                       size_t first_panel, size_t panel_count, float *scores, size_t ldc);
-/// The bounded selection pass: for j in 0..<n, v = offset + scale·scores[j] + (norms ? norms[j]
-/// : 0) and e = slack·roots[j]; the entries with v − e <= threshold are written in order to
-/// indices / lower (v − e) / upper (v + e), each room for n entries; returns their number.
-size_t csim_scan_bounded(const float *scores, const float *norms, const float *roots, float scale,
-                         float offset, float slack, size_t n, float threshold, uint32_t *indices,
-                         float *lower, float *upper);
 
 /// A buffer of `bytes` (64-byte aligned) for index storage; from 2 MiB on it is 2 MiB aligned and
 /// advised for transparent huge pages (Linux), unless CSIM_NO_HUGE_PAGES is set to non-zero.
