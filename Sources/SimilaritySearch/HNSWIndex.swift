@@ -585,6 +585,11 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
         }
       }
     }
+    if done < rows {
+      // One allocation for the whole batch: growing chunk by chunk would copy every stored
+      // row again for each chunk.
+      lock.writing { reserve(slotCount + rows - done) }
+    }
     while done < rows {
       let end = min(rows, done + max(batchChunk, 1))
       lock.writing {
@@ -601,7 +606,9 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     _ prepared: [Float], range: Range<Int>, ids: [Int], labels: [Int?]?,
     payloads: [[UInt8]?]?, threads: Int
   ) {
-    reserve(max(capacity, slotCount + range.count))
+    if slotCount + range.count > capacity {
+      reserve(max(2 * capacity, slotCount + range.count))
+    }
     let first = slotCount
     prepared.withUnsafeBufferPointer { all in
       for row in range {
