@@ -8,22 +8,9 @@
 // flipped filter) and the filter gradient are all this one tile with different strides.
 // AVX-512 only; the Swift side falls back to im2col + GEMM elsewhere.
 #include "CSimilarityTraining.h"
+#include "convolution_tiles.h"
 
 #include <string.h>
-
-struct tile_args {
-  const float *a;
-  ptrdiff_t rs, aos, ais;
-  const float *b;
-  ptrdiff_t bos, bis;
-  size_t outer, inner;
-  float *c;
-  ptrdiff_t ldc;
-  int accumulate;
-  const float *bias;   // added to each row before the store (not with accumulate), or NULL
-  int relu;            // max(·, 0) before the store (not with accumulate)
-  uint16_t last_mask;  // lanes of the last 16-column vector that exist
-};
 
 typedef void (*tile_kernel)(const struct tile_args *);
 
@@ -148,7 +135,7 @@ int csim_conv2d_direct_available(void) { return direct_available; }
 #if defined(__x86_64__)
 // c[rows, cols] (+)= the tile sum, split into register tiles: column blocks of up to 64, row
 // blocks of equal size (at most the tile's maximum) so no tiny remainder tile is left.
-static void tiled(struct tile_args p, size_t rows, size_t cols) {
+void csim_conv_tiled(struct tile_args p, size_t rows, size_t cols) {
   for (size_t c0 = 0; c0 < cols; c0 += 64) {
     const size_t width = cols - c0 < 64 ? cols - c0 : 64;
     const int nv = (int)((width + 15) / 16);
@@ -190,7 +177,7 @@ static void forward_band(const float *x, size_t h, size_t w, size_t c, const flo
         .b = filter + first * kw * c * k, .bos = (ptrdiff_t)(kw * c * k), .bis = (ptrdiff_t)k,
         .outer = end > first ? end - first : 0, .inner = kw * c,
         .c = y + row * ow * k, .ldc = (ptrdiff_t)k, .accumulate = 0, .bias = bias, .relu = relu};
-    tiled(p, ow, k);
+    csim_conv_tiled(p, ow, k);
   }
 }
 #endif
@@ -273,7 +260,7 @@ void csim_conv2d_direct_backward(const float *x, size_t h, size_t w, size_t c,
           .b = g, .bos = (ptrdiff_t)(pw * k), .bis = (ptrdiff_t)k,
           .outer = oh, .inner = ow,
           .c = dw + a * kw * c * k, .ldc = (ptrdiff_t)k, .accumulate = 1};
-      tiled(p, kw * c, k);
+      csim_conv_tiled(p, kw * c, k);
     }
   }
   // The input gradient is the full correlation of the gradient with the flipped filter: a

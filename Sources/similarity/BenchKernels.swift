@@ -36,12 +36,18 @@ struct BenchKernels: ParsableCommand {
     help: "Split GEMMs and the conv batch over the thread pool with 1-thread BLAS calls (the library default); with --no-pool-split the BLAS threads itself.")
   var poolSplit = true
 
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Run eligible 3×3 convolutions (forward pass and input gradient) by Winograd F(2×2, 3×3) (the library default); GFLOP/s always count the direct algorithm's multiply-adds.")
+  var winograd = true
+
   func run() throws {
+    Conv2D.usesWinograd = winograd
     if let blasThreads { GEMM.setThreadCount(blasThreads) }
     GEMM.splitsOverThreadPool = poolSplit
     Conv2D.splitsBatchOverThreads = poolSplit
     print(
-      "kernel=\(GEMM.kernelName) blas_threads=\(GEMM.threadCount) pool_threads=\(ThreadPool.shared.threadCount) pool_split=\(poolSplit) samples=\(samples)"
+      "kernel=\(GEMM.kernelName) blas_threads=\(GEMM.threadCount) pool_threads=\(ThreadPool.shared.threadCount) pool_split=\(poolSplit) winograd=\(winograd) samples=\(samples)"
     )
     let bench = KernelBenchmark(samples: samples)
     if only.map({ "gemm".contains($0) }) ?? true { bench.gemm() }

@@ -14,6 +14,10 @@ import Testing
     ConvCase(input: [1, 4, 19, 33], kernel: (2, 4), outputChannels: 16),
     ConvCase(input: [2, 7, 6, 3], kernel: (3, 3), outputChannels: 5, strides: (2, 2), padding: .same),
     ConvCase(input: [2, 4, 4, 3], kernel: (1, 1), outputChannels: 6),
+    // Winograd F(2×2, 3×3) for the forward pass and the input gradient (even sizes, channel
+    // counts multiples of 16); the filter gradient stays direct.
+    ConvCase(input: [2, 8, 10, 16], kernel: (3, 3), outputChannels: 32),
+    ConvCase(input: [1, 4, 6, 64], kernel: (3, 3), outputChannels: 16),
   ]
 
   static func composite(_ x: Tensor, _ w: Tensor, _ b: Tensor?, relu: Bool, _ c: ConvCase) -> Tensor {
@@ -102,3 +106,58 @@ extension ConvolutionStrategyTests {
     }
   }
 }
+
+/// Winograd F(2×2, 3×3) against the direct kernels and im2col + GEMM (the global switches, in
+/// the serialized suite), on shapes where it applies (to the forward pass and the input
+/// gradient alike) and where it does not.
+extension ConvolutionStrategyTests {
+  @Test(arguments: [
+    ConvCase(input: [3, 12, 14, 32], kernel: (3, 3), outputChannels: 64),
+    ConvCase(input: [2, 10, 10, 64], kernel: (3, 3), outputChannels: 32),
+    // Neither: an odd height, an odd width, channels that are not a multiple of 16.
+    ConvCase(input: [2, 7, 8, 16], kernel: (3, 3), outputChannels: 16),
+    ConvCase(input: [2, 6, 9, 16], kernel: (3, 3), outputChannels: 16),
+    ConvCase(input: [2, 6, 8, 20], kernel: (3, 3), outputChannels: 16),
+  ])
+  func winogradAgreesWithTheDirectKernelsAndIm2col(_ c: ConvCase) {
+    let saved = (Conv2D.usesDirectKernels, Conv2D.usesWinograd)
+    defer { (Conv2D.usesDirectKernels, Conv2D.usesWinograd) = saved }
+    let x = Sample.tensor(c.input, seed: 91).variable()
+    let w = Sample.tensor([3, 3, c.input[3], c.outputChannels], seed: 92).variable()
+    let b = Sample.tensor([c.outputChannels], seed: 93).variable()
+    let seed = Sample.tensor([c.input[0], c.input[1] - 2, c.input[2] - 2, c.outputChannels], seed: 94)
+    Conv2D.usesDirectKernels = true
+    Conv2D.usesWinograd = true
+    let applies = c.input[1] % 2 == 0 && c.input[2] % 2 == 0 && c.input[3] % 16 == 0
+      && c.outputChannels % 16 == 0 && Conv2D.directKernelsAvailable
+    #expect(Conv2D.isWinograd(
+      height: c.input[1], width: c.input[2], channels: c.input[3], kernelHeight: 3, kernelWidth: 3,
+      outputChannels: c.outputChannels) == applies, "\(c)")
+    var results: [[Tensor]] = []
+    for (direct, winograd) in [(true, true), (true, false), (false, false)] {
+      (Conv2D.usesDirectKernels, Conv2D.usesWinograd) = (direct, winograd)
+      for relu in [true, false] {
+        let y = x.conv2d(filter: w, bias: b, relu: relu)
+        results.append([y] + y.gradients(of: [x, w, b], seed: seed))
+      }
+    }
+    for strategy in 1..<3 {
+      for (got, want) in zip(results[0] + results[1], results[2 * strategy] + results[2 * strategy + 1]) {
+        #expect(got.isClose(to: want, tolerance: 1e-4), "\(c) strategy \(strategy)")
+      }
+    }
+    let naive = naiveConv2d(x, w, strides: (1, 1), padding: .valid, dilations: (1, 1))
+    (Conv2D.usesDirectKernels, Conv2D.usesWinograd) = (true, true)
+    #expect(x.conv2d(filter: w).isClose(to: naive, tolerance: 1e-4), "\(c)")
+  }
+
+  @Test func winogradGradientsMatchFiniteDifferences() {
+    let saved = Conv2D.usesWinograd
+    defer { Conv2D.usesWinograd = saved }
+    Conv2D.usesWinograd = true
+    expectGradients([Sample.tensor([1, 4, 6, 16], seed: 95), Sample.tensor([3, 3, 16, 16], seed: 96)]) {
+      $0[0].conv2d(filter: $0[1])
+    }
+  }
+}
+

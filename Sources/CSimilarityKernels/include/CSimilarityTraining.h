@@ -89,11 +89,32 @@ void csim_conv2d_flip_filter(const float *filter, size_t kh, size_t kw, size_t c
 /// y) and, when the forward pass applied ReLU, its output y (else NULL: the gradient passes
 /// unmasked): dx[h, w, c] is overwritten (with the flipped filter), dw[kh, kw, c, k] and
 /// bias_gradient[k] are accumulated into; each of the three may be NULL. `scratch` holds
-/// (oh + 2kh − 2)(ow + 2kw − 2)·k floats.
+/// (oh + 2kh − 2)(ow + 2kw − 2)·k floats; on return it holds the zero-padded (and
+/// ReLU-masked) gradient, whose valid convolution with the flipped filter is dx.
 void csim_conv2d_direct_backward(const float *x, size_t h, size_t w, size_t c,
                                  const float *flipped, size_t kh, size_t kw, size_t k,
                                  const float *y, const float *dy, float *dx, float *dw,
                                  float *bias_gradient, float *scratch);
+
+/// Whether csim_conv2d_winograd_forward handles a stride-1 valid convolution of an h × w × c
+/// image with a kh × kw × c × k filter: 3 × 3 filters, even h and w (even output sizes), c and
+/// k multiples of 16, on CPUs with AVX-512.
+int csim_conv2d_winograd_applicable(size_t h, size_t w, size_t c, size_t kh, size_t kw,
+                                    size_t k);
+
+/// u[16, c, k] = G g Gᵀ for each (c, k) of a 3 × 3 HWIO filter g[3, 3, c, k]: the filter in
+/// the Winograd F(2×2, 3×3) domain (Lavin & Gray 2016).
+void csim_conv2d_winograd_filter(const float *filter, size_t c, size_t k, float *u);
+
+/// Floats of `scratch` csim_conv2d_winograd_forward needs for images of width w.
+size_t csim_conv2d_winograd_scratch_floats(size_t w, size_t c, size_t k);
+
+/// csim_conv2d_direct_forward for a 3 × 3 filter by Winograd F(2×2, 3×3): `u` is the filter
+/// transformed by csim_conv2d_winograd_filter. Does nothing unless
+/// csim_conv2d_winograd_applicable(h, w, c, 3, 3, k).
+void csim_conv2d_winograd_forward(const float *x, size_t h, size_t w, size_t c, const float *u,
+                                  size_t k, const float *bias, int relu, float *y,
+                                  float *scratch);
 
 #ifdef __cplusplus
 }
