@@ -104,8 +104,8 @@ void csim_conv2d_winograd_filter(const float *filter, size_t c, size_t k, float 
 }
 
 #if defined(__x86_64__)
-// v[ξ, t, c] = (Bᵀ d B)[ξ] for the tiles t < tiles of the tile row whose patches start at input
-// row `row`. Neighbouring tiles share two patch columns, so each column's row transform
+// v[ξ·plane + t·c + c] = (Bᵀ d B)[ξ] for the tiles t < tiles of the tile row whose patches
+// start at input row `row`. Neighbouring tiles share two patch columns, so each column's row transform
 // (Bᵀ d) is computed once and slides along.
 CSIM_AVX512 static inline __attribute__((always_inline)) void row_transform(
     const float *x, size_t w, size_t c, size_t row, size_t column, size_t c0, __m512 e[4]) {
@@ -120,8 +120,7 @@ CSIM_AVX512 static inline __attribute__((always_inline)) void row_transform(
 }
 
 CSIM_AVX512 static void input_transform(const float *x, size_t w, size_t c, size_t row,
-                                        size_t tiles, float *v) {
-  const size_t plane = tiles * c;
+                                        size_t tiles, float *v, size_t plane) {
   for (size_t c0 = 0; c0 < c; c0 += 16) {
     __m512 e[4][4];  // e[column of the patch][transform row]
     row_transform(x, w, c, row, 0, c0, e[0]);
@@ -185,7 +184,7 @@ void csim_conv2d_winograd_forward(const float *x, size_t h, size_t w, size_t c, 
   const size_t oh = h - 2, ow = w - 2, tiles = ow / 2;
   float *v = scratch, *m = scratch + 16 * tiles * c;
   for (size_t row = 0; row < oh; row += 2) {
-    input_transform(x, w, c, row, tiles, v);
+    input_transform(x, w, c, row, tiles, v, tiles * c);
     for (size_t xi = 0; xi < 16; xi++) {
       // m[ξ] = v[ξ] · u[ξ]: rows = tiles (step c), inner = channels, columns = k.
       struct tile_args p = {
@@ -200,4 +199,144 @@ void csim_conv2d_winograd_forward(const float *x, size_t h, size_t w, size_t c, 
   (void)x, (void)h, (void)w, (void)c, (void)u, (void)k, (void)bias, (void)relu, (void)y;
   (void)scratch;
 #endif
+}
+
+// ---- filter gradient ----
+// With T(d, g, e) = Σ e ⊙ (d ⋆ g) = Σ_ξ (G g Gᵀ ⊙ Bᵀ d B ⊙ A e Aᵀ)[ξ] (the forward identity
+// read as a trilinear form), the filter gradient of one 2 × 2 block e of the output gradient
+// is ∂T/∂g = Gᵀ [(Bᵀ d B) ⊙ (A e Aᵀ)] G: the products are summed over all blocks and images
+// in the transformed domain (16 matrix products of [c, blocks] by [blocks, k]) and mapped back
+// once at the end.
+
+// Blocks are gathered (across images) into a buffer of `capacity` blocks, and the products run
+// when it is full, so their inner length stays long even for small images.
+enum { GRADIENT_BLOCKS = 64 };
+
+size_t csim_conv2d_winograd_gradient_capacity(size_t w) {
+  const size_t tiles = (w - 2) / 2;
+  return tiles > GRADIENT_BLOCKS ? tiles : GRADIENT_BLOCKS;
+}
+
+size_t csim_conv2d_winograd_gradient_buffer_floats(size_t w, size_t c, size_t k) {
+  return 16 * csim_conv2d_winograd_gradient_capacity(w) * (c + k);
+}
+
+#if defined(__x86_64__)
+// e[ξ·plane + t·k + k] = (A e Aᵀ)[ξ] for the 2 × 2 gradient blocks t < tiles of gradient rows
+// 2·row and 2·row + 1.
+CSIM_AVX512 static void gradient_transform(const float *g, size_t ldg, size_t k, size_t tiles,
+                                           size_t row, float *e, size_t plane) {
+  const __m512 zero = _mm512_setzero_ps();
+  for (size_t t = 0; t < tiles; t++) {
+    const float *p = g + 2 * row * ldg + 2 * t * k;
+    for (size_t k0 = 0; k0 < k; k0 += 16) {
+      const __m512 e00 = _mm512_loadu_ps(p + k0), e01 = _mm512_loadu_ps(p + k + k0),
+                   e10 = _mm512_loadu_ps(p + ldg + k0), e11 = _mm512_loadu_ps(p + ldg + k + k0);
+      // A e: over block rows (A = [1 0; 1 1; 1 −1; 0 −1]), then the same over columns.
+      const __m512 f[4][2] = {{e00, e01},
+                              {_mm512_add_ps(e00, e10), _mm512_add_ps(e01, e11)},
+                              {_mm512_sub_ps(e00, e10), _mm512_sub_ps(e01, e11)},
+                              {_mm512_sub_ps(zero, e10), _mm512_sub_ps(zero, e11)}};
+      for (int u = 0; u < 4; u++) {
+        float *o = e + (size_t)(4 * u) * plane + t * k + k0;
+        _mm512_storeu_ps(o, f[u][0]);
+        _mm512_storeu_ps(o + plane, _mm512_add_ps(f[u][0], f[u][1]));
+        _mm512_storeu_ps(o + 2 * plane, _mm512_sub_ps(f[u][0], f[u][1]));
+        _mm512_storeu_ps(o + 3 * plane, _mm512_sub_ps(zero, f[u][1]));
+      }
+    }
+  }
+}
+#endif
+
+void csim_conv2d_winograd_gradient_flush(float *buffer, size_t capacity, size_t *filled,
+                                         size_t c, size_t k, float *m) {
+#if defined(__x86_64__)
+  if (*filled == 0 || !csim_conv2d_direct_available()) return;
+  const float *v = buffer, *e = buffer + 16 * capacity * c;
+  for (size_t xi = 0; xi < 16; xi++) {
+    // m[ξ] += v[ξ]ᵀ · e[ξ]: rows = channels (step 1), inner = blocks (step c), columns = k.
+    struct tile_args p = {
+        .a = v + xi * capacity * c, .rs = 1, .aos = 0, .ais = (ptrdiff_t)c,
+        .b = e + xi * capacity * k, .bos = 0, .bis = (ptrdiff_t)k, .outer = 1, .inner = *filled,
+        .c = m + xi * c * k, .ldc = (ptrdiff_t)k, .accumulate = 1, .bias = NULL, .relu = 0};
+    csim_conv_tiled(p, c, k);
+  }
+#else
+  (void)buffer, (void)capacity, (void)c, (void)k, (void)m;
+#endif
+  *filled = 0;
+}
+
+void csim_conv2d_winograd_filter_gradient(const float *x, size_t h, size_t w, size_t c,
+                                          const float *g, size_t ldg, size_t k, float *m,
+                                          float *buffer, size_t *filled) {
+#if defined(__x86_64__)
+  if (!csim_conv2d_winograd_applicable(h, w, c, 3, 3, k)) return;
+  const size_t tiles = (w - 2) / 2, tile_rows = (h - 2) / 2;
+  const size_t capacity = csim_conv2d_winograd_gradient_capacity(w);
+  float *v = buffer, *e = buffer + 16 * capacity * c;
+  for (size_t row = 0; row < tile_rows; row++) {
+    if (*filled + tiles > capacity) csim_conv2d_winograd_gradient_flush(buffer, capacity, filled, c, k, m);
+    input_transform(x, w, c, 2 * row, tiles, v + *filled * c, capacity * c);
+    gradient_transform(g, ldg, k, tiles, row, e + *filled * k, capacity * k);
+    *filled += tiles;
+  }
+#else
+  (void)x, (void)h, (void)w, (void)c, (void)g, (void)ldg, (void)k, (void)m, (void)buffer;
+  (void)filled;
+#endif
+}
+
+// Gᵀ m G for one group of lanes: t = Gᵀ m over the transform rows, then t G over the columns.
+#define GRADIENT_FINISH(T, LOAD, ADD, SUB, HALF, ACCUMULATE)                                  \
+  do {                                                                                       \
+    T t[3][4];                                                                               \
+    for (int v = 0; v < 4; v++) {                                                            \
+      const T m0 = LOAD(m + (size_t)v * plane + i), m1 = LOAD(m + (size_t)(4 + v) * plane + i), \
+              m2 = LOAD(m + (size_t)(8 + v) * plane + i),                                    \
+              m3 = LOAD(m + (size_t)(12 + v) * plane + i);                                   \
+      const T inner = HALF(ADD(m1, m2));                                                     \
+      t[0][v] = ADD(m0, inner);                                                              \
+      t[1][v] = HALF(SUB(m1, m2));                                                           \
+      t[2][v] = ADD(inner, m3);                                                              \
+    }                                                                                        \
+    for (int a = 0; a < 3; a++) {                                                            \
+      const T inner = HALF(ADD(t[a][1], t[a][2]));                                           \
+      ACCUMULATE(dw + (size_t)(3 * a) * plane + i, ADD(t[a][0], inner));                     \
+      ACCUMULATE(dw + (size_t)(3 * a + 1) * plane + i, HALF(SUB(t[a][1], t[a][2])));         \
+      ACCUMULATE(dw + (size_t)(3 * a + 2) * plane + i, ADD(inner, t[a][3]));                 \
+    }                                                                                        \
+  } while (0)
+
+#define SCALAR_LOAD(p) (*(p))
+#define SCALAR_ADD(a, b) ((a) + (b))
+#define SCALAR_SUB(a, b) ((a) - (b))
+#define SCALAR_HALF(a) (0.5f * (a))
+#define SCALAR_ACCUMULATE(p, value) (*(p) += (value))
+
+#if defined(__x86_64__)
+#define VECTOR_HALF(a) _mm512_mul_ps(_mm512_set1_ps(0.5f), (a))
+#define VECTOR_ACCUMULATE(p, value) _mm512_storeu_ps((p), _mm512_add_ps(_mm512_loadu_ps(p), (value)))
+
+CSIM_AVX512 static void gradient_finish_avx512(const float *m, size_t plane, float *dw) {
+  for (size_t i = 0; i < plane; i += 16) {
+    GRADIENT_FINISH(__m512, _mm512_loadu_ps, _mm512_add_ps, _mm512_sub_ps, VECTOR_HALF,
+                    VECTOR_ACCUMULATE);
+  }
+}
+#endif
+
+void csim_conv2d_winograd_filter_gradient_finish(const float *m, size_t c, size_t k,
+                                                 float *dw) {
+  const size_t plane = c * k;
+#if defined(__x86_64__)
+  if (csim_conv2d_direct_available() && plane % 16 == 0) {
+    gradient_finish_avx512(m, plane, dw);
+    return;
+  }
+#endif
+  for (size_t i = 0; i < plane; i++) {
+    GRADIENT_FINISH(float, SCALAR_LOAD, SCALAR_ADD, SCALAR_SUB, SCALAR_HALF, SCALAR_ACCUMULATE);
+  }
 }

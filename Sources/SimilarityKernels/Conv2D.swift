@@ -26,18 +26,17 @@ public enum Conv2D {
   }
 
   /// Whether direct 3 × 3 convolutions whose sizes allow it (even image height and width,
-  /// channel counts that are multiples of 16) run their forward pass and input gradient by
-  /// Winograd F(2×2, 3×3) (`csim_conv2d_winograd_*`; Lavin & Gray 2016,
-  /// <https://arxiv.org/abs/1509.09308>): 16 instead of 36 multiply-adds per 2 × 2 outputs and
-  /// input channel, equal to the direct kernels up to float rounding. The filter gradient
-  /// stays direct.
+  /// channel counts that are multiples of 16) run their forward pass, input gradient and
+  /// filter gradient by Winograd F(2×2, 3×3) (`csim_conv2d_winograd_*`; Lavin & Gray 2016,
+  /// <https://arxiv.org/abs/1509.09308>): 16 instead of 36 multiply-adds per 2 × 2 block of
+  /// outputs and channel pair, equal to the direct kernels up to float rounding.
   public nonisolated(unsafe) static var usesWinograd = true
 
   /// Whether this CPU has the direct kernels (AVX-512).
   public static var directKernelsAvailable: Bool { csim_conv2d_direct_available() != 0 }
 
   /// Whether a stride-1 valid convolution of `[height, width, channels]` images to
-  /// `outputChannels` runs by Winograd (forward pass and input gradient), given the switches.
+  /// `outputChannels` runs by Winograd (forward pass and both gradients), given the switches.
   public static func isWinograd(
     height: Int, width: Int, channels: Int, kernelHeight: Int, kernelWidth: Int,
     outputChannels: Int
@@ -51,10 +50,17 @@ public enum Conv2D {
     _ filter: UnsafePointer<Float>, channels: Int, outputChannels: Int,
     _ body: (UnsafePointer<Float>) -> T
   ) -> T {
-    let u = UnsafeMutablePointer<Float>.allocate(capacity: 16 * channels * outputChannels)
+    let u = alignedFloats(16 * channels * outputChannels)
     defer { u.deallocate() }
     csim_conv2d_winograd_filter(filter, channels, outputChannels, u)
     return body(u)
+  }
+
+  /// `count` uninitialised floats on a 64-byte boundary (whole cache lines for the AVX-512
+  /// loads and stores of the kernels' scratch); release with `deallocate()`.
+  static func alignedFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+      .bindMemory(to: Float.self, capacity: Swift.max(count, 1))
   }
 
   /// Bytes of column matrix per chunk (at least one image per chunk).
@@ -115,7 +121,7 @@ public enum Conv2D {
       let scratchCount = csim_conv2d_winograd_scratch_floats(g.width, g.channels, outputChannels)
       withWinogradFilter(filter, channels: g.channels, outputChannels: outputChannels) { u in
         _ = forEachPart(g) { images, _ in
-          let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+          let scratch = alignedFloats(scratchCount)
           defer { scratch.deallocate() }
           for i in images {
             csim_conv2d_winograd_forward(
@@ -190,44 +196,10 @@ public enum Conv2D {
     partials.initialize(repeating: 0, count: wanted ? maxParts * block : 0)
     let parts: Int
     if direct {
-      let flipped = UnsafeMutablePointer<Float>.allocate(capacity: inputGradient != nil ? filterSize : 0)
-      defer { flipped.deallocate() }
-      if inputGradient != nil {
-        csim_conv2d_flip_filter(filter, g.kernelHeight, g.kernelWidth, g.channels, outputChannels, flipped)
-      }
-      let perImage = g.outputPixels * outputChannels
-      let paddedHeight = g.outputHeight + 2 * g.kernelHeight - 2
-      let paddedWidth = g.outputWidth + 2 * g.kernelWidth - 2
-      let padded = paddedHeight * paddedWidth * outputChannels
-      // The input gradient is a valid convolution of the padded gradient (left in `scratch` by
-      // the backward kernel) with the flipped filter: Winograd's when its sizes allow.
-      let winograd = inputGradient != nil && isWinograd(
-        height: paddedHeight, width: paddedWidth, channels: outputChannels,
-        kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth, outputChannels: g.channels)
-      let winogradScratch =
-        winograd ? csim_conv2d_winograd_scratch_floats(paddedWidth, outputChannels, g.channels) : 0
-      let transformed = UnsafeMutablePointer<Float>.allocate(
-        capacity: winograd ? 16 * outputChannels * g.channels : 0)
-      defer { transformed.deallocate() }
-      if winograd { csim_conv2d_winograd_filter(flipped, outputChannels, g.channels, transformed) }
-      parts = forEachPart(g) { images, part in
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: padded + winogradScratch)
-        defer { scratch.deallocate() }
-        let accumulator = partials + part * block
-        for i in images {
-          let dx = inputGradient.map { $0 + i * g.imageSize }
-          csim_conv2d_direct_backward(
-            input + i * g.imageSize, g.height, g.width, g.channels, flipped, g.kernelHeight,
-            g.kernelWidth, outputChannels, output.map { $0 + i * perImage }, gradient + i * perImage,
-            winograd ? nil : dx, filterGradient == nil ? nil : accumulator,
-            biasGradient == nil ? nil : accumulator + filterSize, scratch)
-          if winograd, let dx {
-            csim_conv2d_winograd_forward(
-              scratch, paddedHeight, paddedWidth, outputChannels, transformed, g.channels, nil, 0,
-              dx, scratch + padded)
-          }
-        }
-      }
+      parts = directBackward(
+        g, input: input, filter: filter, outputChannels: outputChannels, output: output,
+        gradient: gradient, inputGradient: inputGradient, partials: partials,
+        wantsFilter: filterGradient != nil, wantsBias: biasGradient != nil)
     } else {
       parts = im2colBackward(
         g, input: input, filter: filter, outputChannels: outputChannels, output: output,
@@ -246,6 +218,83 @@ public enum Conv2D {
       for part in 1..<Swift.max(parts, 1) {
         let partial = partials + part * block + filterSize
         for i in 0..<outputChannels { biasGradient[i] += partial[i] }
+      }
+    }
+  }
+
+  /// The direct kernels' backward pass; part p accumulates into `partials + p · (filter +
+  /// bias)`. Returns the number of parts.
+  ///
+  /// Per image, `csim_conv2d_direct_backward` masks and pads the output gradient (taking the
+  /// bias gradient) in its scratch. The input gradient is the valid convolution of that padded
+  /// gradient with the flipped filter; the filter gradient correlates the input with it. Where
+  /// Winograd applies (the same test covers all three forms: the padded sizes have the input's
+  /// parity and the channel counts swap), both run by Winograd; the filter gradient's blocks
+  /// are then gathered across the part's images, multiplied in the transformed domain, and the
+  /// sum is mapped back once per part.
+  static func directBackward(
+    _ g: Conv2DGeometry, input: UnsafePointer<Float>, filter: UnsafePointer<Float>,
+    outputChannels: Int, output: UnsafePointer<Float>?, gradient: UnsafePointer<Float>,
+    inputGradient: UnsafeMutablePointer<Float>?, partials: UnsafeMutablePointer<Float>,
+    wantsFilter: Bool, wantsBias: Bool
+  ) -> Int {
+    let filterSize = g.patchSize * outputChannels
+    let block = filterSize + outputChannels
+    let perImage = g.outputPixels * outputChannels
+    let paddedHeight = g.outputHeight + 2 * g.kernelHeight - 2
+    let paddedWidth = g.outputWidth + 2 * g.kernelWidth - 2
+    let padded = paddedHeight * paddedWidth * outputChannels
+    let winograd = isWinograd(
+      height: g.height, width: g.width, channels: g.channels, kernelHeight: g.kernelHeight,
+      kernelWidth: g.kernelWidth, outputChannels: outputChannels)
+    let winogradInput = winograd && inputGradient != nil
+    let winogradFilter = winograd && wantsFilter
+    let flipped = UnsafeMutablePointer<Float>.allocate(capacity: inputGradient != nil ? filterSize : 0)
+    defer { flipped.deallocate() }
+    if inputGradient != nil {
+      csim_conv2d_flip_filter(filter, g.kernelHeight, g.kernelWidth, g.channels, outputChannels, flipped)
+    }
+    let domain = 16 * g.channels * outputChannels  // a filter in the Winograd domain
+    let transformed = alignedFloats(winogradInput ? domain : 0)
+    defer { transformed.deallocate() }
+    if winogradInput { csim_conv2d_winograd_filter(flipped, outputChannels, g.channels, transformed) }
+    let work = winogradInput ? csim_conv2d_winograd_scratch_floats(paddedWidth, outputChannels, g.channels) : 0
+    let capacity = csim_conv2d_winograd_gradient_capacity(g.width)
+    let gathered = winogradFilter
+      ? csim_conv2d_winograd_gradient_buffer_floats(g.width, g.channels, outputChannels) : 0
+    let sums = winogradFilter ? domain : 0
+    return forEachPart(g) { images, part in
+      // [padded gradient | input-gradient work area | gathered blocks | filter gradient sums]
+      let scratch = alignedFloats(padded + work + gathered + sums)
+      defer { scratch.deallocate() }
+      let buffer = scratch + padded + work
+      let sum = buffer + gathered
+      sum.initialize(repeating: 0, count: sums)
+      var filled = 0
+      let accumulator = partials + part * block
+      for i in images {
+        let image = input + i * g.imageSize
+        let dx = inputGradient.map { $0 + i * g.imageSize }
+        csim_conv2d_direct_backward(
+          image, g.height, g.width, g.channels, flipped, g.kernelHeight, g.kernelWidth,
+          outputChannels, output.map { $0 + i * perImage }, gradient + i * perImage,
+          winogradInput ? nil : dx, wantsFilter && !winogradFilter ? accumulator : nil,
+          wantsBias ? accumulator + filterSize : nil, scratch)
+        if winogradInput, let dx {
+          csim_conv2d_winograd_forward(
+            scratch, paddedHeight, paddedWidth, outputChannels, transformed, g.channels, nil, 0,
+            dx, scratch + padded)
+        }
+        if winogradFilter {
+          let unpadded = scratch + ((g.kernelHeight - 1) * paddedWidth + g.kernelWidth - 1) * outputChannels
+          csim_conv2d_winograd_filter_gradient(
+            image, g.height, g.width, g.channels, unpadded, paddedWidth * outputChannels,
+            outputChannels, sum, buffer, &filled)
+        }
+      }
+      if winogradFilter {
+        csim_conv2d_winograd_gradient_flush(buffer, capacity, &filled, g.channels, outputChannels, sum)
+        csim_conv2d_winograd_filter_gradient_finish(sum, g.channels, outputChannels, accumulator)
       }
     }
   }

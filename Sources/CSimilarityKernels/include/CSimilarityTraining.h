@@ -116,6 +116,31 @@ void csim_conv2d_winograd_forward(const float *x, size_t h, size_t w, size_t c, 
                                   size_t k, const float *bias, int relu, float *y,
                                   float *scratch);
 
+/// Blocks the buffer of csim_conv2d_winograd_filter_gradient holds for images of width w, and
+/// its size in floats.
+size_t csim_conv2d_winograd_gradient_capacity(size_t w);
+size_t csim_conv2d_winograd_gradient_buffer_floats(size_t w, size_t c, size_t k);
+
+/// One image's filter gradient in the Winograd domain: m[16, c, k] += Σ over the 2 × 2 blocks e
+/// of the output gradient of (Bᵀ d B) ⊗ (A e Aᵀ), d the 4 × 4 input patch under e. x is the
+/// [h, w, c] image, g the (oh × ow × k) output gradient with `ldg` floats between its rows.
+/// The transformed blocks are gathered in `buffer` (`*filled` of them so far, start at 0) and
+/// multiplied into m when it is full; csim_conv2d_winograd_gradient_flush multiplies the rest,
+/// then csim_conv2d_winograd_filter_gradient_finish maps m back. Does nothing unless
+/// csim_conv2d_winograd_applicable(h, w, c, 3, 3, k).
+void csim_conv2d_winograd_filter_gradient(const float *x, size_t h, size_t w, size_t c,
+                                          const float *g, size_t ldg, size_t k, float *m,
+                                          float *buffer, size_t *filled);
+
+/// m += the products of the `*filled` blocks gathered in `buffer` (of `capacity` blocks); sets
+/// `*filled` to 0.
+void csim_conv2d_winograd_gradient_flush(float *buffer, size_t capacity, size_t *filled,
+                                         size_t c, size_t k, float *m);
+
+/// dw[3, 3, c, k] += Gᵀ m G: the filter gradient accumulated by
+/// csim_conv2d_winograd_filter_gradient, back in the spatial domain.
+void csim_conv2d_winograd_filter_gradient_finish(const float *m, size_t c, size_t k, float *dw);
+
 #ifdef __cplusplus
 }
 #endif
