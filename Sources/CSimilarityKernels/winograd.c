@@ -15,7 +15,10 @@
 // [c, k] instead of 9 over four times as many outputs: 16/36 of the direct kernel's
 // multiply-adds, plus transforms that are additions. The products run on the direct kernel's
 // register tiles (convolution_tiles.h), one row of tiles (two output rows) at a time so the
-// transformed inputs stay in L1/L2.
+// transformed inputs stay in L1/L2. The input gradient is this forward pass over the padded
+// output gradient with the flipped filter; the filter gradient is at the end of the file.
+// Only AVX-512 machines run these (csim_conv2d_winograd_applicable); the portable parts are
+// the filter transforms.
 #include "CSimilarityTraining.h"
 #include "convolution_tiles.h"
 
@@ -34,8 +37,8 @@ size_t csim_conv2d_winograd_scratch_floats(size_t w, size_t c, size_t k) {
   return 16 * ((w - 2) / 2) * (c + k);
 }
 
-// Vectorised over the output channels: each (filter position, input channel) row of the HWIO
-// filter is k contiguous floats.
+// u = G g Gᵀ, portable: each (filter position, input channel) row of the HWIO filter is k
+// contiguous floats, transformed lane by lane.
 static void filter_transform(const float *filter, size_t c, size_t k, float *u) {
   for (size_t ci = 0; ci < c; ci++) {
     const float *g[9];
