@@ -17,8 +17,8 @@
 // register tiles (convolution_tiles.h), one row of tiles (two output rows) at a time so the
 // transformed inputs stay in L1/L2. The input gradient is this forward pass over the padded
 // output gradient with the flipped filter; the filter gradient is at the end of the file.
-// Only AVX-512 machines run these (csim_conv2d_winograd_applicable); the portable parts are
-// the filter transforms.
+// Only AVX-512 machines run these: every entry point does nothing unless
+// csim_conv2d_winograd_applicable.
 #include "CSimilarityTraining.h"
 #include "convolution_tiles.h"
 
@@ -37,38 +37,10 @@ size_t csim_conv2d_winograd_scratch_floats(size_t w, size_t c, size_t k) {
   return 16 * ((w - 2) / 2) * (c + k);
 }
 
-// u = G g Gᵀ, portable: each (filter position, input channel) row of the HWIO filter is k
-// contiguous floats, transformed lane by lane.
-static void filter_transform(const float *filter, size_t c, size_t k, float *u) {
-  for (size_t ci = 0; ci < c; ci++) {
-    const float *g[9];
-    float *out[16];
-    for (size_t i = 0; i < 9; i++) g[i] = filter + (i * c + ci) * k;
-    for (size_t i = 0; i < 16; i++) out[i] = u + (i * c + ci) * k;
-    for (size_t ko = 0; ko < k; ko++) {
-      float h[4][3];
-      for (int b = 0; b < 3; b++) {  // G g: over filter rows
-        const float g0 = g[b][ko], g1 = g[3 + b][ko], g2 = g[6 + b][ko];
-        h[0][b] = g0;
-        h[1][b] = 0.5f * ((g0 + g2) + g1);
-        h[2][b] = 0.5f * ((g0 + g2) - g1);
-        h[3][b] = g2;
-      }
-      for (int r = 0; r < 4; r++) {  // (G g) Gᵀ: over filter columns
-        out[4 * r][ko] = h[r][0];
-        out[4 * r + 1][ko] = 0.5f * ((h[r][0] + h[r][2]) + h[r][1]);
-        out[4 * r + 2][ko] = 0.5f * ((h[r][0] + h[r][2]) - h[r][1]);
-        out[4 * r + 3][ko] = h[r][2];
-      }
-    }
-  }
-}
-
 #if defined(__x86_64__)
-// The same over 16 output channels at a time (k a multiple of 16).
-__attribute__((target("avx512f"))) static void filter_transform_avx512(const float *filter,
-                                                                        size_t c, size_t k,
-                                                                        float *u) {
+// u = G g Gᵀ over 16 output channels at a time: each (filter position, input channel) row
+// of the HWIO filter is k contiguous floats.
+CSIM_AVX512 static void filter_transform(const float *filter, size_t c, size_t k, float *u) {
   const __m512 half = _mm512_set1_ps(0.5f);
   for (size_t ci = 0; ci < c; ci++) {
     for (size_t ko = 0; ko < k; ko += 16) {
@@ -98,18 +70,14 @@ __attribute__((target("avx512f"))) static void filter_transform_avx512(const flo
 
 void csim_conv2d_winograd_filter(const float *filter, size_t c, size_t k, float *u) {
 #if defined(__x86_64__)
-  if (csim_conv2d_direct_available() && k % 16 == 0) {
-    filter_transform_avx512(filter, c, k, u);
-    return;
-  }
+  if (csim_conv2d_winograd_applicable(4, 4, c, 3, 3, k)) filter_transform(filter, c, k, u);
+#else
+  (void)filter, (void)c, (void)k, (void)u;
 #endif
-  filter_transform(filter, c, k, u);
 }
 
 #if defined(__x86_64__)
-// v[ξ·plane + t·c + c] = (Bᵀ d B)[ξ] for the tiles t < tiles of the tile row whose patches
-// start at input row `row`. Neighbouring tiles share two patch columns, so each column's row transform
-// (Bᵀ d) is computed once and slides along.
+// e[u] = (Bᵀ d)[u] for the 4 × 16 channels of patch column `column` starting at input row `row`.
 CSIM_AVX512 static inline __attribute__((always_inline)) void row_transform(
     const float *x, size_t w, size_t c, size_t row, size_t column, size_t c0, __m512 e[4]) {
   const float *p = x + (row * w + column) * c + c0;
@@ -122,6 +90,9 @@ CSIM_AVX512 static inline __attribute__((always_inline)) void row_transform(
   e[3] = _mm512_sub_ps(d1, d3);
 }
 
+// v[ξ·plane + t·c + ci] = (Bᵀ d B)[ξ] for the tiles t < tiles of the tile row whose patches
+// start at input row `row`. Neighbouring tiles share two patch columns, so each column's row
+// transform (Bᵀ d) is computed once and slides along.
 CSIM_AVX512 static void input_transform(const float *x, size_t w, size_t c, size_t row,
                                         size_t tiles, float *v, size_t plane) {
   for (size_t c0 = 0; c0 < c; c0 += 16) {
@@ -291,55 +262,42 @@ void csim_conv2d_winograd_filter_gradient(const float *x, size_t h, size_t w, si
 #endif
 }
 
-// Gᵀ m G for one group of lanes: t = Gᵀ m over the transform rows, then t G over the columns.
-#define GRADIENT_FINISH(T, LOAD, ADD, SUB, HALF, ACCUMULATE)                                  \
-  do {                                                                                       \
-    T t[3][4];                                                                               \
-    for (int v = 0; v < 4; v++) {                                                            \
-      const T m0 = LOAD(m + (size_t)v * plane + i), m1 = LOAD(m + (size_t)(4 + v) * plane + i), \
-              m2 = LOAD(m + (size_t)(8 + v) * plane + i),                                    \
-              m3 = LOAD(m + (size_t)(12 + v) * plane + i);                                   \
-      const T inner = HALF(ADD(m1, m2));                                                     \
-      t[0][v] = ADD(m0, inner);                                                              \
-      t[1][v] = HALF(SUB(m1, m2));                                                           \
-      t[2][v] = ADD(inner, m3);                                                              \
-    }                                                                                        \
-    for (int a = 0; a < 3; a++) {                                                            \
-      const T inner = HALF(ADD(t[a][1], t[a][2]));                                           \
-      ACCUMULATE(dw + (size_t)(3 * a) * plane + i, ADD(t[a][0], inner));                     \
-      ACCUMULATE(dw + (size_t)(3 * a + 1) * plane + i, HALF(SUB(t[a][1], t[a][2])));         \
-      ACCUMULATE(dw + (size_t)(3 * a + 2) * plane + i, ADD(inner, t[a][3]));                 \
-    }                                                                                        \
-  } while (0)
-
-#define SCALAR_LOAD(p) (*(p))
-#define SCALAR_ADD(a, b) ((a) + (b))
-#define SCALAR_SUB(a, b) ((a) - (b))
-#define SCALAR_HALF(a) (0.5f * (a))
-#define SCALAR_ACCUMULATE(p, value) (*(p) += (value))
-
 #if defined(__x86_64__)
-#define VECTOR_HALF(a) _mm512_mul_ps(_mm512_set1_ps(0.5f), (a))
-#define VECTOR_ACCUMULATE(p, value) _mm512_storeu_ps((p), _mm512_add_ps(_mm512_loadu_ps(p), (value)))
-
-CSIM_AVX512 static void gradient_finish_avx512(const float *m, size_t plane, float *dw) {
+// dw += Gᵀ m G, 16 lanes of the c·k plane at a time: t = Gᵀ m over the transform rows, then
+// t G over the columns.
+CSIM_AVX512 static void gradient_finish(const float *m, size_t plane, float *dw) {
+  const __m512 half = _mm512_set1_ps(0.5f);
   for (size_t i = 0; i < plane; i += 16) {
-    GRADIENT_FINISH(__m512, _mm512_loadu_ps, _mm512_add_ps, _mm512_sub_ps, VECTOR_HALF,
-                    VECTOR_ACCUMULATE);
+    __m512 t[3][4];
+    for (int v = 0; v < 4; v++) {
+      const __m512 m0 = _mm512_loadu_ps(m + (size_t)v * plane + i),
+                   m1 = _mm512_loadu_ps(m + (size_t)(4 + v) * plane + i),
+                   m2 = _mm512_loadu_ps(m + (size_t)(8 + v) * plane + i),
+                   m3 = _mm512_loadu_ps(m + (size_t)(12 + v) * plane + i);
+      const __m512 inner = _mm512_mul_ps(half, _mm512_add_ps(m1, m2));
+      t[0][v] = _mm512_add_ps(m0, inner);
+      t[1][v] = _mm512_mul_ps(half, _mm512_sub_ps(m1, m2));
+      t[2][v] = _mm512_add_ps(inner, m3);
+    }
+    for (int a = 0; a < 3; a++) {
+      const __m512 inner = _mm512_mul_ps(half, _mm512_add_ps(t[a][1], t[a][2]));
+      const __m512 out[3] = {_mm512_add_ps(t[a][0], inner),
+                             _mm512_mul_ps(half, _mm512_sub_ps(t[a][1], t[a][2])),
+                             _mm512_add_ps(inner, t[a][3])};
+      for (int b = 0; b < 3; b++) {
+        float *p = dw + (size_t)(3 * a + b) * plane + i;
+        _mm512_storeu_ps(p, _mm512_add_ps(_mm512_loadu_ps(p), out[b]));
+      }
+    }
   }
 }
 #endif
 
 void csim_conv2d_winograd_filter_gradient_finish(const float *m, size_t c, size_t k,
                                                  float *dw) {
-  const size_t plane = c * k;
 #if defined(__x86_64__)
-  if (csim_conv2d_direct_available() && plane % 16 == 0) {
-    gradient_finish_avx512(m, plane, dw);
-    return;
-  }
+  if (csim_conv2d_winograd_applicable(4, 4, c, 3, 3, k)) gradient_finish(m, c * k, dw);
+#else
+  (void)m, (void)c, (void)k, (void)dw;
 #endif
-  for (size_t i = 0; i < plane; i++) {
-    GRADIENT_FINISH(float, SCALAR_LOAD, SCALAR_ADD, SCALAR_SUB, SCALAR_HALF, SCALAR_ACCUMULATE);
-  }
 }

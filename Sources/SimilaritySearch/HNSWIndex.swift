@@ -606,9 +606,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     _ prepared: [Float], range: Range<Int>, ids: [Int], labels: [Int?]?,
     payloads: [[UInt8]?]?, threads: Int
   ) {
-    if slotCount + range.count > capacity {
-      reserve(max(2 * capacity, slotCount + range.count))
-    }
+    reserve(max(capacity, slotCount + range.count))
     let first = slotCount
     prepared.withUnsafeBufferPointer { all in
       for row in range {

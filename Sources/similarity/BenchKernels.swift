@@ -38,7 +38,7 @@ struct BenchKernels: ParsableCommand {
 
   @Flag(
     inversion: .prefixedNo,
-    help: "Run eligible 3×3 convolutions (forward pass and input gradient) by Winograd F(2×2, 3×3) (the library default); GFLOP/s always count the direct algorithm's multiply-adds.")
+    help: "Run eligible 3×3 convolutions (forward pass and both gradients) by Winograd F(2×2, 3×3) (the library default); GFLOP/s always count the direct algorithm's multiply-adds.")
   var winograd = true
 
   func run() throws {

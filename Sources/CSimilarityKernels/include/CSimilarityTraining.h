@@ -103,7 +103,8 @@ int csim_conv2d_winograd_applicable(size_t h, size_t w, size_t c, size_t kh, siz
                                     size_t k);
 
 /// u[16, c, k] = G g Gᵀ for each (c, k) of a 3 × 3 HWIO filter g[3, 3, c, k]: the filter in
-/// the Winograd F(2×2, 3×3) domain (Lavin & Gray 2016).
+/// the Winograd F(2×2, 3×3) domain (Lavin & Gray 2016). Only for channel counts Winograd
+/// applies to (csim_conv2d_winograd_applicable); does nothing otherwise.
 void csim_conv2d_winograd_filter(const float *filter, size_t c, size_t k, float *u);
 
 /// Floats of `scratch` csim_conv2d_winograd_forward needs for images of width w.
@@ -138,7 +139,8 @@ void csim_conv2d_winograd_gradient_flush(float *buffer, size_t capacity, size_t 
                                          size_t c, size_t k, float *m);
 
 /// dw[3, 3, c, k] += Gᵀ m G: the filter gradient accumulated by
-/// csim_conv2d_winograd_filter_gradient, back in the spatial domain.
+/// csim_conv2d_winograd_filter_gradient, back in the spatial domain (only for channel counts
+/// Winograd applies to).
 void csim_conv2d_winograd_filter_gradient_finish(const float *m, size_t c, size_t k, float *dw);
 
 #ifdef __cplusplus
