@@ -123,7 +123,7 @@ __attribute__((target("avx512f"))) static float half_row_avx512(int metric, cons
       s1 = _mm512_fmadd_ps(q1, x1, s1);
     }
     i += 32;
-    if (abandon && (i & 127) == 0 && i < n) {
+    if (abandon && ((i & 127) == 0 || i < 128) && i < n) {
       float partial = _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
       if (partial > bound) return partial;
     }

@@ -6,7 +6,9 @@ extension HNSWIndex {
   /// and points to a node that has that layer; lists hold at most `M` links (`2·M` on layer 0);
   /// levels are consistent with the upper-layer storage and with `maxLevel`; the entry point
   /// is valid and sits on the top layer; removed slots match the free list and the id map; a
-  /// float16 traversal copy equals the rounding of the float32 rows.
+  /// float16 traversal copy equals the rounding of the float32 walk rows; with a
+  /// principal-component basis the axes are orthonormal and the rotated rows are the vectors
+  /// times them.
   ///
   /// Used by the tests after every mutation and by the file loader (so a corrupt file that
   /// passes the checksum still cannot make a search read out of bounds).
@@ -36,13 +38,14 @@ extension HNSWIndex {
     } else if slotCount > 0 {
       _ = report("no entry point although \(slotCount) slots are stored")
     }
+    if let problem = rotationProblem() { _ = report(problem); return problems }
     if let halfVectors {
-      // The float16 copy must be the rounding of the float32 rows.
+      // The float16 copy must be the rounding of the float32 walk rows.
       var row = [UInt16](repeating: 0, count: dimension)
       for slot in 0..<slotCount {
-        csim_float_to_half(vector(slot), &row, dimension)
+        csim_float_to_half(walkVector(slot), &row, dimension)
         if !row.elementsEqual(UnsafeBufferPointer(start: halfVectors + slot * dimension, count: dimension)),
-          report("slot \(slot): the float16 copy differs from the float32 row")
+          report("slot \(slot): the float16 copy differs from the float32 walk row")
         {
           return problems
         }
@@ -104,5 +107,39 @@ extension HNSWIndex {
       _ = report("id map has \(items.slotOfID.count) entries for \(slotCount - freeSlots.count) live items")
     }
     return problems
+  }
+
+  /// With a principal-component basis: the axes are orthonormal and every rotated row is its
+  /// vector times them (naive loops in Double, float32-rounding tolerances).
+  private func rotationProblem() -> String? {
+    guard wantsRotation else {
+      return rotation == nil && rotatedVectors == nil ? nil : "rotation kept for the original basis"
+    }
+    if slotCount == 0 { return nil }
+    guard let rotation, let rotatedVectors else { return "principal axes were never fitted" }
+    let d = dimension
+    guard rotation.count == d * d else { return "rotation has \(rotation.count) entries, not \(d * d)" }
+    for i in 0..<d {
+      for j in i..<d {
+        var dot = 0.0
+        for r in 0..<d { dot += Double(rotation[r * d + i]) * Double(rotation[r * d + j]) }
+        if abs(dot - (i == j ? 1 : 0)) > 1e-4 {
+          return "axes \(i) and \(j) have dot product \(dot)"
+        }
+      }
+    }
+    for slot in 0..<slotCount {
+      let x = vector(slot)
+      var norm = 0.0
+      for r in 0..<d { norm += Double(x[r]) * Double(x[r]) }
+      for j in 0..<d {
+        var y = 0.0
+        for r in 0..<d { y += Double(x[r]) * Double(rotation[r * d + j]) }
+        if abs(y - Double(rotatedVectors[slot * d + j])) > 1e-4 * (norm.squareRoot() + 1) {
+          return "slot \(slot): rotated component \(j) is \(rotatedVectors[slot * d + j]), expected \(y)"
+        }
+      }
+    }
+    return nil
   }
 }

@@ -2,7 +2,8 @@ extension HNSWIndex {
   /// Bytes of the index's storage by part (allocated capacity, not just used slots):
   /// `vectorsAndLinks` is the float32 vectors plus every link list (layer 0 and upper layers);
   /// `other` is the per-slot bookkeeping (levels, removed flags, node locks, upper-layer
-  /// pointers, ids, labels, payload references, the id map) and the float16 copy if any.
+  /// pointers, ids, labels, payload references, the id map), the float16 copy and the rotated
+  /// copy with its axes, if any.
   public var structureBytes: (vectorsAndLinks: Int, other: Int) {
     lock.reading {
       var upperLinks = 0
@@ -15,7 +16,8 @@ extension HNSWIndex {
         + items.payloads.capacity * MemoryLayout<[UInt8]?>.stride
         + (items.slotOfID.isIdentity ? 0 : items.slotOfID.count * 2 * MemoryLayout<Int>.stride)
       let half = halfVectors == nil ? 0 : capacity * dimension * 2
-      return (vectorsAndLinks, capacity * perSlot + itemBytes + half)
+      let rotated = rotatedVectors == nil ? 0 : (capacity + dimension) * dimension * 4
+      return (vectorsAndLinks, capacity * perSlot + itemBytes + half + rotated)
     }
   }
 }

@@ -13,7 +13,8 @@ public enum TraversalPrecision: String, Sendable, CaseIterable, Codable {
 }
 
 extension HNSWIndex {
-  /// What searches walk the graph with (see ``TraversalPrecision``); with `.float16` the
+  /// What searches walk the graph with (see ``TraversalPrecision``; the float16 copy is of the
+  /// walk rows, so it combines with ``traversalBasis``); with `.float16` the
   /// candidate searches of later inserts use the copy as well (a faster build; the neighbour
   /// heuristic still compares float32 pairwise distances). Not part of the saved file: a
   /// loaded index walks with `.float32` until this is set. Setting it takes the exclusive
@@ -30,17 +31,10 @@ extension HNSWIndex {
         case .float16:
           guard halfVectors == nil else { return }
           let copy: UnsafeMutablePointer<UInt16> = Self.largeBuffer(capacity * dimension)
-          csim_float_to_half(vectors, copy, slotCount * dimension)
+          csim_float_to_half(walkVectors, copy, slotCount * dimension)
           halfVectors = copy
         }
       }
     }
-  }
-
-  /// Refreshes the float16 copy of `slot` after its float32 row changed (exclusive lock held).
-  @inline(__always)
-  func storeHalf(_ slot: Int) {
-    guard let halfVectors else { return }
-    csim_float_to_half(vector(slot), halfVectors + slot * dimension, dimension)
   }
 }

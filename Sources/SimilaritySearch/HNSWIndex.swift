@@ -78,6 +78,12 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
   /// The float16 copy of `vectors` (same rows) that layer-0 searches read when
   /// `traversalPrecision` is `.float16`; `nil` otherwise.
   var halfVectors: UnsafeMutablePointer<UInt16>?
+  /// `traversalBasis` is `.principalComponents` (the axes may not be fitted yet).
+  var wantsRotation = false
+  /// The principal axes, `[dimension, dimension]` row-major, once fitted.
+  var rotation: [Float]?
+  /// `vectors · rotation`, the rows the graph is walked on when `rotation` is set.
+  var rotatedVectors: UnsafeMutablePointer<Float>?
   var nodeLocks: UnsafeMutablePointer<Int32>
   var items = ItemTable()
   var freeSlots: [Int] = []
@@ -133,6 +139,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     for slot in 0..<slotCount { upper[slot]?.deallocate() }
     csim_free_large(vectors)
     csim_free_large(halfVectors)
+    csim_free_large(rotatedVectors)
     csim_free_large(level0)
     upper.deallocate()
     levels.deallocate()
@@ -195,6 +202,12 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       csim_free_large(old)
       halfVectors = fresh
     }
+    if let old = rotatedVectors {
+      let fresh: UnsafeMutablePointer<Float> = Self.largeBuffer(newCapacity * dimension)
+      fresh.update(from: old, count: slotCount * dimension)
+      csim_free_large(old)
+      rotatedVectors = fresh
+    }
     grow(&level0, linkWords0, 0, large: true)
     grow(&upper, 1, nil)
     grow(&levels, 1, 0)
@@ -214,13 +227,14 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     return raw.bindMemory(to: T.self, capacity: max(count, 1))
   }
 
-  /// Appends a slot holding `prepared` at a freshly drawn level (exclusive lock held).
-  func appendSlot(_ prepared: UnsafePointer<Float>) -> Int {
+  /// Appends a slot holding `prepared` at a freshly drawn level (exclusive lock held). Its walk
+  /// copies are stored too unless `storeWalk` is false (the caller then stores a range at once).
+  func appendSlot(_ prepared: UnsafePointer<Float>, storeWalk: Bool = true) -> Int {
     if slotCount == capacity { reserve(max(capacity * 2, 1024)) }
     let slot = slotCount
     slotCount += 1
     vector(slot).update(from: prepared, count: dimension)
-    storeHalf(slot)
+    if storeWalk { storeWalkRows(slot..<(slot + 1)) }
     let u = 1 - Double(rng.next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
     let level = min(Int(-naturalLog(u) * levelScale), 32)
     levels[slot] = UInt8(level)
@@ -256,7 +270,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     var current = start
     var currentDistance = startDistance
     var improved = true
-    let base = UnsafePointer(vectors)
+    let base = UnsafePointer(walkVectors)
     let links = context.links
     let distances = context.batchDistances
     while improved {
@@ -305,7 +319,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     let distances = context.batchDistances
     let locking = concurrentBuild
     let level0 = self.level0
-    let base = UnsafePointer(vectors)
+    let base = UnsafePointer(walkVectors)
     let words0 = linkWords0
     var bound = Float.infinity
     candidates.push(-entryDistance, UInt32(entry))
@@ -375,10 +389,10 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     kept.reserveCapacity(limit)
     for candidate in sorted {
       if kept.count >= limit { break }
-      let v = vector(Int(candidate.slot))
+      let v = walkVector(Int(candidate.slot))
       var good = true
       for other in kept
-      where graphSpace.rankingDistance(v, vector(Int(other.slot)), isBelow: candidate.distance) {
+      where graphSpace.rankingDistance(v, walkVector(Int(other.slot)), isBelow: candidate.distance) {
         good = false
         break
       }
@@ -400,12 +414,12 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       list[0] = UInt32(n + 1)
       return
     }
-    let base = vector(slot)
+    let base = walkVector(slot)
     var candidates = [HeapEntry(distance: distance, slot: UInt32(newNeighbor))]
     for j in 0..<n {
       let other = list[1 + j]
       candidates.append(
-        HeapEntry(distance: graphSpace.rankingDistance(base, vector(Int(other))), slot: other))
+        HeapEntry(distance: graphSpace.rankingDistance(base, walkVector(Int(other))), slot: other))
     }
     candidates.sort { ($0.distance, $0.slot) < ($1.distance, $1.slot) }
     let kept = selectNeighbors(candidates, limit: limit)
@@ -435,12 +449,12 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       }
       if concurrentBuild && raisesTop { entryMutex.unlock() }
     }
-    let query = UnsafePointer(vector(slot))
+    let query = UnsafePointer(walkVector(slot))
     // With a float16 copy the candidate searches walk it too (the heuristic below then
     // compares float16 candidate distances with float32 pairwise ones).
     let halfBase = halfVectors.map { UnsafePointer($0) }
     var current = entry
-    var currentDistance = graphSpace.rankingDistance(query, vector(entry))
+    var currentDistance = graphSpace.rankingDistance(query, walkVector(entry))
     var l = top
     while l > level {
       (current, currentDistance) = greedyStep(
@@ -497,9 +511,10 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
         pool.formUnion(oldNeighbors)
         pool.remove(slot)
         pool.remove(neighbor)
-        let base = vector(neighbor)
+        let base = walkVector(neighbor)
         var candidates = pool.map { other in
-          HeapEntry(distance: graphSpace.rankingDistance(base, vector(other)), slot: UInt32(other))
+          HeapEntry(
+            distance: graphSpace.rankingDistance(base, walkVector(other)), slot: UInt32(other))
         }
         candidates.sort { ($0.distance, $0.slot) < ($1.distance, $1.slot) }
         let kept = selectNeighbors(candidates, limit: maxLinks(level: layer))
@@ -508,7 +523,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       }
     }
     vector(slot).update(from: prepared, count: dimension)
-    storeHalf(slot)
+    storeWalkRows(slot..<(slot + 1))
     deleted[slot] = 0
     connect(slot, context: context)
   }
@@ -519,6 +534,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     _ prepared: UnsafePointer<Float>, id: Int, label: Int?, payload: [UInt8]?,
     context: SearchContext
   ) {
+    if wantsRotation && rotation == nil { fitRotation(rows: prepared, count: 1) }
     if let slot = freeSlots.popLast() {
       items.assign(slot: slot, id: id, label: label, payload: payload)
       relink(slot, to: prepared, context: context)
@@ -573,6 +589,9 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     var done = 0
     try lock.writing { () throws(SearchError) in
       assigned = try items.resolveIDs(ids, count: rows)
+      if wantsRotation && rotation == nil && rows > 0 {
+        prepared.withUnsafeBufferPointer { fitRotation(rows: $0.baseAddress!, count: rows) }
+      }
       // Reuse removed slots one by one; append the rest in parallel chunks below.
       contexts.withContext(slots: slotCount) { context in
         prepared.withUnsafeBufferPointer { all in
@@ -610,10 +629,11 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     let first = slotCount
     prepared.withUnsafeBufferPointer { all in
       for row in range {
-        _ = appendSlot(all.baseAddress! + row * dimension)
+        _ = appendSlot(all.baseAddress! + row * dimension, storeWalk: false)
         items.append(id: ids[row], label: labels?[row] ?? nil, payload: payloads?[row] ?? nil)
       }
     }
+    storeWalkRows(first..<slotCount)
     var next = Int64(first)
     let end = first + range.count
     // The first node of an empty index must exist before workers start.
@@ -686,8 +706,12 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     return try lock.reading { () throws(SearchError) -> [Neighbor] in
       guard slotCount - freeSlots.count > 0 else { throw .emptyIndex }
       return contexts.withContext(slots: slotCount) { context in
-        prepared.withUnsafeBufferPointer {
-          searchLocked($0.baseAddress!, k: k, scale: scale, filter: filter, context: context)
+        prepared.withUnsafeBufferPointer { query in
+          let rotated = walkQueries(query.baseAddress!, rows: 1)
+          return (rotated ?? prepared).withUnsafeBufferPointer { walk in
+            searchLocked(query.baseAddress!, walkQuery: walk.baseAddress!, k: k, scale: scale,
+                         filter: filter, context: context)
+          }
         }
       }
     }
@@ -713,17 +737,24 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       var results = [[Neighbor]](repeating: [], count: rows)
       let workers = max(1, min(threads, rows))
       let scales = scales
+      let rotated = prepared.withUnsafeBufferPointer {
+        walkQueries($0.baseAddress!, rows: rows, threads: workers)
+      }
       prepared.withUnsafeBufferPointer { all in
-        results.withUnsafeMutableBufferPointer { out in
-          nonisolated(unsafe) let out = out
-          nonisolated(unsafe) let all = all
-          runWorkers(workers) { [self] worker in
-            contexts.withContext(slots: slotCount) { context in
-              var r = worker
-              while r < rows {
-                out[r] = searchLocked(all.baseAddress! + r * dimension, k: k, scale: scales[r],
-                                      filter: nil, context: context)
-                r += workers
+        (rotated ?? prepared).withUnsafeBufferPointer { walk in
+          results.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            nonisolated(unsafe) let all = all
+            nonisolated(unsafe) let walk = walk
+            runWorkers(workers) { [self] worker in
+              contexts.withContext(slots: slotCount) { context in
+                var r = worker
+                while r < rows {
+                  out[r] = searchLocked(
+                    all.baseAddress! + r * dimension, walkQuery: walk.baseAddress! + r * dimension,
+                    k: k, scale: scales[r], filter: nil, context: context)
+                  r += workers
+                }
               }
             }
           }
@@ -733,31 +764,33 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     }
   }
 
-  /// The search itself; the shared lock is held and the index is not empty.
+  /// The search itself; the shared lock is held and the index is not empty. `walkQuery` is
+  /// `query` in the walk's coordinates (rotated when `rotation` is set, else `query`).
   func searchLocked(
-    _ query: UnsafePointer<Float>, k: Int, scale: Float, filter: ((Int) -> Bool)?,
-    context: SearchContext
+    _ query: UnsafePointer<Float>, walkQuery: UnsafePointer<Float>, k: Int, scale: Float,
+    filter: ((Int) -> Bool)?, context: SearchContext
   ) -> [Neighbor] {
     guard let entry = entryPoint else { return [] }
     var current = entry
-    var currentDistance = space.rankingDistance(query, vector(entry))
+    var currentDistance = space.rankingDistance(walkQuery, walkVector(entry))
     var level = maxLevel
     let halfBase = halfVectors.map { UnsafePointer($0) }
     while level > 0 {
       (current, currentDistance) = greedyStep(
-        query, from: current, distance: currentDistance, level: level, context: context,
+        walkQuery, from: current, distance: currentDistance, level: level, context: context,
         metric: space, halfBase: halfBase)
       level -= 1
     }
     let hasDeleted = !freeSlots.isEmpty
     searchLayer(
-      query, entry: current, entryDistance: currentDistance, ef: max(ef, k), level: 0,
+      walkQuery, entry: current, entryDistance: currentDistance, ef: max(ef, k), level: 0,
       context: context, skipDeleted: hasDeleted, accept: filter, metric: space, halfBase: halfBase)
     var found = drainResults(context)
-    if halfBase != nil {
-      // The walk ranked by float16 rows. The 2k nearest of its survivors are re-ranked by the
-      // float32 rows (prefetched in one batch), so reported distances and their order are
-      // exact; rounding to float16 moves a distance far less than the gap to rank 2k.
+    if halfBase != nil || rotatedVectors != nil {
+      // The walk ranked by float16 and/or rotated rows. The 2k nearest of its survivors are
+      // re-ranked by the original float32 rows (prefetched in one batch), so reported distances
+      // and their order are exact; float16 rounding, or the float32 rounding of the rotation,
+      // moves a distance far less than the gap to rank 2k.
       found = Array(found.prefix(max(2 * k, k + 8)))
       let slots = found.map(\.slot)
       var exact = [Float](repeating: 0, count: found.count)

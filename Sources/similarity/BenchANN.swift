@@ -72,6 +72,9 @@ struct BenchANN: ParsableCommand {
   @Option(help: "Traversal precision of the build's candidate searches: float32 or float16.")
   var buildTraversal: TraversalPrecision = .float32
 
+  @Option(help: "Coordinates the HNSW graph is walked in, for the build and the searches: original, or pca (principal axes, fitted on the base set).")
+  var basis: TraversalBasis = .original
+
   func run() throws {
     print("kernel=\(GEMM.kernelName) simd=\(DistanceKernels.isa) blas_threads=\(GEMM.threadCount)")
     let (name, base, dimension, query) = try loadData()
@@ -100,12 +103,14 @@ struct BenchANN: ParsableCommand {
         loaded.count == n, loaded.dimension == dimension
       else { throw ValidationError("\(loadIndex) is not an HNSW index of this base set") }
       index = loaded
+      index.traversalBasis = basis
       print("LOADED \(loadIndex) (M \(index.maxConnections), efConstruction \(index.efConstruction))")
     } else {
       index = HNSWIndex(dimension: dimension, distance: .euclidean,
                         maxConnections: maxConnections, efConstruction: efConstruction,
                         seed: seed, capacity: n)
       index.traversalPrecision = buildTraversal
+      index.traversalBasis = basis
       let bar = ProgressBar(title: "Building", total: n)
       let start = monotonicSeconds()
       let cpu0 = processCPUSeconds()
@@ -125,7 +130,7 @@ struct BenchANN: ParsableCommand {
     // slot) and upper-layer links; RSS growth over it is the overhead.
     let rawMiB = Double(index.structureBytes.vectorsAndLinks) / 1048576
     print("MEMORY vectors+links \(fmt(rawMiB, 1)) MiB; build RSS growth \(fmt(rss, 1)) MiB = \(fmt(100 * (rss / rawMiB - 1), 1))% overhead")
-    print("BUILD swift_hnsw \(fmt(build, 2)) s wall, \(fmt(buildCPU, 2)) s cpu (\(buildThreads) threads, \(buildTraversal.rawValue) walk); rss +\(fmt(rss, 0)) MiB; serialized \(fmt(fileMiB, 1)) MiB")
+    print("BUILD swift_hnsw \(fmt(build, 2)) s wall, \(fmt(buildCPU, 2)) s cpu (\(buildThreads) threads, \(buildTraversal.rawValue) walk, \(basis.rawValue) basis); rss +\(fmt(rss, 0)) MiB; serialized \(fmt(fileMiB, 1)) MiB")
 
     // Timed HNSW searches first: the exact index's BLAS threads may keep spinning for a while
     // after a GEMM and would slow whatever runs next.
@@ -176,7 +181,7 @@ struct BenchANN: ParsableCommand {
       let (recall, recallTie) = recalls(m.found, truth)
       emit(name, m.precision == .float32 ? "swift_hnsw" : "swift_hnsw_f16", ef: "\(m.ef)", threads: m.threads, recall: recall,
            recallTie: recallTie, qps: Double(nq) / m.seconds, build: build, mem: fileMiB,
-           note: "cpu_us=\(fmt(1e6 * m.cpu / Double(nq), 1)) cpu_build_s=\(fmt(buildCPU, 2)) rss_mib=\(fmt(rss, 0))")
+           note: "basis=\(basis.rawValue) cpu_us=\(fmt(1e6 * m.cpu / Double(nq), 1)) cpu_build_s=\(fmt(buildCPU, 2)) rss_mib=\(fmt(rss, 0))")
     }
   }
 
@@ -306,4 +311,5 @@ struct BenchANN: ParsableCommand {
 }
 
 extension TraversalPrecision: ExpressibleByArgument {}
+extension TraversalBasis: ExpressibleByArgument {}
 extension ScoringPrecision: ExpressibleByArgument {}

@@ -34,6 +34,9 @@ struct IndexBuild: ParsableCommand {
   @Flag(help: "Build an exact (brute-force) index instead of HNSW.")
   var exact = false
 
+  @Option(help: "Coordinates the HNSW build walks the graph in: original (default), or pca (principal axes of the vectors: the same graph, found faster for high-dimensional data; not stored in the file).")
+  var basis: TraversalBasis = .original
+
   func validate() throws {
     guard (2...255).contains(maxConnections) else { throw ValidationError("--m must be in 2…255") }
     guard efConstruction >= 1, efSearch >= 1 else { throw ValidationError("ef values must be ≥ 1") }
@@ -41,6 +44,12 @@ struct IndexBuild: ParsableCommand {
 
   func run() throws {
     let distance = try IndexInput.distance(self.distance)
+    if basis != .original {
+      if exact { throw ValidationError("--basis \(basis.rawValue) applies to HNSW indexes, not --exact") }
+      if distance == .manhattan {
+        throw ValidationError("--basis \(basis.rawValue): rotations change Manhattan distances")
+      }
+    }
     let data = try input.load()
     let index: any VectorIndex =
       exact
@@ -48,6 +57,7 @@ struct IndexBuild: ParsableCommand {
       : HNSWIndex(dimension: data.dimension, distance: distance, maxConnections: maxConnections,
                   efConstruction: efConstruction, efSearch: efSearch, seed: seed,
                   capacity: data.rows)
+    (index as? HNSWIndex)?.traversalBasis = basis
     let start = monotonicSeconds()
     try addRows(to: index, values: data.values, rows: data.rows, ids: data.ids,
                 labels: data.labels, threads: threads ?? ProcessInfoThreads.count)

@@ -25,6 +25,9 @@ struct Search: ParsableCommand {
   @Option(help: "HNSW traversal precision: float32 (default), or float16 (a float16 copy of the vectors, half the memory traffic; distances are re-ranked exactly).")
   var traversal: TraversalPrecision?
 
+  @Option(help: "HNSW walk coordinates: original (default), or pca (principal axes fitted on the stored vectors; distances are re-ranked exactly).")
+  var basis: TraversalBasis?
+
   @Option(help: "Exact-index scoring precision: float32 (default), or bfloat16 (AVX512_BF16 CPUs: bfloat16 products with error-bounded float32 re-ranking; the same answer).")
   var scoring: ScoringPrecision?
 
@@ -41,6 +44,15 @@ struct Search: ParsableCommand {
       throw ValidationError(
         "--traversal \(traversal.rawValue) applies to HNSW indexes; \(index) is an exact index")
     }
+    if let basis {
+      guard loaded is HNSWIndex else {
+        throw ValidationError(
+          "--basis \(basis.rawValue) applies to HNSW indexes; \(index) is an exact index")
+      }
+      if basis != .original && loaded.distance == .manhattan {
+        throw ValidationError("--basis \(basis.rawValue): rotations change Manhattan distances")
+      }
+    }
     if let scoring, !(loaded is ExactIndex) {
       throw ValidationError(
         "--scoring \(scoring.rawValue) applies to exact indexes; \(index) is an HNSW index")
@@ -49,6 +61,7 @@ struct Search: ParsableCommand {
     if let hnsw = loaded as? HNSWIndex {
       if let ef { hnsw.efSearch = ef }
       if let traversal { hnsw.traversalPrecision = traversal }
+      if let basis { hnsw.traversalBasis = basis }
       results = try hnsw.search(queries: q.values, k: k, threads: threads)
     } else if let exact = loaded as? ExactIndex {
       if let scoring {

@@ -75,4 +75,37 @@ import Testing
     #expect(refused.status != 0)
     #expect(refused.stderr.contains("--scoring bfloat16 applies to exact indexes; \(hnswPath) is an HNSW index"))
   }
+
+  @Test func principalComponentBasisBuildsAndSearchesHNSWAndIsRefusedElsewhere() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (queries, hnswPath, exactPath) = try Self.buildIndexes(
+      in: directory, rows: 250, columns: 8, multiplier: 29, modulus: 97, queryRow: 23)
+    let vectors = directory.appendingPathComponent("v.npy").path
+    let rotated = directory.appendingPathComponent("pca.simx").path
+    let built = try CLI.run(
+      ["index", "build", "--vectors", vectors, "--distance", "euclidean", "--basis", "pca",
+       "--out", rotated])
+    #expect(built.status == 0, "\(built.stderr)")
+    for path in [rotated, hnswPath] {
+      let found = try CLI.run(
+        ["search", "--index", path, "--queries", queries.path, "-k", "1", "--basis", "pca", "--json"])
+      #expect(found.status == 0, "\(found.stderr)")
+      #expect(found.stdout.contains("\"id\":23") && found.stdout.contains("\"distance\":0"))
+    }
+    let notExact = try CLI.run(
+      ["search", "--index", exactPath, "--queries", queries.path, "--basis", "pca"])
+    #expect(notExact.status != 0)
+    #expect(notExact.stderr.contains("--basis pca applies to HNSW indexes; \(exactPath) is an exact index"))
+    let notL1 = try CLI.run(
+      ["index", "build", "--vectors", vectors, "--distance", "manhattan", "--basis", "pca",
+       "--out", directory.appendingPathComponent("l1.simx").path])
+    #expect(notL1.status != 0)
+    #expect(notL1.stderr.contains("--basis pca: rotations change Manhattan distances"))
+    let notExactBuild = try CLI.run(
+      ["index", "build", "--vectors", vectors, "--distance", "euclidean", "--basis", "pca",
+       "--exact", "--out", directory.appendingPathComponent("e.simx").path])
+    #expect(notExactBuild.status != 0)
+    #expect(notExactBuild.stderr.contains("--basis pca applies to HNSW indexes, not --exact"))
+  }
 }

@@ -37,6 +37,19 @@ import Testing
     }
   }
 
+  /// The bound is checked after 32 components (then 64, 96, every 128): a row whose first 32
+  /// differences already exceed it stops there, which a principal-component basis relies on.
+  @Test func earlyAbandoningChecksAfterTheFirstCacheLines() {
+    for n in [100, 784] {
+      let a = (0..<n).map { $0 < 32 ? Float(3) : Float(1) }
+      let b = [Float](repeating: 0, count: n)
+      let first32: Float = 32 * 9
+      let result = csim_l2sq_bounded(a, b, n, first32 - 1)
+      #expect(result > first32 - 1 && result <= first32, "n=\(n): \(result)")
+      #expect(csim_l2sq_bounded(a, b, n, .infinity) == first32 + Float(n - 32))
+    }
+  }
+
   @Test func referenceValuesByHand() {
     let a: [Float] = [1, 2, 3]
     let b: [Float] = [2, 0, 3]

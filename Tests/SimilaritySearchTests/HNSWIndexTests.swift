@@ -52,29 +52,10 @@ import Testing
 
   @Test(arguments: [UInt64(1), 2, 3])
   func invariantsHoldThroughRandomAddRemoveUpdate(seed: UInt64) throws {
-    var rng = SplitMix64(seed: seed)
-    let d = 5
-    let index = HNSWIndex(dimension: d, distance: .euclidean, maxConnections: 4,
+    let index = HNSWIndex(dimension: 5, distance: .euclidean, maxConnections: 4,
                           efConstruction: 20, efSearch: 20, seed: seed)
-    var live = [Int: [Float]]()
-    for step in 0..<600 {
-      let action = rng.next() % 10
-      if action < 6 || live.count < 5 {
-        let v = (0..<d).map { _ in rng.nextUnitFloat() }
-        let id = try index.add(v, label: step % 3, payload: [UInt8(step % 256)])
-        live[id] = v
-      } else if action < 9 {
-        let id = live.keys.sorted()[Int(rng.next() % UInt64(live.count))]
-        try index.remove(id: id)
-        live[id] = nil
-      } else {
-        let id = live.keys.sorted()[Int(rng.next() % UInt64(live.count))]
-        let v = (0..<d).map { _ in rng.nextUnitFloat() }
-        try index.update(id: id, vector: v)
-        live[id] = v
-      }
-      if step % 50 == 0 { #expect(index.checkInvariants().isEmpty, "step \(step)") }
-    }
+    let live = try TestData.mutateRandomly(
+      index, steps: 600, seed: seed, removeBelow: 9, checkEvery: 50)
     #expect(index.checkInvariants() == [])
     #expect(index.count == live.count)
     // Every live item is found as its own nearest neighbour; removed ones never appear.

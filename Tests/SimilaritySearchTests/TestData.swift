@@ -1,5 +1,6 @@
 import SimilarityKernels
 import SimilaritySearch
+import Testing
 
 /// Seeded test data.
 enum TestData {
@@ -46,5 +47,48 @@ enum TestData {
   static func temporaryPath(_ name: String) -> String {
     var rng = SystemRandomNumberGenerator()
     return "/tmp/simsearch-test-\(name)-\(rng.next() % 1_000_000_000).simx"
+  }
+
+  /// Applies `steps` seeded random mutations to `index`: an add (6 in 10, and always while fewer
+  /// than 5 items live; label `step % 3` and a one-byte payload), a removal (up to `removeBelow`
+  /// in 10) or an update; components are uniform in [0, `scale`). Checks the invariants every
+  /// `checkEvery` steps and returns the live vectors by id.
+  static func mutateRandomly(
+    _ index: HNSWIndex, steps: Int, seed: UInt64, scale: Float = 1, removeBelow: UInt64 = 8,
+    checkEvery: Int
+  ) throws -> [Int: [Float]] {
+    var rng = SplitMix64(seed: seed)
+    let d = index.dimension
+    var live = [Int: [Float]]()
+    for step in 0..<steps {
+      let action = rng.next() % 10
+      if action < 6 || live.count < 5 {
+        let v = (0..<d).map { _ in rng.nextUnitFloat() * scale }
+        live[try index.add(v, label: step % 3, payload: [UInt8(step % 256)])] = v
+      } else if action < removeBelow {
+        let id = live.keys.sorted()[Int(rng.next() % UInt64(live.count))]
+        try index.remove(id: id)
+        live[id] = nil
+      } else {
+        let id = live.keys.sorted()[Int(rng.next() % UInt64(live.count))]
+        let v = (0..<d).map { _ in rng.nextUnitFloat() * scale }
+        try index.update(id: id, vector: v)
+        live[id] = v
+      }
+      if step % checkEvery == 0 { #expect(index.checkInvariants().isEmpty, "step \(step)") }
+    }
+    return live
+  }
+
+  /// 1,500 clustered rows (15 clusters), `queryCount` Gaussian queries and an exact index of
+  /// the rows: the oracle for approximate-search tests.
+  static func exactFixture(
+    dimension d: Int, distance: Distance, queryCount: Int, seed: UInt64
+  ) throws -> (data: [Float], queries: [Float], exact: ExactIndex) {
+    let (data, _) = clustered(count: 1500, dimension: d, clusters: 15, seed: seed)
+    let queries = gaussian(count: queryCount, dimension: d, seed: seed + 1)
+    let exact = ExactIndex(dimension: d, distance: distance)
+    try exact.add(vectors: data)
+    return (data, queries, exact)
   }
 }

@@ -70,10 +70,8 @@ import Testing
   @Test(arguments: [Distance.euclidean, .cosine, .innerProduct, .manhattan])
   func float16TraversalKeepsRecallAndReportsExactDistances(distance: Distance) throws {
     let d = 24
-    let (data, _) = TestData.clustered(count: 1500, dimension: d, clusters: 15, seed: 61)
-    let queries = TestData.gaussian(count: 50, dimension: d, seed: 62)
-    let exact = ExactIndex(dimension: d, distance: distance)
-    try exact.add(vectors: data)
+    let (data, queries, exact) = try TestData.exactFixture(
+      dimension: d, distance: distance, queryCount: 50, seed: 61)
     let hnsw = HNSWIndex(dimension: d, distance: distance, maxConnections: 12, efConstruction: 80,
                          efSearch: distance == .innerProduct ? 200 : 64, seed: 7)
     try hnsw.add(vectors: data)
@@ -100,37 +98,20 @@ import Testing
   }
 
   @Test func theFloat16CopyFollowsAddsRemovalsAndUpdates() throws {
-    var rng = SplitMix64(seed: 5)
-    let d = 6
-    let index = HNSWIndex(dimension: d, distance: .euclidean, maxConnections: 4,
+    let index = HNSWIndex(dimension: 6, distance: .euclidean, maxConnections: 4,
                           efConstruction: 20, efSearch: 20, seed: 5, capacity: 8)
     index.traversalPrecision = .float16
-    var live = [Int: [Float]]()
-    for step in 0..<400 {
-      let action = rng.next() % 10
-      if action < 6 || live.count < 5 {
-        let v = (0..<d).map { _ in rng.nextUnitFloat() * 300 }
-        live[try index.add(v)] = v
-      } else if action < 8 {
-        let id = live.keys.sorted()[Int(rng.next() % UInt64(live.count))]
-        try index.remove(id: id)
-        live[id] = nil
-      } else {
-        let id = live.keys.sorted()[Int(rng.next() % UInt64(live.count))]
-        let v = (0..<d).map { _ in rng.nextUnitFloat() * 300 }
-        try index.update(id: id, vector: v)
-        live[id] = v
-      }
-      if step % 50 == 0 { #expect(index.checkInvariants().isEmpty, "step \(step)") }
-    }
+    let live = try TestData.mutateRandomly(index, steps: 400, seed: 5, scale: 300, checkEvery: 50)
     #expect(index.checkInvariants().isEmpty)
     // Every live vector finds itself first.
     for (id, v) in live { #expect(try index.search(v, k: 1).first?.id == id) }
   }
 
-  @Test func aLoadedIndexWalksWithFloat32UntilToldOtherwise() throws {
+  /// Neither the float16 copy nor the principal-component basis is saved.
+  @Test func aLoadedIndexWalksFloat32OriginalRowsUntilToldOtherwise() throws {
     let data = TestData.gaussian(count: 300, dimension: 5, seed: 71)
     let index = HNSWIndex(dimension: 5, distance: .euclidean, seed: 1)
+    index.traversalBasis = .principalComponents
     try index.add(vectors: data)
     index.traversalPrecision = .float16
     let path = TestData.temporaryPath("precision")
@@ -138,7 +119,9 @@ import Testing
     try index.write(to: path)
     let loaded = try #require(try loadIndex(from: path) as? HNSWIndex)
     #expect(loaded.traversalPrecision == .float32)
+    #expect(loaded.traversalBasis == .original)
     loaded.traversalPrecision = .float16
+    loaded.traversalBasis = .principalComponents
     #expect(loaded.checkInvariants().isEmpty)
     let query = TestData.row(data, 17, 5)
     #expect(try loaded.search(query, k: 3).map(\.id) == (try index.search(query, k: 3)).map(\.id))
