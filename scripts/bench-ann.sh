@@ -10,7 +10,8 @@
 # (the precision our build's candidate searches walk with, default float32), BASIS (the
 # coordinates our HNSW graph is walked in: pca, the default for fashion, or original, the
 # default for random: isotropic data has no principal axes to exploit and the rotated copy
-# would double the vector memory the 1M run measures),
+# would double the vector memory the 1M run measures), SEARCH_BASIS (the coordinates the
+# searches are timed in, default original and BASIS),
 # PEERS_DIR, OUT,
 # SKIP_BUILD=1 (use the existing release binary). For the alternating query-speed comparison
 # on saved indexes see scripts/bench-ann-alternate.py.
@@ -32,8 +33,11 @@ mkdir -p "$OUT"
 TRAVERSAL=${TRAVERSAL:-float32,float16}
 BUILD_TRAVERSAL=${BUILD_TRAVERSAL:-float32}
 if [ "$DATASET" = fashion ]; then BASIS=${BASIS:-pca}; else BASIS=${BASIS:-original}; fi
+SEARCH_BASIS=${SEARCH_BASIS:-original,$BASIS}
+SEARCH_BASIS=${SEARCH_BASIS%,original}
 ours=(.build/release/similarity bench ann --efs "$EFS" --threads 1,2 --build-threads 2
-  --traversal "$TRAVERSAL" --build-traversal "$BUILD_TRAVERSAL" --basis "$BASIS")
+  --traversal "$TRAVERSAL" --build-traversal "$BUILD_TRAVERSAL" --basis "$BASIS"
+  --search-basis "$SEARCH_BASIS")
 case "$DATASET" in
   fashion) ours+=(--dataset fashion-mnist) ;;
   random) ours+=(--dataset random --random-n "$RANDOM_N") ;;
@@ -66,17 +70,17 @@ def ratio(a, b):
     return f"{a / b:.2f}x" if a and b else "-"
 
 print("\n== ratios (same machine, same run)")
-print(f"{'ours':>14} {'ef':>4} {'thr':>3} | {'swift recall':>12} {'qps':>9} | {'hnswlib recall':>14} {'qps':>9} "
+print(f"{'ours':>18} {'ef':>4} {'thr':>3} | {'swift recall':>12} {'qps':>9} | {'hnswlib recall':>14} {'qps':>9} "
       f"{'ratio':>6} | {'faiss recall':>12} {'qps':>9} {'ratio':>6}")
 for (lib, ef, thr), r in sorted(rows.items(), key=lambda x: (x[0][0], int(x[0][1]) if x[0][1].isdigit() else 0, x[0][2])):
-    if lib not in ("swift_hnsw", "swift_hnsw_f16"):
+    if not lib.startswith("swift_hnsw"):
         continue
     h = rows.get(("hnswlib", ef, thr), {})
     f = rows.get(("faiss_hnsw", ef, thr), {})
     q = float(r["qps"])
     hq = float(h.get("qps", 0))
     fq = float(f.get("qps", 0))
-    print(f"{lib:>14} {ef:>4} {thr:>3} | {float(r['recall']):12.4f} {q:9.0f} | {float(h.get('recall', 0)):14.4f} "
+    print(f"{lib:>18} {ef:>4} {thr:>3} | {float(r['recall']):12.4f} {q:9.0f} | {float(h.get('recall', 0)):14.4f} "
           f"{hq:9.0f} {ratio(q, hq):>6} | {float(f.get('recall', 0)):12.4f} {fq:9.0f} {ratio(q, fq):>6}")
 for thr in ("1", "2"):
     s = float(rows.get(("swift_exact", "-", thr), {}).get("qps", 0))

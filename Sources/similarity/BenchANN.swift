@@ -72,8 +72,11 @@ struct BenchANN: ParsableCommand {
   @Option(help: "Traversal precision of the build's candidate searches: float32 or float16.")
   var buildTraversal: TraversalPrecision = .float32
 
-  @Option(help: "Coordinates the HNSW graph is walked in, for the build and the searches: original, or pca (principal axes, fitted on the base set).")
+  @Option(help: "Coordinates the HNSW build walks the graph in: original, or pca (principal axes, fitted on the base set).")
   var basis: TraversalBasis = .original
+
+  @Option(help: "Comma-separated coordinates to time the searches in: original, pca (default: the build's).")
+  var searchBasis: String?
 
   func run() throws {
     print("kernel=\(GEMM.kernelName) simd=\(DistanceKernels.isa) blas_threads=\(GEMM.threadCount)")
@@ -135,8 +138,9 @@ struct BenchANN: ParsableCommand {
     // Timed HNSW searches first: the exact index's BLAS threads may keep spinning for a while
     // after a GEMM and would slow whatever runs next.
     var measured:
-      [(precision: TraversalPrecision, ef: Int, threads: Int, seconds: Double, cpu: Double, found: [[Neighbor]])] = []
-    for precision in try traversalPrecisions() {
+      [(basis: TraversalBasis, precision: TraversalPrecision, ef: Int, threads: Int, seconds: Double, cpu: Double, found: [[Neighbor]])] = []
+    for (searchBasis, precision) in try searchBases().flatMap({ b in try traversalPrecisions().map { (b, $0) } }) {
+      index.traversalBasis = searchBasis
       index.traversalPrecision = precision
       for ef in efs.split(separator: ",").compactMap({ Int($0) }) {
         index.efSearch = max(ef, k)
@@ -145,7 +149,7 @@ struct BenchANN: ParsableCommand {
           let (seconds, cpu) = try bestWithCPU {
             found = try index.search(queries: query, k: k, threads: t)
           }
-          measured.append((precision, ef, t, seconds, cpu, found))
+          measured.append((searchBasis, precision, ef, t, seconds, cpu, found))
         }
       }
     }
@@ -179,9 +183,20 @@ struct BenchANN: ParsableCommand {
 
     for m in measured {
       let (recall, recallTie) = recalls(m.found, truth)
-      emit(name, m.precision == .float32 ? "swift_hnsw" : "swift_hnsw_f16", ef: "\(m.ef)", threads: m.threads, recall: recall,
+      let lib = (m.precision == .float32 ? "swift_hnsw" : "swift_hnsw_f16") + (m.basis == .original ? "" : "_pca")
+      emit(name, lib, ef: "\(m.ef)", threads: m.threads, recall: recall,
            recallTie: recallTie, qps: Double(nq) / m.seconds, build: build, mem: fileMiB,
-           note: "basis=\(basis.rawValue) cpu_us=\(fmt(1e6 * m.cpu / Double(nq), 1)) cpu_build_s=\(fmt(buildCPU, 2)) rss_mib=\(fmt(rss, 0))")
+           note: "build_basis=\(basis.rawValue) cpu_us=\(fmt(1e6 * m.cpu / Double(nq), 1)) cpu_build_s=\(fmt(buildCPU, 2)) rss_mib=\(fmt(rss, 0))")
+    }
+  }
+
+  private func searchBases() throws -> [TraversalBasis] {
+    guard let searchBasis else { return [basis] }
+    return try searchBasis.split(separator: ",").map { name in
+      guard let basis = TraversalBasis(rawValue: String(name)) else {
+        throw ValidationError("--search-basis: '\(name)' is not a basis; expected original or pca")
+      }
+      return basis
     }
   }
 
