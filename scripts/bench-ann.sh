@@ -33,8 +33,8 @@ mkdir -p "$OUT"
 TRAVERSAL=${TRAVERSAL:-float32,float16}
 BUILD_TRAVERSAL=${BUILD_TRAVERSAL:-float32}
 if [ "$DATASET" = fashion ]; then BASIS=${BASIS:-pca}; else BASIS=${BASIS:-original}; fi
-SEARCH_BASIS=${SEARCH_BASIS:-original,$BASIS}
-SEARCH_BASIS=${SEARCH_BASIS%,original}
+if [ "$BASIS" = original ]; then DEFAULT_SEARCH_BASIS=original; else DEFAULT_SEARCH_BASIS=original,$BASIS; fi
+SEARCH_BASIS=${SEARCH_BASIS:-$DEFAULT_SEARCH_BASIS}
 ours=(.build/release/similarity bench ann --efs "$EFS" --threads 1,2 --build-threads 2
   --traversal "$TRAVERSAL" --build-traversal "$BUILD_TRAVERSAL" --basis "$BASIS"
   --search-basis "$SEARCH_BASIS")

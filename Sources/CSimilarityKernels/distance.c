@@ -1,6 +1,7 @@
 // Distance kernels: portable C, AVX2+FMA and AVX-512 variants chosen at run time.
 // The target attributes let one translation unit hold all variants without compiler flags.
 #include "CSimilarityKernels.h"
+#include "early_abandon.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -154,11 +155,12 @@ __attribute__((target("avx512f"))) static float l1_avx512(const float *a, const 
 
 // ---- early-abandoning variants: stop once the partial sum exceeds `bound` ----
 // The result is then some partial sum > bound (enough to reject the candidate); otherwise the
-// full value. Only for sums of non-negative terms (L2², L1).
+// full value. Only for sums of non-negative terms (L2², L1). The sum is compared with the bound
+// at the block ends of early_abandon.h.
 static float l2sq_bounded_portable(const float *a, const float *b, size_t n, float bound) {
   float s = 0;
-  for (size_t i0 = 0; i0 < n; i0 += 128) {
-    size_t end = i0 + 128 < n ? i0 + 128 : n;
+  for (size_t i0 = 0, end; i0 < n; i0 = end) {
+    end = csim_abandon_block_end(i0, n);
     s += l2sq_portable(a + i0, b + i0, end - i0);
     if (s > bound) return s;
   }
@@ -166,8 +168,8 @@ static float l2sq_bounded_portable(const float *a, const float *b, size_t n, flo
 }
 static float l1_bounded_portable(const float *a, const float *b, size_t n, float bound) {
   float s = 0;
-  for (size_t i0 = 0; i0 < n; i0 += 128) {
-    size_t end = i0 + 128 < n ? i0 + 128 : n;
+  for (size_t i0 = 0, end; i0 < n; i0 = end) {
+    end = csim_abandon_block_end(i0, n);
     s += l1_portable(a + i0, b + i0, end - i0);
     if (s > bound) return s;
   }
@@ -185,10 +187,7 @@ __attribute__((target("avx512f"))) static float l2sq_bounded_avx512(const float 
     s0 = _mm512_fmadd_ps(d0, d0, s0);
     s1 = _mm512_fmadd_ps(d1, d1, s1);
     i += 32;
-    // Checked after 32, 64, 96 and then every 128 components: a row stored in an order that
-    // front-loads its variance (a principal-component basis) can stop after a cache line or
-    // two, and the extra early reductions cost little when it cannot.
-    if (((i & 127) == 0 || i < 128) && i < n) {
+    if (((i & 127) == 0 || i < 128) && i < n) {  // the blocks of early_abandon.h
       float partial = _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
       if (partial > bound) return partial;
     }
@@ -203,8 +202,8 @@ __attribute__((target("avx512f"))) static float l2sq_bounded_avx512(const float 
 __attribute__((target("avx2,fma"))) static float l2sq_bounded_avx2(const float *a, const float *b,
                                                                   size_t n, float bound) {
   float s = 0;
-  for (size_t i0 = 0; i0 < n; i0 += 128) {
-    size_t end = i0 + 128 < n ? i0 + 128 : n;
+  for (size_t i0 = 0, end; i0 < n; i0 = end) {
+    end = csim_abandon_block_end(i0, n);
     s += l2sq_avx2(a + i0, b + i0, end - i0);
     if (s > bound) return s;
   }

@@ -2,6 +2,7 @@
 // kernel with float16 rows and a float32 query. AVX-512 (VCVTPH2PS on 16 lanes), AVX2 + F16C
 // (8 lanes) and portable C variants, chosen at run time like distance.c.
 #include "CSimilarityKernels.h"
+#include "early_abandon.h"
 
 #include <string.h>
 
@@ -78,8 +79,8 @@ void csim_half_to_float(const uint16_t *x, float *out, size_t n) {
 static float half_row_portable(int metric, const float *q, const uint16_t *x, size_t n,
                                float bound) {
   float s = 0;
-  for (size_t i0 = 0; i0 < n; i0 += 128) {
-    size_t end = i0 + 128 < n ? i0 + 128 : n;
+  for (size_t i0 = 0, end; i0 < n; i0 = end) {
+    end = csim_abandon_block_end(i0, n);
     float part = 0;
     for (size_t i = i0; i < end; i++) {
       float v = float_from_half(x[i]);
@@ -99,8 +100,8 @@ static float half_row_portable(int metric, const float *q, const uint16_t *x, si
 }
 
 #ifdef CSIM_HALF_X86
-// Two accumulators of 16 lanes; every 128 components the L2²/L1 partial sum is compared with
-// the bound (early abandoning, as in distance.c).
+// Two accumulators of 16 lanes; at the block ends of early_abandon.h the L2²/L1 partial sum is
+// compared with the bound (early abandoning, as in distance.c).
 __attribute__((target("avx512f"))) static float half_row_avx512(int metric, const float *q,
                                                                const uint16_t *x, size_t n,
                                                                float bound) {
@@ -176,7 +177,7 @@ __attribute__((target("avx2,fma,f16c"))) static float half_row_avx2(int metric, 
       s1 = _mm256_fmadd_ps(q1, x1, s1);
     }
     i += 16;
-    if (abandon && (i & 127) == 0 && i < n) {
+    if (abandon && ((i & 127) == 0 || (i < 128 && (i & 31) == 0)) && i < n) {
       float partial = half_hsum256(_mm256_add_ps(s0, s1));
       if (partial > bound) return partial;
     }

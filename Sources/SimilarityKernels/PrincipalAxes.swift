@@ -8,6 +8,10 @@ import CSimilarityBLAS
 /// components, so a partial sum of squared differences reaches a rejection bound after a few
 /// components instead of most of them.
 public enum PrincipalAxes {
+  /// The largest dimension ``fit`` accepts: its `[dimension, dimension]` matrices then take
+  /// 256 MiB each, and LAPACK's 32-bit workspace sizes stay in range.
+  public static let maximumDimension = 8192
+
   /// The `[dimension, dimension]` row-major matrix `V` whose column `j` is the axis of the
   /// `j`-th largest variance of `rows` (`[count, dimension]` row-major). At most `sampleLimit`
   /// evenly spaced rows are used. The columns are orthonormal to float32 rounding; if the
@@ -18,7 +22,9 @@ public enum PrincipalAxes {
   public static func fit(
     rows: UnsafePointer<Float>, count: Int, dimension d: Int, sampleLimit: Int = 8192
   ) -> [Float] {
-    precondition(count >= 1 && d >= 1, "PrincipalAxes.fit: \(count) rows of dimension \(d)")
+    precondition(
+      count >= 1 && (1...maximumDimension).contains(d),
+      "PrincipalAxes.fit: \(count) rows of dimension \(d) (1…\(maximumDimension))")
     let n = min(count, max(sampleLimit, 1))
     // Evenly spaced sample, centred on its mean.
     var sample = [Float](repeating: 0, count: n * d)
@@ -70,7 +76,7 @@ public enum PrincipalAxes {
     var work = [Float](repeating: 0, count: Int(lwork))
     var iwork = [Int32](repeating: 0, count: Int(liwork))
     var info: Int32 = 0
-    ssyevd_(&jobz, &uplo, &order, &a, &lda, &values, &work, &lwork, &iwork, &liwork, &info)
+    ssyevd_(&jobz, &uplo, &order, &a, &lda, &values, &work, &lwork, &iwork, &liwork, &info, 1, 1)
     return info == 0 ? a : nil
   }
 }

@@ -9,7 +9,8 @@ public enum TraversalBasis: String, Sendable, CaseIterable, Codable {
   /// Euclidean distance and inner product is unchanged up to float32 rounding). Most of a
   /// difference's squared length then sits in the first components, so a walk distance that
   /// cannot beat the current bound stops after one or two cache lines instead of reading most
-  /// of the row — the graph and the answers stay those of the original vectors. The index
+  /// of the row. The graph is built from the same distances (up to rounding), so it is
+  /// equivalent to the original basis's, not bit-identical. The index
   /// keeps the rotated copy beside the vectors (4 bytes per component more) and re-ranks a
   /// search's best candidates with the original rows, so reported distances are exact.
   /// Not for `.manhattan` (rotations change L1 distances).
@@ -19,22 +20,30 @@ public enum TraversalBasis: String, Sendable, CaseIterable, Codable {
 extension HNSWIndex {
   /// The coordinates the graph is walked in (see ``TraversalBasis``), for searches and for the
   /// candidate searches and neighbour heuristic of inserts. With `.principalComponents` the
-  /// axes are fitted on the stored vectors when set on a non-empty index, otherwise on the
-  /// first rows added (a batch add: up to 8,192 of its rows), and then kept: later adds are
-  /// rotated with the same axes (still exact, if less effective when the data drift). Not part
-  /// of the saved file: a loaded index walks the original vectors until this is set. Setting it
-  /// takes the exclusive lock.
+  /// axes are fitted (on up to 8,192 evenly spaced rows) once there are enough rows to say
+  /// something — `minimumRowsToFit`, `max(2·dimension, 256)` — : on the stored vectors when
+  /// set on an index that has them, on a batch being added that has them (before it is
+  /// inserted, so the build walks the axes), or else on the stored vectors as soon as single
+  /// adds bring them there; until then the graph is walked on the original rows. The axes are
+  /// then kept: later adds are rotated with them (still exact, if less effective when the
+  /// data drift). Not part of the saved file: a loaded index walks the original vectors until
+  /// this is set. Setting it takes the exclusive lock.
   ///
-  /// - Precondition: `distance` is not `.manhattan`.
+  /// - Precondition: `distance` is not `.manhattan`, and `dimension` is at most
+  ///   `PrincipalAxes.maximumDimension` (8,192).
   public var traversalBasis: TraversalBasis {
     get { lock.reading { wantsRotation ? .principalComponents : .original } }
     set {
       precondition(
         newValue == .original || distance != .manhattan,
         "HNSWIndex.traversalBasis: principal components do not preserve Manhattan distances")
+      precondition(
+        newValue == .original || dimension <= PrincipalAxes.maximumDimension,
+        "HNSWIndex.traversalBasis: dimension \(dimension) exceeds \(PrincipalAxes.maximumDimension)")
       lock.writing {
         switch newValue {
         case .original:
+          guard wantsRotation else { return }
           wantsRotation = false
           rotation = nil
           csim_free_large(rotatedVectors)
@@ -43,7 +52,7 @@ extension HNSWIndex {
         case .principalComponents:
           guard !wantsRotation else { return }
           wantsRotation = true
-          if slotCount > 0 { fitRotation(rows: vectors, count: slotCount) }
+          fitRotationIfDue(incoming: nil)
         }
       }
     }
@@ -54,6 +63,22 @@ extension HNSWIndex {
 
   @inline(__always) func walkVector(_ slot: Int) -> UnsafeMutablePointer<Float> {
     walkVectors + slot * dimension
+  }
+
+  /// Rows needed before the axes are fitted: a scatter matrix of fewer rows than about twice
+  /// the dimension says little about the data's directions.
+  var minimumRowsToFit: Int { max(2 * dimension, 256) }
+
+  /// Fits the axes if the basis is wanted, not fitted yet, and enough rows are at hand: the
+  /// `incoming` batch (`[count, dimension]`, prepared, about to be added) when it alone has
+  /// `minimumRowsToFit`, else the stored vectors when they have (exclusive lock held).
+  func fitRotationIfDue(incoming: UnsafeBufferPointer<Float>?) {
+    guard wantsRotation, rotation == nil else { return }
+    if let incoming, incoming.count / dimension >= minimumRowsToFit {
+      fitRotation(rows: incoming.baseAddress!, count: incoming.count / dimension)
+    } else if slotCount >= minimumRowsToFit {
+      fitRotation(rows: vectors, count: slotCount)
+    }
   }
 
   /// Fits the principal axes on `rows` (`[count, dimension]`, prepared) and rotates every

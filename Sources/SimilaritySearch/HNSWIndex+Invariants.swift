@@ -115,8 +115,11 @@ extension HNSWIndex {
     guard wantsRotation else {
       return rotation == nil && rotatedVectors == nil ? nil : "rotation kept for the original basis"
     }
-    if slotCount == 0 { return nil }
-    guard let rotation, let rotatedVectors else { return "principal axes were never fitted" }
+    guard let rotation, let rotatedVectors else {
+      if rotation != nil || rotatedVectors != nil { return "axes and rotated copy out of step" }
+      return slotCount < minimumRowsToFit
+        ? nil : "principal axes not fitted although \(slotCount) rows are stored"
+    }
     let d = dimension
     guard rotation.count == d * d else { return "rotation has \(rotation.count) entries, not \(d * d)" }
     for i in 0..<d {

@@ -8,7 +8,7 @@ public enum TraversalPrecision: String, Sendable, CaseIterable, Codable {
   /// on layer 0, then the `efSearch` candidates found are re-ranked with the float32 vectors,
   /// so reported distances are exact. Costs 2 bytes per component on top of the float32
   /// vectors. Components are rounded to 11 significant bits (integers up to 2048 — 8-bit
-  /// pixels — are exact); magnitudes beyond 65504 saturate, which only degrades the walk.
+  /// pixels — are exact, on the original basis; rotated components are not integers); magnitudes beyond 65504 saturate, which only degrades the walk.
   case float16
 }
 

@@ -75,8 +75,8 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
   var upper: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>
   var levels: UnsafeMutablePointer<UInt8>
   var deleted: UnsafeMutablePointer<UInt8>
-  /// The float16 copy of `vectors` (same rows) that layer-0 searches read when
-  /// `traversalPrecision` is `.float16`; `nil` otherwise.
+  /// The float16 copy of the walk rows (`rotatedVectors` if set, else `vectors`) that layer-0
+  /// searches read when `traversalPrecision` is `.float16`; `nil` otherwise.
   var halfVectors: UnsafeMutablePointer<UInt16>?
   /// `traversalBasis` is `.principalComponents` (the axes may not be fitted yet).
   var wantsRotation = false
@@ -534,7 +534,6 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     _ prepared: UnsafePointer<Float>, id: Int, label: Int?, payload: [UInt8]?,
     context: SearchContext
   ) {
-    if wantsRotation && rotation == nil { fitRotation(rows: prepared, count: 1) }
     if let slot = freeSlots.popLast() {
       items.assign(slot: slot, id: id, label: label, payload: payload)
       relink(slot, to: prepared, context: context)
@@ -542,6 +541,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       let slot = appendSlot(prepared)
       items.append(id: id, label: label, payload: payload)
       connect(slot, context: context)
+      fitRotationIfDue(incoming: nil)
     }
   }
 
@@ -589,9 +589,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     var done = 0
     try lock.writing { () throws(SearchError) in
       assigned = try items.resolveIDs(ids, count: rows)
-      if wantsRotation && rotation == nil && rows > 0 {
-        prepared.withUnsafeBufferPointer { fitRotation(rows: $0.baseAddress!, count: rows) }
-      }
+      prepared.withUnsafeBufferPointer { fitRotationIfDue(incoming: $0) }
       // Reuse removed slots one by one; append the rest in parallel chunks below.
       contexts.withContext(slots: slotCount) { context in
         prepared.withUnsafeBufferPointer { all in
@@ -618,6 +616,8 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       done = end
       progress?(done, rows)
     }
+    // A batch too small to fit principal axes on may still have brought the index to enough.
+    lock.writing { fitRotationIfDue(incoming: nil) }
     return assigned
   }
 

@@ -34,7 +34,7 @@ struct IndexBuild: ParsableCommand {
   @Flag(help: "Build an exact (brute-force) index instead of HNSW.")
   var exact = false
 
-  @Option(help: "Coordinates the HNSW build walks the graph in: original (default), or pca (principal axes of the vectors: the same graph, found faster for high-dimensional data; not stored in the file).")
+  @Option(help: "Coordinates the HNSW build walks the graph in: original (default), or pca (principal axes of the vectors: an equivalent graph, found faster for high-dimensional data; not stored in the file).")
   var basis: TraversalBasis = .original
 
   func validate() throws {
@@ -63,7 +63,7 @@ struct IndexBuild: ParsableCommand {
                 labels: data.labels, threads: threads ?? ProcessInfoThreads.count)
     let seconds = monotonicSeconds() - start
     try index.write(to: out)
-    print("\(exact ? "exact" : "hnsw") index: \(index.count) × \(data.dimension), \(distance.rawValue), built in \(formatSeconds(seconds)) -> \(out)")
+    print("\(exact ? "exact" : "hnsw") index: \(index.count) × \(data.dimension), \(distance.rawValue), built in \(formatSeconds(seconds))\(basis == .original ? "" : " (principal-axes walk)") -> \(out)")
   }
 }
 

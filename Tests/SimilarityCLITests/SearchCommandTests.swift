@@ -80,13 +80,14 @@ import Testing
     let directory = try CLI.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let (queries, hnswPath, exactPath) = try Self.buildIndexes(
-      in: directory, rows: 250, columns: 8, multiplier: 29, modulus: 97, queryRow: 23)
+      in: directory, rows: 300, columns: 8, multiplier: 29, modulus: 97, queryRow: 23)
     let vectors = directory.appendingPathComponent("v.npy").path
     let rotated = directory.appendingPathComponent("pca.simx").path
     let built = try CLI.run(
       ["index", "build", "--vectors", vectors, "--distance", "euclidean", "--basis", "pca",
        "--out", rotated])
     #expect(built.status == 0, "\(built.stderr)")
+    #expect(built.stdout.contains("principal-axes walk"))
     for path in [rotated, hnswPath] {
       let found = try CLI.run(
         ["search", "--index", path, "--queries", queries.path, "-k", "1", "--basis", "pca", "--json"])
@@ -102,6 +103,14 @@ import Testing
        "--out", directory.appendingPathComponent("l1.simx").path])
     #expect(notL1.status != 0)
     #expect(notL1.stderr.contains("--basis pca: rotations change Manhattan distances"))
+    let l1Path = directory.appendingPathComponent("l1.simx").path
+    let l1 = try CLI.run(
+      ["index", "build", "--vectors", vectors, "--distance", "manhattan", "--out", l1Path])
+    #expect(l1.status == 0, "\(l1.stderr)")
+    let l1Search = try CLI.run(
+      ["search", "--index", l1Path, "--queries", queries.path, "--basis", "pca"])
+    #expect(l1Search.status != 0)
+    #expect(l1Search.stderr.contains("--basis pca: rotations change Manhattan distances"))
     let notExactBuild = try CLI.run(
       ["index", "build", "--vectors", vectors, "--distance", "euclidean", "--basis", "pca",
        "--exact", "--out", directory.appendingPathComponent("e.simx").path])

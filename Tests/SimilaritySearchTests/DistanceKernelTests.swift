@@ -47,6 +47,15 @@ import Testing
       let result = csim_l2sq_bounded(a, b, n, first32 - 1)
       #expect(result > first32 - 1 && result <= first32, "n=\(n): \(result)")
       #expect(csim_l2sq_bounded(a, b, n, .infinity) == first32 + Float(n - 32))
+      #expect(csim_l1_bounded(a, b, n, 32 * 3 - 1) <= 32 * 3)
+      // The float16 row kernel stops at the same place.
+      var halves = [UInt16](repeating: 0, count: n)
+      csim_float_to_half(b, &halves, n)
+      var out: Float = 0
+      let row: [UInt32] = [0]
+      csim_distances_rows_half(
+        Int32(CSIM_METRIC_L2SQ.rawValue), a, halves, n, row, 1, first32 - 1, &out)
+      #expect(out > first32 - 1 && out <= first32, "float16 n=\(n): \(out)")
     }
   }
 

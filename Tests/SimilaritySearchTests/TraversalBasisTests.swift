@@ -111,18 +111,29 @@ import Testing
     #expect(after.map { $0.map(\.distance) } == before.map { $0.map(\.distance) })
   }
 
-  /// Single adds into an empty index (the axes come from the first vector), removals, slot
-  /// reuse and updates keep the rotated copy — and a float16 copy of it — current.
+  /// Single adds into an empty index walk the original rows until `minimumRowsToFit` are
+  /// stored, then the axes are fitted on them; removals, slot reuse, updates and batch adds keep
+  /// the rotated copy — and a float16 copy of it — current.
   @Test func theRotatedCopyFollowsAddsRemovalsAndUpdates() throws {
     let d = 9
     let index = HNSWIndex(dimension: d, distance: .euclidean, maxConnections: 4,
                           efConstruction: 20, efSearch: 20, seed: 5, capacity: 8)
     index.traversalBasis = .principalComponents
     index.traversalPrecision = .float16
-    var live = try TestData.mutateRandomly(index, steps: 300, seed: 15, scale: 300, checkEvery: 30)
+    #expect(index.minimumRowsToFit == 256)
     var rng = SplitMix64(seed: 16)
+    let first = (0..<(200 * d)).map { _ in rng.nextUnitFloat() * 300 }
+    let firstIDs = try index.add(vectors: first, ids: nil, labels: nil, payloads: nil, threads: 1,
+                                 progress: nil)
+    #expect(index.rotation == nil && index.traversalBasis == .principalComponents)
+    #expect(index.checkInvariants().isEmpty)
+    var live = try TestData.mutateRandomly(index, steps: 300, seed: 15, scale: 300, checkEvery: 30)
+    // The mutations only touch the ids they added themselves.
+    for (r, id) in firstIDs.enumerated() { live[id] = TestData.row(first, r, d) }
+    #expect(index.rotation != nil, "\(index.storedSlots) slots stored")
     let batch = (0..<(50 * d)).map { _ in rng.nextUnitFloat() * 300 }
-    let ids = try index.add(vectors: batch)
+    let ids = try index.add(vectors: batch, ids: nil, labels: nil, payloads: nil, threads: 1,
+                            progress: nil)
     for (r, id) in ids.enumerated() { live[id] = TestData.row(batch, r, d) }
     #expect(index.checkInvariants().isEmpty)
     for (id, v) in live {
