@@ -12,7 +12,10 @@ public enum TraversalBasis: String, Sendable, CaseIterable, Codable {
   /// of the row. The graph is built from the same distances (up to rounding), so it is
   /// equivalent to the original basis's, not bit-identical. The index
   /// keeps the rotated copy beside the vectors (4 bytes per component more) and re-ranks a
-  /// search's best candidates with the original rows, so reported distances are exact.
+  /// search's best candidates with the original rows, so reported distances are exact. Each
+  /// query is rotated first: one GEMM for a batch search, a `dimension²` matrix–vector product
+  /// for a single-query search (for short walks — small `efSearch` — that can cost what the
+  /// shorter distances save).
   /// Not for `.manhattan` (rotations change L1 distances).
   case principalComponents = "pca"
 }
