@@ -175,8 +175,10 @@ func writeModelReport(
 }
 
 /// Per-epoch loss and batch distance statistics of a fit, as the report charts them.
-func trainingHistory(_ history: FitHistory) -> TrainingHistory {
-  var metrics = [TrainingHistory.Metric(name: "loss", values: history.epochs.map(\.loss))]
+func trainingHistory(_ history: FitHistory) -> SimilarityVisualization.TrainingHistory {
+  var metrics = [
+    SimilarityVisualization.TrainingHistory.Metric(name: "loss", values: history.epochs.map(\.loss))
+  ]
   if history.epochs.allSatisfy({ $0.distances != nil }) {
     let distances = history.epochs.map { $0.distances! }
     metrics += [
@@ -189,7 +191,7 @@ func trainingHistory(_ history: FitHistory) -> TrainingHistory {
   for name in validationNames {
     metrics.append(.init(name: name, values: history.epochs.map { $0.validation?[name] ?? .nan }))
   }
-  return TrainingHistory(metrics: metrics)
+  return SimilarityVisualization.TrainingHistory(metrics: metrics)
 }
 
 /// A label as the data set names it (`3 (Dress)`), or the number alone.
