@@ -7,7 +7,9 @@ Fashion-MNIST queries for every efSearch, and keeps the best QPS of each side pe
 indexes are built once beforehand (M=16, efConstruction=200) and saved.
 
 usage: bench-ann-alternate.py SIMILARITY_BINARY SWIFT_INDEX HNSWLIB_INDEX [rounds] [efs]
-(TRAVERSAL=float32,float16 by default: our traversal precisions, each timed every round)
+(TRAVERSAL=float32,float16 by default: our traversal precisions, each timed every round;
+SEARCH_BASIS=original,pca: the coordinates our searches walk, each timed every round — the
+principal axes are fitted once per round when the index loads, outside the timing)
 Run with the peers' venv python (needs numpy, hnswlib and /work/shared/peers/idx_data.py).
 """
 import os
@@ -42,7 +44,9 @@ for r in range(rounds):
     out = subprocess.run(
         [binary, "bench", "ann", "--load-index", swift_index, "--efs", ",".join(map(str, efs)),
          "--threads", "1", "--repeats", "1", "--exact-queries", "10",
-         "--traversal", os.environ.get("TRAVERSAL", "float32,float16")],
+         "--traversal", os.environ.get("TRAVERSAL", "float32,float16"),
+         "--basis", os.environ.get("BASIS", "original"),
+         "--search-basis", os.environ.get("SEARCH_BASIS", os.environ.get("BASIS", "original"))],
         capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         if line.startswith("RESULT") and "swift_hnsw" in line:
@@ -57,9 +61,9 @@ for r in range(rounds):
         key = ("hnswlib", ef)
         best[key] = max(best.get(key, (0, 0))[0], qps), best.get(key, (0, None))[1]
     print(f"round {r + 1}/{rounds} done; load {os.getloadavg()}", flush=True)
-print(f"{'ours':>14} {'ef':>4} | {'swift qps':>9} {'recall':>7} | {'hnswlib qps':>11} | ratio")
+print(f"{'ours':>18} {'ef':>4} | {'swift qps':>9} {'recall':>7} | {'hnswlib qps':>11} | ratio")
 for lib in sorted({key[0] for key in best if key[0] != "hnswlib"}):
     for ef in efs:
         s, sr = best[(lib, ef)]
         h, _ = best[("hnswlib", ef)]
-        print(f"{lib:>14} {ef:>4} | {s:9.0f} {sr:7.4f} | {h:11.0f} | {s / h:.2f}x")
+        print(f"{lib:>18} {ef:>4} | {s:9.0f} {sr:7.4f} | {h:11.0f} | {s / h:.2f}x")
