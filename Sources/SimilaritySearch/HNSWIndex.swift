@@ -196,18 +196,16 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       if large { csim_free_large(old) } else { old.deallocate() }
       old = fresh
     }
-    if let old = halfVectors {
-      let fresh: UnsafeMutablePointer<UInt16> = Self.largeBuffer(newCapacity * dimension)
+    // The optional walk copies (rows past slotCount are written before they are read).
+    func growCopy<T>(_ copy: inout UnsafeMutablePointer<T>?) {
+      guard let old = copy else { return }
+      let fresh: UnsafeMutablePointer<T> = Self.largeBuffer(newCapacity * dimension)
       fresh.update(from: old, count: slotCount * dimension)
       csim_free_large(old)
-      halfVectors = fresh
+      copy = fresh
     }
-    if let old = rotatedVectors {
-      let fresh: UnsafeMutablePointer<Float> = Self.largeBuffer(newCapacity * dimension)
-      fresh.update(from: old, count: slotCount * dimension)
-      csim_free_large(old)
-      rotatedVectors = fresh
-    }
+    growCopy(&halfVectors)
+    growCopy(&rotatedVectors)
     grow(&level0, linkWords0, 0, large: true)
     grow(&upper, 1, nil)
     grow(&levels, 1, 0)

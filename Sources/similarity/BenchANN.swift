@@ -192,21 +192,24 @@ struct BenchANN: ParsableCommand {
 
   private func searchBases() throws -> [TraversalBasis] {
     guard let searchBasis else { return [basis] }
-    return try searchBasis.split(separator: ",").map { name in
-      guard let basis = TraversalBasis(rawValue: String(name)) else {
-        throw ValidationError("--search-basis: '\(name)' is not a basis; expected original or pca")
-      }
-      return basis
-    }
+    return try Self.parseList(searchBasis, option: "--search-basis")
   }
 
   private func traversalPrecisions() throws -> [TraversalPrecision] {
-    try traversal.split(separator: ",").map { name in
-      guard let precision = TraversalPrecision(rawValue: String(name)) else {
+    try Self.parseList(traversal, option: "--traversal")
+  }
+
+  /// The comma-separated raw values of `list` as `T`s, or an error naming the option, the bad
+  /// value and the accepted ones.
+  private static func parseList<T: RawRepresentable & CaseIterable>(_ list: String, option: String)
+    throws -> [T] where T.RawValue == String
+  {
+    try list.split(separator: ",").map { name in
+      guard let value = T(rawValue: String(name)) else {
         throw ValidationError(
-          "--traversal: '\(name)' is not a precision; expected float32 or float16")
+          "\(option): '\(name)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
       }
-      return precision
+      return value
     }
   }
 

@@ -12,6 +12,21 @@ struct Index: ParsableCommand {
 
 /// Reading the inputs the index commands share.
 enum IndexInput {
+  /// Refuses a walk basis the index cannot use: principal axes need an HNSW index (else the
+  /// error says so, followed by `notHNSW`, which names what was asked for instead) and a
+  /// distance that rotations preserve (not Manhattan).
+  static func check(basis: TraversalBasis, distance: Distance, isHNSW: Bool, notHNSW: String)
+    throws
+  {
+    guard basis != .original else { return }
+    guard isHNSW else {
+      throw ValidationError("--basis \(basis.rawValue) applies to HNSW indexes\(notHNSW)")
+    }
+    if distance == .manhattan {
+      throw ValidationError("--basis \(basis.rawValue): rotations change Manhattan distances")
+    }
+  }
+
   /// A `[rows, dimension]` float matrix from a 2-D `.npy` file.
   static func matrix(_ path: String) throws -> (values: [Float], rows: Int, dimension: Int) {
     let array = try NPYFile.read(from: URL(fileURLWithPath: path))

@@ -44,12 +44,7 @@ struct IndexBuild: ParsableCommand {
 
   func run() throws {
     let distance = try IndexInput.distance(self.distance)
-    if basis != .original {
-      if exact { throw ValidationError("--basis \(basis.rawValue) applies to HNSW indexes, not --exact") }
-      if distance == .manhattan {
-        throw ValidationError("--basis \(basis.rawValue): rotations change Manhattan distances")
-      }
-    }
+    try IndexInput.check(basis: basis, distance: distance, isHNSW: !exact, notHNSW: ", not --exact")
     let data = try input.load()
     let index: any VectorIndex =
       exact

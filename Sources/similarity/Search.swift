@@ -45,13 +45,9 @@ struct Search: ParsableCommand {
         "--traversal \(traversal.rawValue) applies to HNSW indexes; \(index) is an exact index")
     }
     if let basis {
-      guard loaded is HNSWIndex else {
-        throw ValidationError(
-          "--basis \(basis.rawValue) applies to HNSW indexes; \(index) is an exact index")
-      }
-      if basis != .original && loaded.distance == .manhattan {
-        throw ValidationError("--basis \(basis.rawValue): rotations change Manhattan distances")
-      }
+      try IndexInput.check(
+        basis: basis, distance: loaded.distance, isHNSW: loaded is HNSWIndex,
+        notHNSW: "; \(index) is an exact index")
     }
     if let scoring, !(loaded is ExactIndex) {
       throw ValidationError(
