@@ -119,4 +119,18 @@ import Testing
        "--exact", "--out", directory.appendingPathComponent("e.simx").path],
       "--basis pca applies to HNSW indexes, not --exact")
   }
+
+  /// `bench ann`'s comma-separated lists name the bad value and the accepted ones.
+  @Test func benchANNRefusesUnknownBasesAndPrecisions() throws {
+    for (option, value, accepted) in [
+      ("--search-basis", "pcb", "original, pca"), ("--traversal", "float64", "float32, float16"),
+    ] {
+      let refused = try CLI.run(
+        ["bench", "ann", "--dataset", "random", "--random-n", "20", "--queries", "3",
+         "--efs", "10", "--threads", "1", "--build-threads", "1", option, value])
+      #expect(refused.status != 0)
+      #expect(refused.stderr.contains("\(option): '\(value)' is not one of \(accepted)"),
+              "\(refused.stderr)")
+    }
+  }
 }
