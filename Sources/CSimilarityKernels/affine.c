@@ -1,4 +1,5 @@
-#include "CSimilarityTraining.h"
+#include "CSimilarityKernels.h"
+#include "variants.h"
 
 #include <string.h>
 
@@ -77,22 +78,41 @@ __attribute__((target("avx512f"))) static void accumulate_row_avx512(
 
 typedef void (*accumulate_row_kernel)(const int32_t *, const float *, size_t, const float *,
                                       size_t, const float *, int, float *);
-static accumulate_row_kernel k_accumulate_row = accumulate_row_portable;
-
-__attribute__((constructor)) static void csim_select_affine_kernels(void) {
+static accumulate_row_kernel pick_accumulate_row(int level, const char **variant) {
 #if defined(__x86_64__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) k_accumulate_row = accumulate_row_avx512;
+  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
+    if (variant) *variant = "avx512";
+    return accumulate_row_avx512;
+  }
+#else
+  (void)level;
 #endif
+  if (variant) *variant = "portable";
+  return accumulate_row_portable;
+}
+
+const char *csim_affine_variant(int level) {
+  const char *name;
+  pick_accumulate_row(level, &name);
+  return name;
+}
+
+void csim_affine_sparse_rows_at(int level, const float *x, size_t rows, size_t k, const float *w,
+                                size_t n, const float *bias, int relu, float *y,
+                                int32_t *scratch_columns, float *scratch_values) {
+  const accumulate_row_kernel accumulate = pick_accumulate_row(level, NULL);
+  for (size_t r = 0; r < rows; r++) {
+    // Pack the row's non-zeros with the CSR compressor (one row, offsets from 0).
+    int32_t start;
+    size_t nnz =
+        csim_compress_rows_at(level, x + r * k, 1, k, &start, scratch_columns, scratch_values);
+    accumulate(scratch_columns, scratch_values, nnz, w, n, bias, relu, y + r * n);
+  }
 }
 
 void csim_affine_sparse_rows(const float *x, size_t rows, size_t k, const float *w, size_t n,
                              const float *bias, int relu, float *y, int32_t *scratch_columns,
                              float *scratch_values) {
-  for (size_t r = 0; r < rows; r++) {
-    // Pack the row's non-zeros with the CSR compressor (one row, offsets from 0).
-    int32_t start;
-    size_t nnz = csim_compress_rows(x + r * k, 1, k, &start, scratch_columns, scratch_values);
-    k_accumulate_row(scratch_columns, scratch_values, nnz, w, n, bias, relu, y + r * n);
-  }
+  csim_affine_sparse_rows_at(csim_isa_active(), x, rows, k, w, n, bias, relu, y,
+                             scratch_columns, scratch_values);
 }

@@ -1,22 +1,13 @@
 // bfloat16 scoring for exact search: dot products of bfloat16-rounded queries and base rows
-// with float32 accumulation (AVX512_BF16 `vdpbf16ps`, twice the products per instruction of a
-// float32 FMA). Its selection pass, `csim_scan_bounded`, is in scan.c; the caller re-ranks the
-// survivors in float32.
+// with float32 accumulation: AVX512_BF16 `vdpbf16ps` (twice the products per instruction of a
+// float32 FMA) where the CPU has it, else AVX2 FMAs on the widened pairs or portable C. Every
+// product of two bfloat16 values is exact in float32, so the variants differ only in the
+// rounding of the sums, well inside the error bound the caller re-ranks with. Its selection
+// pass, `csim_scan_bounded`, is in scan.c; the caller re-ranks the survivors in float32.
 #include "CSimilarityKernels.h"
+#include "variants.h"
 
 #include <string.h>
-
-static int bf16_available = 0;
-
-__attribute__((constructor)) static void csim_select_bf16_kernels(void) {
-#if defined(__x86_64__)
-  __builtin_cpu_init();
-  bf16_available = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                   __builtin_cpu_supports("avx512bf16");
-#endif
-}
-
-int csim_bf16_available(void) { return bf16_available; }
 
 /// Round to nearest even; finite values that would round past the largest bfloat16 saturate to
 /// it (inputs are finite: the indexes reject NaN and infinities).
@@ -58,6 +49,45 @@ void csim_bf16_pack_queries(const float *q, size_t m, size_t d, uint32_t *out) {
 
 size_t csim_bf16_query_words(size_t m, size_t d) {
   return (m + BF16_ROWS - 1) / BF16_ROWS * BF16_ROWS * ((d + 1) / 2);
+}
+
+typedef void (*bf16_scores_kernel)(const uint32_t *, size_t, size_t, const uint32_t *, size_t,
+                                   size_t, float *, size_t);
+
+/// The float32 value of the bfloat16 in the low / high half of a packed pair.
+static inline float bf16_low(uint32_t word) {
+  const uint32_t bits = word << 16;
+  float value;
+  memcpy(&value, &bits, sizeof value);
+  return value;
+}
+static inline float bf16_high(uint32_t word) {
+  const uint32_t bits = word & 0xFFFF0000u;
+  float value;
+  memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+// ---- portable: one query against one panel's 16 slots at a time ----
+static void bf16_scores_portable(const uint32_t *queries, size_t m, size_t d,
+                                 const uint32_t *panels, size_t first_panel, size_t panel_count,
+                                 float *scores, size_t ldc) {
+  const size_t pairs = (d + 1) / 2;
+  for (size_t p = 0; p < panel_count; p++) {
+    const uint32_t *panel = panels + (first_panel + p) * pairs * 16;
+    for (size_t i = 0; i < m; i++) {
+      const uint32_t *q = queries + (i / BF16_ROWS) * pairs * BF16_ROWS + i % BF16_ROWS;
+      float acc[16] = {0};
+      for (size_t t = 0; t < pairs; t++) {
+        const float q0 = bf16_low(q[t * BF16_ROWS]), q1 = bf16_high(q[t * BF16_ROWS]);
+        const uint32_t *x = panel + t * 16;
+        for (int lane = 0; lane < 16; lane++) {
+          acc[lane] += q0 * bf16_low(x[lane]) + q1 * bf16_high(x[lane]);
+        }
+      }
+      memcpy(scores + i * ldc + p * 16, acc, sizeof acc);
+    }
+  }
 }
 
 #if defined(__x86_64__)
@@ -114,12 +144,70 @@ typedef void (*bf16_kernel)(const uint32_t *, size_t, const uint32_t *, float *,
    bf16_tile_6_##NV, bf16_tile_7_##NV, bf16_tile_8_##NV, bf16_tile_9_##NV, bf16_tile_10_##NV, \
    bf16_tile_11_##NV, bf16_tile_12_##NV}
 static const bf16_kernel bf16_tiles[2][BF16_ROWS] = {BF16_ROW(1), BF16_ROW(2)};
-#endif
 
-void csim_bf16_scores(const uint32_t *queries, size_t m, size_t d, const uint32_t *panels,
-                      size_t first_panel, size_t panel_count, float *scores, size_t ldc) {
-#if defined(__x86_64__)
-  if (!bf16_available) return;
+
+// ---- AVX2 + FMA: R queries × one panel (two 8-lane halves), pairs widened by shift / mask ----
+#define CSIM_AVX2 __attribute__((target("avx2,fma")))
+
+static inline __attribute__((always_inline)) CSIM_AVX2 void bf16_tile_avx2(
+    const int R, const uint32_t *q, size_t pairs, const uint32_t *panel, float *scores,
+    size_t ldc) {
+  const __m256i high_mask = _mm256_set1_epi32((int)0xFFFF0000u);
+  __m256 acc[4][2];
+#pragma clang loop unroll(full)
+  for (int r = 0; r < R; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+  for (size_t t = 0; t < pairs; t++) {
+    const __m256i w0 = _mm256_loadu_si256((const __m256i *)(panel + t * 16));
+    const __m256i w1 = _mm256_loadu_si256((const __m256i *)(panel + t * 16 + 8));
+    const __m256 lo0 = _mm256_castsi256_ps(_mm256_slli_epi32(w0, 16));
+    const __m256 hi0 = _mm256_castsi256_ps(_mm256_and_si256(w0, high_mask));
+    const __m256 lo1 = _mm256_castsi256_ps(_mm256_slli_epi32(w1, 16));
+    const __m256 hi1 = _mm256_castsi256_ps(_mm256_and_si256(w1, high_mask));
+#pragma clang loop unroll(full)
+    for (int r = 0; r < R; r++) {
+      const __m256i word = _mm256_set1_epi32((int)q[t * BF16_ROWS + r]);
+      const __m256 qlo = _mm256_castsi256_ps(_mm256_slli_epi32(word, 16));
+      const __m256 qhi = _mm256_castsi256_ps(_mm256_and_si256(word, high_mask));
+      acc[r][0] = _mm256_fmadd_ps(qhi, hi0, _mm256_fmadd_ps(qlo, lo0, acc[r][0]));
+      acc[r][1] = _mm256_fmadd_ps(qhi, hi1, _mm256_fmadd_ps(qlo, lo1, acc[r][1]));
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int r = 0; r < R; r++) {
+    _mm256_storeu_ps(scores + r * ldc, acc[r][0]);
+    _mm256_storeu_ps(scores + r * ldc + 8, acc[r][1]);
+  }
+}
+
+#define BF16_AVX2_TILE(R)                                                                    \
+  static CSIM_AVX2 void bf16_tile_avx2_##R(const uint32_t *q, size_t pairs,                 \
+                                           const uint32_t *panel, float *s, size_t ldc) {    \
+    bf16_tile_avx2(R, q, pairs, panel, s, ldc);                                              \
+  }
+BF16_AVX2_TILE(1)
+BF16_AVX2_TILE(2)
+BF16_AVX2_TILE(3)
+BF16_AVX2_TILE(4)
+static const bf16_kernel bf16_tiles_avx2[4] = {bf16_tile_avx2_1, bf16_tile_avx2_2,
+                                               bf16_tile_avx2_3, bf16_tile_avx2_4};
+
+static void bf16_scores_avx2(const uint32_t *queries, size_t m, size_t d, const uint32_t *panels,
+                             size_t first_panel, size_t panel_count, float *scores, size_t ldc) {
+  const size_t pairs = (d + 1) / 2;
+  for (size_t p = 0; p < panel_count; p++) {
+    const uint32_t *panel = panels + (first_panel + p) * pairs * 16;
+    for (size_t i = 0; i < m; i += 4) {
+      // Four queries of one tile at a time (tiles hold BF16_ROWS = 12, a multiple of 4).
+      const size_t rows = m - i < 4 ? m - i : 4;
+      const uint32_t *q = queries + (i / BF16_ROWS) * pairs * BF16_ROWS + i % BF16_ROWS;
+      bf16_tiles_avx2[rows - 1](q, pairs, panel, scores + i * ldc + p * 16, ldc);
+    }
+  }
+}
+
+static void bf16_scores_avx512(const uint32_t *queries, size_t m, size_t d,
+                               const uint32_t *panels, size_t first_panel, size_t panel_count,
+                               float *scores, size_t ldc) {
   const size_t pairs = (d + 1) / 2;
   // Two panels (32 base rows) at a time against every query tile: the panels' 2·pairs·64
   // bytes stay in L2 while the query tiles (R·pairs·4 bytes) stream through L1.
@@ -131,8 +219,51 @@ void csim_bf16_scores(const uint32_t *queries, size_t m, size_t d, const uint32_
       bf16_tiles[nv - 1][rows - 1](queries + i * pairs, pairs, panel, scores + i * ldc + p * 16, ldc);
     }
   }
-#else
-  (void)queries, (void)m, (void)d, (void)panels, (void)first_panel, (void)panel_count;
-  (void)scores, (void)ldc;
+}
 #endif
+
+static bf16_scores_kernel pick_bf16(int level, const char **variant) {
+#if defined(__x86_64__)
+  level = csim_isa_clamp(level);
+  if (level >= CSIM_ISA_AVX512 && csim_cpu_has_avx512_bf16()) {
+    if (variant) *variant = "avx512bf16";
+    return bf16_scores_avx512;
+  }
+  if (level >= CSIM_ISA_AVX2) {
+    if (variant) *variant = "avx2";
+    return bf16_scores_avx2;
+  }
+#else
+  (void)level;
+#endif
+  if (variant) *variant = "portable";
+  return bf16_scores_portable;
+}
+
+static bf16_scores_kernel k_bf16_scores = bf16_scores_portable;
+static int bf16_accelerated = 0;
+
+__attribute__((constructor)) static void csim_select_bf16_kernels(void) {
+  const char *variant;
+  k_bf16_scores = pick_bf16(csim_isa_active(), &variant);
+  bf16_accelerated = strcmp(variant, "avx512bf16") == 0;
+}
+
+int csim_bf16_available(void) { return bf16_accelerated; }
+
+const char *csim_bfloat16_variant(int level) {
+  const char *name;
+  pick_bf16(level, &name);
+  return name;
+}
+
+void csim_bf16_scores_at(int level, const uint32_t *queries, size_t m, size_t d,
+                         const uint32_t *panels, size_t first_panel, size_t panel_count,
+                         float *scores, size_t ldc) {
+  pick_bf16(level, NULL)(queries, m, d, panels, first_panel, panel_count, scores, ldc);
+}
+
+void csim_bf16_scores(const uint32_t *queries, size_t m, size_t d, const uint32_t *panels,
+                      size_t first_panel, size_t panel_count, float *scores, size_t ldc) {
+  k_bf16_scores(queries, m, d, panels, first_panel, panel_count, scores, ldc);
 }

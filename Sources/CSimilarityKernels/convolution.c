@@ -7,7 +7,8 @@
 // The forward pass, the input gradient (a forward pass of the padded output gradient with the
 // flipped filter) and the filter gradient are all this one tile with different strides.
 // AVX-512 only; the Swift side falls back to im2col + GEMM elsewhere.
-#include "CSimilarityTraining.h"
+#include "CSimilarityKernels.h"
+#include "variants.h"
 #include "convolution_tiles.h"
 
 #include <string.h>
@@ -125,9 +126,17 @@ static int direct_available = 0;
 
 __attribute__((constructor)) static void csim_select_convolution_kernels(void) {
 #if defined(__x86_64__)
-  __builtin_cpu_init();
-  direct_available = __builtin_cpu_supports("avx512f");
+  direct_available = csim_isa_active() >= CSIM_ISA_AVX512;
 #endif
+}
+
+const char *csim_convolution_variant(int level) {
+#if defined(__x86_64__)
+  if (csim_isa_clamp(level) >= CSIM_ISA_AVX512) return "avx512";
+#else
+  (void)level;
+#endif
+  return "none";
 }
 
 int csim_conv2d_direct_available(void) { return direct_available; }

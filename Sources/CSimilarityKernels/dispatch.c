@@ -1,10 +1,111 @@
+// The instruction-set level every kernel family dispatches on: the best the CPU runs, or the
+// level SIMILARITY_ISA asks for (read once; a value the CPU cannot run, or an unknown name,
+// leaves the best level in force and is reported by csim_isa_request_status for the caller to
+// turn into an error). Each family picks its variant for a level with a pick_* function, at
+// load for the dispatched entry points and per call for the csim_*_at test entry points.
 #include "CSimilarityKernels.h"
+#include "variants.h"
 
-const char *csim_kernel_isa(void) {
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const isa_names[3] = {"portable", "avx2", "avx512"};
+
+const char *csim_isa_name(int level) {
+  return level >= 0 && level <= CSIM_ISA_AVX512 ? isa_names[level] : "unknown";
+}
+
+int csim_isa_parse(const char *name) {
+  if (name == NULL) return -1;
+  for (int level = 0; level <= CSIM_ISA_AVX512; level++) {
+    if (strcmp(name, isa_names[level]) == 0) return level;
+  }
+  return -1;
+}
+
+int csim_isa_supported(void) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return "avx512";
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "avx2";
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    return CSIM_ISA_AVX512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+      __builtin_cpu_supports("f16c"))
+    return CSIM_ISA_AVX2;
 #endif
-  return "portable";
+  return CSIM_ISA_PORTABLE;
+}
+
+int csim_cpu_has_avx512_bf16(void) {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return csim_isa_supported() == CSIM_ISA_AVX512 && __builtin_cpu_supports("avx512bf16");
+#else
+  return 0;
+#endif
+}
+
+// The level in force and the request's status, computed on first use. Every computation gives
+// the same answer (the environment and the CPU do not change), so a race only repeats work;
+// the first use is in the load-time constructors anyway, before any thread exists.
+static int active_level = -1;
+static int request_status = CSIM_ISA_REQUEST_NONE;
+
+static void resolve(void) {
+  if (__atomic_load_n(&active_level, __ATOMIC_ACQUIRE) >= 0) return;
+  const int supported = csim_isa_supported();
+  int level = supported, status = CSIM_ISA_REQUEST_NONE;
+  const char *requested = getenv("SIMILARITY_ISA");
+  if (requested != NULL && requested[0] != '\0') {
+    const int parsed = csim_isa_parse(requested);
+    if (parsed < 0) status = CSIM_ISA_REQUEST_UNKNOWN;
+    else if (parsed > supported) status = CSIM_ISA_REQUEST_UNSUPPORTED;
+    else { level = parsed; status = CSIM_ISA_REQUEST_APPLIED; }
+  }
+  __atomic_store_n(&request_status, status, __ATOMIC_RELAXED);
+  __atomic_store_n(&active_level, level, __ATOMIC_RELEASE);
+}
+
+int csim_isa_active(void) {
+  resolve();
+  return active_level;
+}
+
+int csim_isa_request_status(void) {
+  resolve();
+  return request_status;
+}
+
+int csim_isa_clamp(int level) {
+  const int supported = csim_isa_supported();
+  if (level < CSIM_ISA_PORTABLE) return CSIM_ISA_PORTABLE;
+  return level > supported ? supported : level;
+}
+
+int csim_isa_reaches(int level, int wanted) { return csim_isa_clamp(level) >= wanted; }
+
+const char *csim_kernel_isa(void) { return csim_isa_name(csim_isa_active()); }
+
+static const char *const family_names[CSIM_FAMILY_COUNT] = {
+    "distance", "half",      "scan",      "bfloat16",    "sparse",
+    "affine",   "pooling",   "optimizer", "convolution", "winograd"};
+
+const char *csim_kernel_family_name(int family) {
+  return family >= 0 && family < CSIM_FAMILY_COUNT ? family_names[family] : NULL;
+}
+
+const char *csim_kernel_variant(int family, int level) {
+  switch (family) {
+  case CSIM_FAMILY_DISTANCE: return csim_distance_variant(level);
+  case CSIM_FAMILY_HALF: return csim_half_variant(level);
+  case CSIM_FAMILY_SCAN: return csim_scan_variant(level);
+  case CSIM_FAMILY_BFLOAT16: return csim_bfloat16_variant(level);
+  case CSIM_FAMILY_SPARSE: return csim_sparse_variant(level);
+  case CSIM_FAMILY_AFFINE: return csim_affine_variant(level);
+  case CSIM_FAMILY_POOLING: return csim_pooling_variant(level);
+  case CSIM_FAMILY_OPTIMIZER: return csim_optimizer_variant(level);
+  case CSIM_FAMILY_CONVOLUTION:
+  case CSIM_FAMILY_WINOGRAD: return csim_convolution_variant(level);
+  default: return "none";
+  }
 }

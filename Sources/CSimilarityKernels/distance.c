@@ -1,6 +1,7 @@
 // Distance kernels: portable C, AVX2+FMA and AVX-512 variants chosen at run time.
 // The target attributes let one translation unit hold all variants without compiler flags.
 #include "CSimilarityKernels.h"
+#include "variants.h"
 #include "early_abandon.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -199,36 +200,74 @@ __attribute__((target("avx512f"))) static float l2sq_bounded_avx512(const float 
   }
   return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
 }
-__attribute__((target("avx2,fma"))) static float l2sq_bounded_avx2(const float *a, const float *b,
-                                                                  size_t n, float bound) {
-  float s = 0;
-  for (size_t i0 = 0, end; i0 < n; i0 = end) {
-    end = csim_abandon_block_end(i0, n);
-    s += l2sq_avx2(a + i0, b + i0, end - i0);
-    if (s > bound) return s;
+// The other early-abandoning variants: the whole-vector kernel over each block of
+// early_abandon.h, then the bound check.
+#define CSIM_BOUNDED_BY_BLOCKS(name, kernel, target_features)                             \
+  __attribute__((target(target_features))) static float name(const float *a, const float *b, \
+                                                             size_t n, float bound) {        \
+    float s = 0;                                                                             \
+    for (size_t i0 = 0, end; i0 < n; i0 = end) {                                             \
+      end = csim_abandon_block_end(i0, n);                                                   \
+      s += kernel(a + i0, b + i0, end - i0);                                                 \
+      if (s > bound) return s;                                                               \
+    }                                                                                        \
+    return s;                                                                                \
   }
-  return s;
-}
+CSIM_BOUNDED_BY_BLOCKS(l2sq_bounded_avx2, l2sq_avx2, "avx2,fma")
+CSIM_BOUNDED_BY_BLOCKS(l1_bounded_avx2, l1_avx2, "avx2,fma")
+CSIM_BOUNDED_BY_BLOCKS(l1_bounded_avx512, l1_avx512, "avx512f")
 #endif
 
 // ---- dispatch ----
 typedef float (*csim_kernel)(const float *, const float *, size_t);
 typedef float (*csim_bounded_kernel)(const float *, const float *, size_t, float);
+/// The reductions of one level.
+struct distance_kernels {
+  csim_kernel l2sq, dot, l1;
+  csim_bounded_kernel l2sq_bounded, l1_bounded;
+  const char *variant;
+};
+
+static struct distance_kernels pick_distance(int level) {
+  struct distance_kernels k = {l2sq_portable, dot_portable, l1_portable, l2sq_bounded_portable,
+                               l1_bounded_portable, "portable"};
+#ifdef CSIM_X86
+  level = csim_isa_clamp(level);
+  if (level >= CSIM_ISA_AVX512) {
+    k = (struct distance_kernels){l2sq_avx512, dot_avx512, l1_avx512, l2sq_bounded_avx512,
+                                  l1_bounded_avx512, "avx512"};
+  } else if (level >= CSIM_ISA_AVX2) {
+    k = (struct distance_kernels){l2sq_avx2, dot_avx2, l1_avx2, l2sq_bounded_avx2,
+                                  l1_bounded_avx2, "avx2"};
+  }
+#else
+  (void)level;
+#endif
+  return k;
+}
+
 static csim_kernel k_l2sq = l2sq_portable, k_dot = dot_portable, k_l1 = l1_portable;
 static csim_bounded_kernel k_l2sq_bounded = l2sq_bounded_portable,
                            k_l1_bounded = l1_bounded_portable;
 
 __attribute__((constructor)) static void csim_select_kernels(void) {
-#ifdef CSIM_X86
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) {
-    k_l2sq = l2sq_avx512; k_dot = dot_avx512; k_l1 = l1_avx512;
-    k_l2sq_bounded = l2sq_bounded_avx512;
-  } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-    k_l2sq = l2sq_avx2; k_dot = dot_avx2; k_l1 = l1_avx2;
-    k_l2sq_bounded = l2sq_bounded_avx2;
+  const struct distance_kernels k = pick_distance(csim_isa_active());
+  k_l2sq = k.l2sq; k_dot = k.dot; k_l1 = k.l1;
+  k_l2sq_bounded = k.l2sq_bounded; k_l1_bounded = k.l1_bounded;
+}
+
+const char *csim_distance_variant(int level) { return pick_distance(level).variant; }
+
+float csim_reduce_at(int level, int reduction, const float *a, const float *b, size_t n,
+                     float bound) {
+  const struct distance_kernels k = pick_distance(level);
+  switch (reduction) {
+  case CSIM_REDUCE_L2SQ: return k.l2sq(a, b, n);
+  case CSIM_REDUCE_DOT: return k.dot(a, b, n);
+  case CSIM_REDUCE_L1: return k.l1(a, b, n);
+  case CSIM_REDUCE_L2SQ_BOUNDED: return k.l2sq_bounded(a, b, n, bound);
+  default: return k.l1_bounded(a, b, n, bound);
   }
-#endif
 }
 
 float csim_l2sq(const float *a, const float *b, size_t n) { return k_l2sq(a, b, n); }

@@ -2,6 +2,7 @@
 // kernel with float16 rows and a float32 query. AVX-512 (VCVTPH2PS on 16 lanes), AVX2 + F16C
 // (8 lanes) and portable C variants, chosen at run time like distance.c.
 #include "CSimilarityKernels.h"
+#include "variants.h"
 #include "early_abandon.h"
 
 #include <string.h>
@@ -189,18 +190,36 @@ __attribute__((target("avx2,fma,f16c"))) static float half_row_avx2(int metric, 
 #endif
 
 typedef float (*half_row_kernel)(int, const float *, const uint16_t *, size_t, float);
+
+static half_row_kernel pick_half(int level, const char **variant) {
+  half_row_kernel k = half_row_portable;
+  const char *name = "portable";
+#ifdef CSIM_HALF_X86
+  level = csim_isa_clamp(level);
+  if (level >= CSIM_ISA_AVX512) { k = half_row_avx512; name = "avx512"; }
+  else if (level >= CSIM_ISA_AVX2) { k = half_row_avx2; name = "avx2"; }
+#else
+  (void)level;
+#endif
+  if (variant) *variant = name;
+  return k;
+}
+
 static half_row_kernel k_half_row = half_row_portable;
 
 __attribute__((constructor)) static void csim_select_half_kernels(void) {
-#ifdef CSIM_HALF_X86
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) {
-    k_half_row = half_row_avx512;
-  } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-             __builtin_cpu_supports("f16c")) {
-    k_half_row = half_row_avx2;
-  }
-#endif
+  k_half_row = pick_half(csim_isa_active(), NULL);
+}
+
+const char *csim_half_variant(int level) {
+  const char *name;
+  pick_half(level, &name);
+  return name;
+}
+
+float csim_half_row_at(int level, int metric, const float *query, const uint16_t *row, size_t n,
+                       float bound) {
+  return pick_half(level, NULL)(metric, query, row, n, bound);
 }
 
 void csim_distances_rows_half(int metric, const float *query, const uint16_t *base, size_t dim,

@@ -3,6 +3,7 @@
 // scores: keep v <= threshold) or bounded (bfloat16 scores with an error e per entry: keep
 // v − e <= threshold, reporting both bounds).
 #include "CSimilarityKernels.h"
+#include "variants.h"
 
 // v = offset + scale·scores[j] (+ norms[j]); e = slack·roots[j] when roots, else 0. Entries
 // with v − e <= threshold go to indices / lower (v − e) / upper (v + e, when upper is given).
@@ -60,13 +61,36 @@ __attribute__((target("avx512f"))) static size_t scan_avx512(
 }
 #endif
 
+static scan_kernel pick_scan(int level, const char **variant) {
+#if defined(__x86_64__)
+  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
+    if (variant) *variant = "avx512";
+    return scan_avx512;
+  }
+#else
+  (void)level;
+#endif
+  if (variant) *variant = "portable";
+  return scan_portable;
+}
+
 static scan_kernel k_scan = scan_portable;
 
 __attribute__((constructor)) static void csim_select_scan_kernels(void) {
-#if defined(__x86_64__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) k_scan = scan_avx512;
-#endif
+  k_scan = pick_scan(csim_isa_active(), NULL);
+}
+
+const char *csim_scan_variant(int level) {
+  const char *name;
+  pick_scan(level, &name);
+  return name;
+}
+
+size_t csim_scan_at(int level, const float *scores, const float *norms, const float *roots,
+                    float scale, float offset, float slack, size_t n, float threshold,
+                    uint32_t *indices, float *lower, float *upper) {
+  return pick_scan(level, NULL)(scores, norms, roots, scale, offset, slack, n, threshold,
+                                indices, lower, upper);
 }
 
 size_t csim_scan_below(const float *scores, const float *norms, float scale, float offset,

@@ -1,4 +1,5 @@
-#include "CSimilarityTraining.h"
+#include "CSimilarityKernels.h"
+#include "variants.h"
 
 #include <string.h>
 
@@ -63,14 +64,22 @@ __attribute__((target("avx512f"))) static size_t compress_rows_avx512(
 }
 #endif
 
-static int sparse_has_avx512(void);
+
+const char *csim_sparse_variant(int level) {
+  return csim_isa_reaches(level, CSIM_ISA_AVX512) ? "avx512" : "portable";
+}
+
+size_t csim_compress_rows_at(int level, const float *x, size_t m, size_t k, int32_t *row_start,
+                             int32_t *columns, float *values) {
+#if defined(__x86_64__)
+  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) return compress_rows_avx512(x, m, k, row_start, columns, values);
+#endif
+  return compress_rows_portable(x, m, k, row_start, columns, values);
+}
 
 size_t csim_compress_rows(const float *x, size_t m, size_t k, int32_t *row_start,
                           int32_t *columns, float *values) {
-#if defined(__x86_64__)
-  if (sparse_has_avx512()) return compress_rows_avx512(x, m, k, row_start, columns, values);
-#endif
-  return compress_rows_portable(x, m, k, row_start, columns, values);
+  return csim_compress_rows_at(csim_isa_active(), x, m, k, row_start, columns, values);
 }
 
 #define CSR_MATMUL_BODY                                                  \
@@ -177,18 +186,13 @@ __attribute__((target("avx512f"))) static void csr_transpose_avx512(
     }
   }
 }
-
-static int sparse_has_avx512(void) {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f");
-}
 #endif
 
-void csim_csr_matmul(const int32_t *row_start, const int32_t *columns, const float *values,
-                     size_t r0, size_t r1, const float *w, size_t n, size_t c0, size_t c1,
-                     float *y) {
+void csim_csr_matmul_at(int level, const int32_t *row_start, const int32_t *columns,
+                        const float *values, size_t r0, size_t r1, const float *w, size_t n,
+                        size_t c0, size_t c1, float *y) {
 #if defined(__x86_64__)
-  if (sparse_has_avx512()) {
+  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
     csr_matmul_avx512(row_start, columns, values, r0, r1, w, n, c0, c1, y);
     return;
   }
@@ -196,14 +200,27 @@ void csim_csr_matmul(const int32_t *row_start, const int32_t *columns, const flo
   csr_matmul_portable(row_start, columns, values, r0, r1, w, n, c0, c1, y);
 }
 
-void csim_csr_transpose_matmul(const int32_t *row_start, const int32_t *columns,
-                               const float *values, size_t m, const float *dy, size_t n,
-                               int32_t j0, int32_t j1, float *g) {
+void csim_csr_transpose_matmul_at(int level, const int32_t *row_start, const int32_t *columns,
+                                  const float *values, size_t m, const float *dy, size_t n,
+                                  int32_t j0, int32_t j1, float *g) {
 #if defined(__x86_64__)
-  if (sparse_has_avx512()) {
+  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
     csr_transpose_avx512(row_start, columns, values, m, dy, n, j0, j1, g);
     return;
   }
 #endif
   csr_transpose_portable(row_start, columns, values, m, dy, n, j0, j1, g);
+}
+
+void csim_csr_matmul(const int32_t *row_start, const int32_t *columns, const float *values,
+                     size_t r0, size_t r1, const float *w, size_t n, size_t c0, size_t c1,
+                     float *y) {
+  csim_csr_matmul_at(csim_isa_active(), row_start, columns, values, r0, r1, w, n, c0, c1, y);
+}
+
+void csim_csr_transpose_matmul(const int32_t *row_start, const int32_t *columns,
+                               const float *values, size_t m, const float *dy, size_t n,
+                               int32_t j0, int32_t j1, float *g) {
+  csim_csr_transpose_matmul_at(csim_isa_active(), row_start, columns, values, m, dy, n, j0, j1,
+                               g);
 }

@@ -1,4 +1,5 @@
-#include "CSimilarityTraining.h"
+#include "CSimilarityKernels.h"
+#include "variants.h"
 
 #include <math.h>
 #if defined(__x86_64__)
@@ -101,19 +102,15 @@ static void adam_portable(float *restrict w, const float *restrict g, float *res
   } while (0)
 #endif
 
-static int has_avx512(void) {
-#if defined(__x86_64__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f");
-#else
-  return 0;
-#endif
+
+const char *csim_optimizer_variant(int level) {
+  return csim_isa_reaches(level, CSIM_ISA_AVX512) ? "avx512" : "portable";
 }
 
-void csim_rmsprop(float *restrict w, const float *restrict g, float *restrict v, size_t n,
-                  float rate, float rho, float epsilon) {
+void csim_rmsprop_at(int level, float *restrict w, const float *restrict g, float *restrict v,
+                     size_t n, float rate, float rho, float epsilon) {
 #if defined(__x86_64__)
-  if (has_avx512()) {
+  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
     WITH_FLUSHED_DENORMALS(rmsprop_avx512(w, g, v, n, rate, rho, epsilon));
     return;
   }
@@ -121,13 +118,24 @@ void csim_rmsprop(float *restrict w, const float *restrict g, float *restrict v,
   WITH_FLUSHED_DENORMALS(rmsprop_portable(w, g, v, n, rate, rho, epsilon));
 }
 
-void csim_adam(float *restrict w, const float *restrict g, float *restrict m, float *restrict v,
-               size_t n, float alpha, float beta1, float beta2, float epsilon) {
+void csim_adam_at(int level, float *restrict w, const float *restrict g, float *restrict m,
+                  float *restrict v, size_t n, float alpha, float beta1, float beta2,
+                  float epsilon) {
 #if defined(__x86_64__)
-  if (has_avx512()) {
+  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
     WITH_FLUSHED_DENORMALS(adam_avx512(w, g, m, v, n, alpha, beta1, beta2, epsilon));
     return;
   }
 #endif
   WITH_FLUSHED_DENORMALS(adam_portable(w, g, m, v, n, alpha, beta1, beta2, epsilon));
+}
+
+void csim_rmsprop(float *restrict w, const float *restrict g, float *restrict v, size_t n,
+                  float rate, float rho, float epsilon) {
+  csim_rmsprop_at(csim_isa_active(), w, g, v, n, rate, rho, epsilon);
+}
+
+void csim_adam(float *restrict w, const float *restrict g, float *restrict m, float *restrict v,
+               size_t n, float alpha, float beta1, float beta2, float epsilon) {
+  csim_adam_at(csim_isa_active(), w, g, m, v, n, alpha, beta1, beta2, epsilon);
 }

@@ -1,10 +1,11 @@
 import CSimilarityKernels
+import SimilarityKernels
 
 /// Fast distance kernels: C with AVX-512 / AVX2+FMA / portable variants chosen at run time
 /// (`isa` says which). Values follow `Distance.reference` (the oracle) up to float rounding.
 public enum DistanceKernels {
   /// The SIMD instruction set the dispatched C kernels use: `avx512`, `avx2` or `portable`.
-  public static var isa: String { String(cString: csim_kernel_isa()) }
+  public static var isa: String { InstructionSet.active.name }
 
   /// The value of `distance` between `a` (query/anchor) and `b`, as the reference defines it
   /// (`.cosine` expects L2-normalised inputs).

@@ -5,27 +5,30 @@ import SimilarityKernels
 public enum ScoringPrecision: String, Sendable, CaseIterable, Codable {
   /// float32 GEMM scores (the default).
   case float32
-  /// bfloat16 dot products accumulated in float32 (AVX512_BF16: twice the products per
-  /// instruction), with an error bound: every item whose lower bound can still beat the k-th
-  /// best upper bound is re-ranked with its float32 distance, so results equal those of a
-  /// float32 brute-force loop. Costs 2 bytes per component on top of the float32 vectors.
+  /// bfloat16 dot products accumulated in float32 (on every CPU: AVX512_BF16 where the CPU
+  /// has it, twice the products per instruction; AVX2 or portable kernels elsewhere, see
+  /// ``KernelFamily/bfloat16``), with an error bound: every item whose lower bound can still
+  /// beat the k-th best upper bound is re-ranked with its float32 distance, so results equal
+  /// those of a float32 brute-force loop. Costs 2 bytes per component on top of the float32
+  /// vectors; faster than `.float32` only where AVX512_BF16 runs (``isBFloat16Accelerated``).
   case bfloat16
 }
 
 extension ExactIndex {
-  /// Whether this CPU runs the bfloat16 scoring kernels (AVX512_BF16).
-  public static var isBFloat16Available: Bool { csim_bf16_available() != 0 }
+  /// Whether bfloat16 scoring runs the AVX512_BF16 kernel here (the fast one; elsewhere AVX2
+  /// or portable kernels give the same answers more slowly).
+  public static var isBFloat16Accelerated: Bool { csim_bf16_available() != 0 }
 
   /// How batch searches score base rows (see ``ScoringPrecision``). `.bfloat16` takes effect
-  /// only where ``isBFloat16Available`` and for distances computed through dot products (not
-  /// Manhattan); elsewhere the index stays `.float32` and the getter says so. Not part of the
+  /// for distances computed through dot products (not Manhattan); for Manhattan the index
+  /// stays `.float32` and the getter says so. Not part of the
   /// saved file. Setting it takes the exclusive lock; `.bfloat16` converts every stored vector
   /// once and keeps the copy current through adds, updates and removals.
   public var scoringPrecision: ScoringPrecision {
     get { lock.reading { panels == nil ? .float32 : .bfloat16 } }
     set {
       lock.writing {
-        guard newValue == .bfloat16, Self.isBFloat16Available, distance != .manhattan else {
+        guard newValue == .bfloat16, distance != .manhattan else {
           panels = nil
           return
         }

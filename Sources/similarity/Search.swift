@@ -28,7 +28,7 @@ struct Search: ParsableCommand {
   @Option(help: "HNSW walk coordinates: original (default), or pca (principal axes fitted on the stored vectors; distances are re-ranked exactly).")
   var basis: TraversalBasis?
 
-  @Option(help: "Exact-index scoring precision: float32 (default), or bfloat16 (AVX512_BF16 CPUs: bfloat16 products with error-bounded float32 re-ranking; the same answer).")
+  @Option(help: "Exact-index scoring precision: float32 (default), or bfloat16 (bfloat16 products with error-bounded float32 re-ranking: the same answer; faster than float32 only on CPUs with AVX512_BF16).")
   var scoring: ScoringPrecision?
 
   @Flag(help: "Print JSON: one array of {rank, id, distance, label} per query.")
@@ -64,7 +64,7 @@ struct Search: ParsableCommand {
         exact.scoringPrecision = scoring
         if exact.scoringPrecision != scoring {
           throw ValidationError(
-            "--scoring \(scoring.rawValue) needs a CPU with AVX512_BF16 and a distance other than manhattan")
+            "--scoring \(scoring.rawValue) needs a distance other than manhattan; \(index) uses manhattan")
         }
       }
       results = try exact.search(queries: q.values, k: k, threads: threads)

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import SimilarityKernels
 
 import CSimilarityKernels
 
@@ -16,6 +18,7 @@ struct SimilarityCommand: AsyncParsableCommand {
       Evaluate.self,
       HelloWorld.self,
       Index.self,
+      Kernels.self,
       Match.self,
       ReportCommand.self,
       Search.self,
@@ -25,6 +28,13 @@ struct SimilarityCommand: AsyncParsableCommand {
     ])
 
   static func main() async {
+    // An unknown or unsupported SIMILARITY_ISA is an error before any work starts.
+    do {
+      try InstructionSet.checkEnvironment()
+    } catch {
+      FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+      Foundation.exit(2)
+    }
     configureAllocator()
     await main(nil)
   }

@@ -28,11 +28,15 @@ enum CLI {
       .deletingLastPathComponent()
   }
 
-  /// Runs `similarity arguments…` in the package root and waits for it.
-  static func run(_ arguments: [String]) throws -> Result {
+  /// Runs `similarity arguments…` in the package root and waits for it; `environment` adds to
+  /// (or overrides) the test's own environment.
+  static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     process.currentDirectoryURL = packageRoot
     let out = Pipe()
     let err = Pipe()

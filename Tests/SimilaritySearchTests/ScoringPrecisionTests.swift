@@ -70,7 +70,6 @@ import Testing
 
   @Test(arguments: gemmDistances)
   func bfloat16ScoringGivesTheFloat32Answer(distance: Distance) throws {
-    try #require(ExactIndex.isBFloat16Available, "needs AVX512_BF16")
     let d = 37  // odd: the last pair is half padding
     let (base, queries) = Self.hardData(dimension: d, seed: 21)
     let index = ExactIndex(dimension: d, distance: distance)
@@ -91,7 +90,6 @@ import Testing
   }
 
   @Test func theCopyFollowsAddsRemovesUpdatesAndFilters() throws {
-    try #require(ExactIndex.isBFloat16Available, "needs AVX512_BF16")
     let d = 12
     var rng = SplitMix64(seed: 31)
     let index = ExactIndex(dimension: d, distance: .euclidean)
@@ -122,20 +120,22 @@ import Testing
     expectSame([filtered], try oracle(index, q, k: 5, keep: { $0 % 2 == 1 }))
   }
 
-  @Test func manhattanAndUnsupportedCPUsStayFloat32() throws {
+  @Test func manhattanStaysFloat32AndEveryCPUScoresInBFloat16() throws {
     let manhattan = ExactIndex(dimension: 4, distance: .manhattan)
     manhattan.scoringPrecision = .bfloat16
     #expect(manhattan.scoringPrecision == .float32)
     let euclidean = ExactIndex(dimension: 4, distance: .euclidean)
     euclidean.scoringPrecision = .bfloat16
-    #expect(euclidean.scoringPrecision == (ExactIndex.isBFloat16Available ? .bfloat16 : .float32))
+    #expect(euclidean.scoringPrecision == .bfloat16)
+    #expect(ExactIndex.isBFloat16Accelerated == (KernelFamily.bfloat16.variant() == "avx512bf16"))
   }
 
-  /// The bfloat16 kernel against a Double loop: relative error within the bound the selection
-  /// assumes (two roundings of 2⁻⁸ plus float32 accumulation), on ragged shapes.
+  /// Every bfloat16 kernel variant this CPU runs against a Double loop: relative error within
+  /// the bound the selection assumes (two roundings of 2⁻⁸ plus float32 accumulation), on
+  /// ragged shapes; and each variant against the portable one (the same products, sums
+  /// rounded in another order).
   @Test func bfloat16ScoresStayWithinTheirErrorBound() throws {
-    try #require(ExactIndex.isBFloat16Available, "needs AVX512_BF16")
-    for (m, n, d) in [(1, 1, 1), (13, 17, 3), (25, 40, 784), (12, 32, 64)] {
+    for (m, n, d) in [(1, 1, 1), (13, 17, 3), (25, 40, 784), (12, 32, 64), (5, 33, 2)] {
       let x = TestData.gaussian(count: n, dimension: d, seed: UInt64(m * 1000 + n))
       let q = TestData.gaussian(count: m, dimension: d, seed: UInt64(d))
       let panelsCount = (n + 15) / 16
@@ -144,18 +144,30 @@ import Testing
       var packed = [UInt32](repeating: 0, count: csim_bf16_query_words(m, d))
       csim_bf16_pack_queries(q, m, d, &packed)
       let ldc = panelsCount * 16
-      var scores = [Float](repeating: .nan, count: m * ldc)
-      csim_bf16_scores(packed, m, d, panels, 0, panelsCount, &scores, ldc)
+      func scores(_ level: InstructionSet) -> [Float] {
+        var out = [Float](repeating: .nan, count: m * ldc)
+        csim_bf16_scores_at(Int32(level.rawValue), packed, m, d, panels, 0, panelsCount, &out, ldc)
+        return out
+      }
+      let portable = scores(.portable)
       let epsilon = 2.0 / 256 + 1.0 / 65536 + Double(d) / 8_388_608
-      for i in 0..<m {
-        for j in 0..<n {
-          var exact = 0.0
-          var magnitude = 0.0
-          for t in 0..<d {
-            exact += Double(q[i * d + t]) * Double(x[j * d + t])
-            magnitude += abs(Double(q[i * d + t]) * Double(x[j * d + t]))
+      for level in InstructionSet.runnable {
+        let got = scores(level)
+        let variant = KernelFamily.bfloat16.variant(at: level)
+        for i in 0..<m {
+          for j in 0..<n {
+            var exact = 0.0
+            var magnitude = 0.0
+            for t in 0..<d {
+              exact += Double(q[i * d + t]) * Double(x[j * d + t])
+              magnitude += abs(Double(q[i * d + t]) * Double(x[j * d + t]))
+            }
+            let value = Double(got[i * ldc + j])
+            #expect(abs(value - exact) <= epsilon * magnitude + 1e-30, "\(variant) m \(m) n \(n) d \(d) (\(i), \(j))")
+            // Against the portable kernel: only the order of float32 sums differs.
+            let rounding = Double(d) * 2.4e-7 * magnitude + 1e-30
+            #expect(abs(value - Double(portable[i * ldc + j])) <= rounding, "\(variant) vs portable (\(i), \(j))")
           }
-          #expect(abs(Double(scores[i * ldc + j]) - exact) <= epsilon * magnitude + 1e-30, "m \(m) n \(n) d \(d) (\(i), \(j))")
         }
       }
     }

@@ -11,8 +11,60 @@
 extern "C" {
 #endif
 
-/// Name of the instruction set the dispatched kernels use: "avx512", "avx2" or "portable".
+// ---- instruction-set levels (dispatch.c) ----
+/// Instruction-set levels, ordered: a CPU that runs a level runs every lower one.
+enum {
+  CSIM_ISA_PORTABLE = 0,  ///< plain C, no intrinsics (every CPU, arm64 included)
+  CSIM_ISA_AVX2 = 1,      ///< AVX2 + FMA + F16C
+  CSIM_ISA_AVX512 = 2     ///< AVX-512 F + BW
+};
+/// What became of SIMILARITY_ISA (csim_isa_request_status).
+enum {
+  CSIM_ISA_REQUEST_NONE = 0,        ///< unset or empty: the best level the CPU runs
+  CSIM_ISA_REQUEST_APPLIED = 1,     ///< a known level the CPU runs: in force
+  CSIM_ISA_REQUEST_UNKNOWN = 2,     ///< not portable, avx2 or avx512: ignored
+  CSIM_ISA_REQUEST_UNSUPPORTED = 3  ///< a level this CPU cannot run: ignored
+};
+/// "portable", "avx2" or "avx512" for a level ("unknown" otherwise).
+const char *csim_isa_name(int level);
+/// The level named `name` ("portable", "avx2", "avx512"), or -1.
+int csim_isa_parse(const char *name);
+/// The best level this CPU runs.
+int csim_isa_supported(void);
+/// Whether the CPU has AVX512_BF16 (the bfloat16 dot-product instruction) besides AVX-512.
+int csim_cpu_has_avx512_bf16(void);
+/// The level the dispatched kernels use: SIMILARITY_ISA when it names a level the CPU runs,
+/// else the best supported level. Read once.
+int csim_isa_active(void);
+/// CSIM_ISA_REQUEST_* for SIMILARITY_ISA.
+int csim_isa_request_status(void);
+/// `level` limited to what the CPU runs (and to at least portable).
+int csim_isa_clamp(int level);
+/// Whether code for `wanted` runs at `level` (clamped to what the CPU runs).
+int csim_isa_reaches(int level, int wanted);
+/// Name of the active level: "avx512", "avx2" or "portable".
 const char *csim_kernel_isa(void);
+
+/// Kernel families, each dispatched on its own (csim_kernel_variant).
+enum {
+  CSIM_FAMILY_DISTANCE = 0,    ///< float32 reductions (L2², dot, L1, bounded), distance.c
+  CSIM_FAMILY_HALF = 1,        ///< float16-row distances, half.c
+  CSIM_FAMILY_SCAN = 2,        ///< exact-search selection passes, scan.c
+  CSIM_FAMILY_BFLOAT16 = 3,    ///< bfloat16 scores, bfloat16.c
+  CSIM_FAMILY_SPARSE = 4,      ///< CSR compression and products, sparse.c
+  CSIM_FAMILY_AFFINE = 5,      ///< sparse-row affine layer, affine.c
+  CSIM_FAMILY_POOLING = 6,     ///< max-pooling merge, pooling.c
+  CSIM_FAMILY_OPTIMIZER = 7,   ///< RMSprop / Adam updates, training.c
+  CSIM_FAMILY_CONVOLUTION = 8, ///< direct convolution, convolution.c
+  CSIM_FAMILY_WINOGRAD = 9,    ///< Winograd F(2×2, 3×3), winograd.c
+  CSIM_FAMILY_COUNT = 10
+};
+/// The variant `family` runs at `level` (clamped to what the CPU runs): "portable", "avx2",
+/// "avx512", "avx512bf16", or "none" where the family has no code at that level (direct and
+/// Winograd convolution below AVX-512: callers then use im2col + GEMM).
+const char *csim_kernel_variant(int family, int level);
+/// Short name of a family ("distance", "half", …), NULL past CSIM_FAMILY_COUNT.
+const char *csim_kernel_family_name(int family);
 
 /// Sum of squared differences, Σ (a[i] − b[i])².
 float csim_l2sq(const float *a, const float *b, size_t n);
@@ -64,8 +116,8 @@ size_t csim_scan_bounded(const float *scores, const float *norms, const float *r
                          float offset, float slack, size_t n, float threshold, uint32_t *indices,
                          float *lower, float *upper);
 
-/// Whether the bfloat16 scoring kernels below run here (AVX512_BF16). Elsewhere
-/// csim_bf16_scores does nothing; the packing works everywhere.
+/// Whether the dispatched bfloat16 scoring kernel uses AVX512_BF16 (otherwise an AVX2 or a
+/// portable kernel computes the same products: every CPU scores in bfloat16).
 int csim_bf16_available(void);
 /// Packs float32 rows x[n, d] into bfloat16 panels (rounded to nearest even) as slots
 /// first_slot ..< first_slot + n: panel p holds slots 16p ..< 16p + 16 as ⌈d/2⌉ groups of 16
@@ -108,6 +160,34 @@ static inline void csim_spin_unlock(int32_t *word) { __atomic_store_n(word, 0, _
 static inline int64_t csim_fetch_add(int64_t *word, int64_t delta) {
   return __atomic_fetch_add(word, delta, __ATOMIC_RELAXED);
 }
+
+// ---- entry points at an explicit level (for tests and benchmarks) ----
+// Each runs the variant its family has at csim_isa_clamp(level), whatever is dispatched.
+
+/// The float32 reductions of distance.c.
+enum {
+  CSIM_REDUCE_L2SQ = 0,
+  CSIM_REDUCE_DOT = 1,
+  CSIM_REDUCE_L1 = 2,
+  CSIM_REDUCE_L2SQ_BOUNDED = 3,
+  CSIM_REDUCE_L1_BOUNDED = 4
+};
+/// `reduction` (CSIM_REDUCE_*) of a and b; `bound` is used by the bounded reductions only.
+float csim_reduce_at(int level, int reduction, const float *a, const float *b, size_t n,
+                     float bound);
+/// csim_distances_rows_half's per-row reduction for one row (metric L2SQ, NEG_DOT or L1; the
+/// dot is returned unnegated).
+float csim_half_row_at(int level, int metric, const float *query, const uint16_t *row, size_t n,
+                       float bound);
+/// csim_scan_bounded at `level` (csim_scan_below is roots = NULL, slack = 0, upper = NULL).
+size_t csim_scan_at(int level, const float *scores, const float *norms, const float *roots,
+                    float scale, float offset, float slack, size_t n, float threshold,
+                    uint32_t *indices, float *lower, float *upper);
+/// csim_bf16_scores at `level`; at CSIM_ISA_AVX512 it uses AVX512_BF16 only where the CPU has
+/// it (csim_cpu_has_avx512_bf16), else the AVX2 kernel.
+void csim_bf16_scores_at(int level, const uint32_t *queries, size_t m, size_t d,
+                         const uint32_t *panels, size_t first_panel, size_t panel_count,
+                         float *scores, size_t ldc);
 
 #ifdef __cplusplus
 }

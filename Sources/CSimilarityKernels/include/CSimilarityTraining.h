@@ -143,6 +143,26 @@ void csim_conv2d_winograd_gradient_flush(float *buffer, size_t capacity, size_t 
 /// Winograd applies to).
 void csim_conv2d_winograd_filter_gradient_finish(const float *m, size_t c, size_t k, float *dw);
 
+// ---- entry points at an explicit level (for tests; see CSimilarityKernels.h) ----
+void csim_rmsprop_at(int level, float *restrict w, const float *restrict g, float *restrict v,
+                     size_t n, float rate, float rho, float epsilon);
+void csim_adam_at(int level, float *restrict w, const float *restrict g, float *restrict m,
+                  float *restrict v, size_t n, float alpha, float beta1, float beta2,
+                  float epsilon);
+size_t csim_compress_rows_at(int level, const float *x, size_t m, size_t k, int32_t *row_start,
+                             int32_t *columns, float *values);
+void csim_csr_matmul_at(int level, const int32_t *row_start, const int32_t *columns,
+                        const float *values, size_t r0, size_t r1, const float *w, size_t n,
+                        size_t c0, size_t c1, float *y);
+void csim_csr_transpose_matmul_at(int level, const int32_t *row_start, const int32_t *columns,
+                                  const float *values, size_t m, const float *dy, size_t n,
+                                  int32_t j0, int32_t j1, float *g);
+void csim_affine_sparse_rows_at(int level, const float *x, size_t rows, size_t k, const float *w,
+                                size_t n, const float *bias, int relu, float *y,
+                                int32_t *scratch_columns, float *scratch_values);
+void csim_max_pool_merge_at(int level, const float *input, int32_t base, size_t c, int first,
+                            float *out, int32_t *best);
+
 #ifdef __cplusplus
 }
 #endif
