@@ -21,6 +21,32 @@ static void merge_portable(const float *input, int32_t base, size_t c, int first
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+// AVX2: a compare gives the lanes to take, two blends merge values and positions; the tail by
+// the portable merge.
+__attribute__((target("avx2"))) static void merge_avx2(const float *input, int32_t base,
+                                                      size_t c, int first, float *out,
+                                                      int32_t *best) {
+  const __m256i lanes = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
+  size_t i = 0;
+  for (; i + 8 <= c; i += 8) {
+    const __m256 v = _mm256_loadu_ps(input + i);
+    const __m256i position = _mm256_add_epi32(lanes, _mm256_set1_epi32(base + (int32_t)i));
+    if (first) {
+      _mm256_storeu_ps(out + i, v);
+      _mm256_storeu_si256((__m256i *)(best + i), position);
+      continue;
+    }
+    const __m256 current = _mm256_loadu_ps(out + i);
+    const __m256 take = _mm256_cmp_ps(v, current, _CMP_GT_OQ);
+    _mm256_storeu_ps(out + i, _mm256_blendv_ps(current, v, take));
+    const __m256i kept = _mm256_loadu_si256((const __m256i *)(best + i));
+    _mm256_storeu_si256((__m256i *)(best + i),
+                        _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(kept),
+                                                             _mm256_castsi256_ps(position), take)));
+  }
+  if (i < c) merge_portable(input + i, base + (int32_t)i, c - i, first, out + i, best + i);
+}
+
 __attribute__((target("avx512f"))) static void merge_avx512(const float *input, int32_t base,
                                                            size_t c, int first, float *out,
                                                            int32_t *best) {
@@ -46,6 +72,10 @@ static merge_kernel pick_merge(int level, const char **variant) {
   if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
     if (variant) *variant = "avx512";
     return merge_avx512;
+  }
+  if (csim_isa_reaches(level, CSIM_ISA_AVX2)) {
+    if (variant) *variant = "avx2";
+    return merge_avx2;
   }
 #else
   (void)level;
