@@ -104,8 +104,8 @@ const char *csim_kernel_variant(int family, int level) {
   case CSIM_FAMILY_AFFINE: return csim_affine_variant(level);
   case CSIM_FAMILY_POOLING: return csim_pooling_variant(level);
   case CSIM_FAMILY_OPTIMIZER: return csim_optimizer_variant(level);
-  case CSIM_FAMILY_CONVOLUTION:
-  case CSIM_FAMILY_WINOGRAD: return csim_convolution_variant(level);
+  case CSIM_FAMILY_CONVOLUTION: return csim_convolution_variant(level);
+  case CSIM_FAMILY_WINOGRAD: return csim_winograd_variant(level);
   default: return "none";
   }
 }

@@ -11,3 +11,6 @@ const char *csim_affine_variant(int level);
 const char *csim_pooling_variant(int level);
 const char *csim_optimizer_variant(int level);
 const char *csim_convolution_variant(int level);
+const char *csim_winograd_variant(int level);
+/// Whether the Winograd kernels (AVX-512 only) run at the active level.
+int csim_conv2d_winograd_available(void);

@@ -19,8 +19,9 @@
 // output gradient with the flipped filter; the filter gradient is at the end of the file.
 // Only AVX-512 machines run these: every entry point does nothing unless
 // csim_conv2d_winograd_applicable.
-#include "CSimilarityTraining.h"
+#include "CSimilarityKernels.h"
 #include "convolution_tiles.h"
+#include "variants.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -29,7 +30,7 @@
 
 int csim_conv2d_winograd_applicable(size_t h, size_t w, size_t c, size_t kh, size_t kw,
                                     size_t k) {
-  return csim_conv2d_direct_available() && kh == 3 && kw == 3 && h >= 4 && w >= 4 &&
+  return csim_conv2d_winograd_available() && kh == 3 && kw == 3 && h >= 4 && w >= 4 &&
          h % 2 == 0 && w % 2 == 0 && c > 0 && c % 16 == 0 && k > 0 && k % 16 == 0;
 }
 
@@ -226,7 +227,7 @@ CSIM_AVX512 static void gradient_transform(const float *g, size_t ldg, size_t k,
 void csim_conv2d_winograd_gradient_flush(float *buffer, size_t capacity, size_t *filled,
                                          size_t c, size_t k, float *m) {
 #if defined(__x86_64__)
-  if (*filled == 0 || !csim_conv2d_direct_available()) return;
+  if (*filled == 0 || !csim_conv2d_winograd_available()) return;
   const float *v = buffer, *e = buffer + 16 * capacity * c;
   for (size_t xi = 0; xi < 16; xi++) {
     // m[ξ] += v[ξ]ᵀ · e[ξ]: rows = channels (step 1), inner = blocks (step c), columns = k.

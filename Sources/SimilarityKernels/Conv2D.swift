@@ -32,8 +32,11 @@ public enum Conv2D {
   /// outputs and channel pair, equal to the direct kernels up to float rounding.
   public nonisolated(unsafe) static var usesWinograd = true
 
-  /// Whether this CPU has the direct kernels (AVX-512).
+  /// Whether the direct kernels run at the active instruction set (AVX-512 or AVX2).
   public static var directKernelsAvailable: Bool { csim_conv2d_direct_available() != 0 }
+
+  /// Whether the Winograd kernels run at the active instruction set (AVX-512 only).
+  public static var winogradKernelsAvailable: Bool { KernelFamily.winograd.variant() != "none" }
 
   /// Whether a stride-1 valid convolution of `[height, width, channels]` images to
   /// `outputChannels` runs by Winograd (forward pass and both gradients), given the switches.

@@ -47,7 +47,7 @@ struct BenchKernels: ParsableCommand {
     GEMM.splitsOverThreadPool = poolSplit
     Conv2D.splitsBatchOverThreads = poolSplit
     print(
-      "kernel=\(GEMM.kernelName) blas_threads=\(GEMM.threadCount) pool_threads=\(ThreadPool.shared.threadCount) pool_split=\(poolSplit) winograd=\(winograd) samples=\(samples)"
+      "kernel=\(GEMM.kernelName) isa=\(InstructionSet.active) convolution=\(KernelFamily.convolution.variant()) blas_threads=\(GEMM.threadCount) pool_threads=\(ThreadPool.shared.threadCount) pool_split=\(poolSplit) winograd=\(winograd) samples=\(samples)"
     )
     let bench = KernelBenchmark(samples: samples)
     if only.map({ "gemm".contains($0) }) ?? true { bench.gemm() }

@@ -129,7 +129,7 @@ extension ConvolutionStrategyTests {
     Conv2D.usesDirectKernels = true
     Conv2D.usesWinograd = true
     let applies = c.input[1] % 2 == 0 && c.input[2] % 2 == 0 && c.input[3] % 16 == 0
-      && c.outputChannels % 16 == 0 && Conv2D.directKernelsAvailable
+      && c.outputChannels % 16 == 0 && Conv2D.winogradKernelsAvailable
     #expect(Conv2D.isWinograd(
       height: c.input[1], width: c.input[2], channels: c.input[3], kernelHeight: 3, kernelWidth: 3,
       outputChannels: c.outputChannels) == applies, "\(c)")
