@@ -128,29 +128,3 @@ extension IndexFileError {
     self.init(kind, path: error.path, error.reason)
   }
 }
-
-extension Array where Element == Int {
-  /// The sum, or `nil` if it overflows or an element is negative.
-  func checkedSum() -> Int? {
-    var total = 0
-    for value in self {
-      guard value >= 0 else { return nil }
-      let (sum, overflow) = total.addingReportingOverflow(value)
-      if overflow { return nil }
-      total = sum
-    }
-    return total
-  }
-
-  /// The product, or `nil` if it overflows or an element is negative.
-  func checkedProduct() -> Int? {
-    var total = 1
-    for value in self {
-      guard value >= 0 else { return nil }
-      let (product, overflow) = total.multipliedReportingOverflow(by: value)
-      if overflow { return nil }
-      total = product
-    }
-    return total
-  }
-}

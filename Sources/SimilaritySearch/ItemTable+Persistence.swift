@@ -1,3 +1,5 @@
+import SimilarityFileReading
+
 /// The common header and item sections of an index file.
 struct IndexFileHeader {
   var kind: IndexFile.Kind
