@@ -32,6 +32,14 @@ public enum FileKind: Equatable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// The kind of what `path` names itself (a symbolic link is not followed), or `nil` when
+  /// nothing is there.
+  public init?(linkAt path: String) {
+    var status = stat()
+    guard lstat(path, &status) == 0 else { return nil }
+    self.init(mode: status.st_mode)
+  }
+
   /// "a directory", "a character device", …, for messages such as "is a directory".
   public var description: String {
     switch self {
