@@ -157,6 +157,8 @@ extension SavedModelManifest {
       }
     } catch let error as SimilarityModelError {
       throw error
+    } catch let error as CalibrationError {
+      throw fail(error.description)
     } catch let error as FileReadError {
       throw fail(error.reason)
     } catch {

@@ -1,5 +1,12 @@
 import SimilarityFileReading
 
+/// The limits an index file's reader enforces; writers and the command line check data against
+/// them before building an index, so nothing is written that cannot be read back.
+public enum IndexFileLimits {
+  /// The largest vector dimension a file may hold (2²⁰).
+  public static let maximumDimension = 1 << 20
+}
+
 extension IndexFile {
   /// The most header bytes any kind needs before the arrays: magic, version, the common
   /// header (28 bytes) and the HNSW graph header (60 bytes).

@@ -8,7 +8,7 @@ struct IndexFileHeader {
   var slotCount: Int
   var payloadBytes: Int
 
-  static let maxDimension = 1 << 20
+  static let maxDimension = IndexFileLimits.maximumDimension
 
   func write(into w: inout ByteWriter) {
     w.bytes.append(contentsOf: IndexFile.magic)
