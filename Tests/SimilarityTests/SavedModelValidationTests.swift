@@ -149,6 +149,11 @@ import Testing
     #expect(
       loadError(directory)
         == "\(url.path): threshold -0.5 is negative; cosine distances are ≥ 0 (only inner-product similarities can be negative)")
+    // A repeated key (JSONDecoder would keep one of the two silently).
+    let text = String(decoding: try negative.jsonData(), as: UTF8.self)
+    try text.replacingOccurrences(of: "\"metric\" : \"f1\"", with: "\"metric\" : \"f1\", \"metric\" : \"recall\"")
+      .write(to: url, atomically: true, encoding: .utf8)
+    #expect(loadError(directory)?.contains("(at the top level): duplicate key \"metric\"") == true)
     // Thresholds and curves that disagree.
     var shifted = negative
     shifted.thresholds = [0.1, 0.25]
