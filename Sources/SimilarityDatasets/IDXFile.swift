@@ -66,7 +66,10 @@ public enum IDXFile {
       let magic = try file.read(0..<min(file.size, 2))
       if magic == [0x1F, 0x8B] {
         let data = Data(try file.readAll(limit: maximumCompressedBytes, what: "a gzipped IDX file"))
-        let limit = try maximumBytes ?? header(of: Gzip.prefix(maximumHeaderBytes, of: data, file: path), file: path).totalBytes
+        let limit =
+          try maximumBytes
+          ?? header(of: Gzip.prefix(maximumHeaderBytes, of: data, file: path), file: path)
+          .totalBytes
         return try Gzip.decompress(data, file: path, maximumBytes: limit)
       }
       if let maximumBytes {

@@ -1,6 +1,6 @@
 extension Calibration {
-  /// Checks that the parts of a calibration agree, as they do when ``init(queryLabels:lookups:optimizing:targets:strategy:)``
-  /// made it: thresholds ascending, unique and not NaN; one curve per metric with one value in
+  /// Checks that the parts of a calibration agree, as they do when
+  /// ``init(queryLabels:lookups:optimizing:targets:strategy:)`` made it: thresholds ascending, unique and not NaN; one curve per metric with one value in
   /// [0, 1] per threshold; the optimal cutpoint and each reached target's cutpoint at the
   /// threshold the calibration rules pick from the curves, with the curves' values; every
   /// target in [0, 1]. ``init(jsonData:)`` runs it, so a hand-edited `calibration.json` is

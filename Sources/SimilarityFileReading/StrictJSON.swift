@@ -91,7 +91,8 @@ private struct Scanner {
   func describeCurrent() -> String {
     guard index < bytes.count else { return "end of data" }
     let byte = bytes[index]
-    return byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+    return byte >= 0x20 && byte < 0x7F
+      ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
   }
 
   mutating func skipWhitespace() {

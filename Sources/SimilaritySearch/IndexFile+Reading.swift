@@ -100,7 +100,8 @@ struct HNSWFileHeader {
     let freeCount = try r.u64("removed count")
     let upperWords = try r.u64("upper link words")
     guard (2...255).contains(m), efc >= 1, efs >= 1 else {
-      throw r.error(.corrupt, "expected M in 2…255 and ef ≥ 1, found M \(m), efConstruction \(efc), efSearch \(efs)")
+      throw r.error(.corrupt, "expected M in 2…255 and ef ≥ 1, found M \(m), "
+                      + "efConstruction \(efc), efSearch \(efs)")
     }
     guard maxLevel >= -1 && maxLevel <= 32, entry >= -1 && entry < Int64(n),
       (entry == -1) == (n == 0), freeCount <= UInt64(n), upperWords <= UInt64(r.fileSize) / 4

@@ -50,7 +50,10 @@ extension ExactIndex {
       var problems: [String] = []
       let rows = items.slotCount
       if vectors.count != rows * dimension || squaredNorms.count != rows {
-        return ["\(vectors.count) stored components and \(squaredNorms.count) norms for \(rows) items of dimension \(dimension)"]
+        return [
+          "\(vectors.count) stored components and \(squaredNorms.count) norms for \(rows) "
+            + "items of dimension \(dimension)"
+        ]
       }
       if let problem = vectors.withUnsafeBufferPointer({
         storedVectorProblem($0.baseAddress!, rows: rows, dimension: dimension, distance: distance)

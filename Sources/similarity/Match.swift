@@ -20,7 +20,10 @@ struct Match: ParsableCommand {
   @Option(parsing: .unconditional, help: "Number of test images to match.") var count = 20
   @Option(
     parsing: .unconditional,
-    help: "Use this distance threshold instead of the calibrated one (≥ 0; negative only for inner-product models).")
+    help: """
+      Use this distance threshold instead of the calibrated one (≥ 0; negative only for \
+      inner-product models).
+      """)
   var distance: Float?
 
   func validate() throws {

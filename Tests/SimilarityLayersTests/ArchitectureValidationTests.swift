@@ -147,19 +147,19 @@ import Testing
     try rewriteArchitecture(in: directory) {
       $0.replacingOccurrences(of: "\"units\" : 128", with: "\"units\" : 128, \"units\" : 4")
     }
-    guard case .corruptArchitecture(path, let reason) = loadError(directory) else {
-      Issue.record("expected a corrupt architecture")
-      return
+    func reason() throws -> String {
+      guard case .corruptArchitecture(path, let reason) = loadError(directory) else {
+        throw CheckpointError.corruptArchitecture(file: path, reason: "expected this error")
+      }
+      return reason
     }
-    #expect(reason.contains("duplicate key \"units\""), "\(reason)")
-    #expect(reason.contains("model.config.layers[2].config"), "\(reason)")
+    let duplicate = try reason()
+    #expect(duplicate.contains("duplicate key \"units\""), "\(duplicate)")
+    #expect(duplicate.contains("model.config.layers[2].config"), "\(duplicate)")
     try rewriteArchitecture(in: directory) {
       $0.replacingOccurrences(of: "\"units\" : 128, \"units\" : 4", with: "\"units\" : 1e400")
     }
-    guard case .corruptArchitecture(path, let range) = loadError(directory) else {
-      Issue.record("expected a corrupt architecture")
-      return
-    }
+    let range = try reason()
     #expect(range.contains("the number 1e400 is out of range"), "\(range)")
   }
 

@@ -34,14 +34,6 @@ import Testing
     return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
   }
 
-  private func withValidChecksum(_ bytes: [UInt8]) -> [UInt8] {
-    var out = bytes
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in out[0..<(out.count - 8)] { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-    for i in 0..<8 { out[out.count - 8 + i] = UInt8(truncatingIfNeeded: hash >> (8 * UInt64(i))) }
-    return out
-  }
-
   @Test func devicesAndDirectoriesAreNamedNotRead() throws {
     // Reading /dev/zero to its end used to take all memory.
     let device = try #require(loadError("/dev/zero"))
@@ -76,7 +68,7 @@ import Testing
     // Row 1 is stored as (0, 1); make it (0, 2).
     let two = Float(2).bitPattern
     for i in 0..<4 { bytes[40 + 12 + i] = UInt8(truncatingIfNeeded: two >> (8 * UInt32(i))) }
-    let error = try #require(try loadError(withValidChecksum(bytes)))
+    let error = try #require(try loadError(TestData.withValidChecksum(bytes)))
     #expect(error.kind == .corrupt)
     #expect(error.detail == "vector 1 has length 2.0; a cosine index stores unit-length vectors")
   }
@@ -86,7 +78,7 @@ import Testing
     let flags = 40 + 24 + 24
     #expect(bytes[flags] == 2)  // item 0 has label 7
     bytes[flags] = 0
-    let error = try #require(try loadError(withValidChecksum(bytes)))
+    let error = try #require(try loadError(TestData.withValidChecksum(bytes)))
     #expect(error.kind == .corrupt)
     #expect(error.detail == "item 0 has no label (flag bit 1 clear) but stores label 7; expected 0")
   }
@@ -97,7 +89,7 @@ import Testing
     // Lengths 2, 0, 1 shifted to 0, 2, 1: same total, but item 1 has no payload.
     bytes[lengths] = 0
     bytes[lengths + 8] = 2
-    let error = try #require(try loadError(withValidChecksum(bytes)))
+    let error = try #require(try loadError(TestData.withValidChecksum(bytes)))
     #expect(error.kind == .corrupt)
     #expect(error.detail == "item 1 has no payload (flag bit 2 clear) but a payload length of 2 bytes; expected 0")
   }
