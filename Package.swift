@@ -3,6 +3,7 @@ import PackageDescription
 
 // Targets form a DAG (see docs/ARCHITECTURE.md):
 //   CSimilarityBLAS, CSimilarityZlib (system libraries), CSimilarityKernels (C, runtime SIMD dispatch)
+//   SimilarityFileReading <- bounded reads of regular files, strict JSON (no dependencies)
 //   SimilarityKernels  <- thread pool, RNG, GEMM backend, distance kernels
 //   SimilarityTensors  <- Tensor + reverse-mode gradients
 //   SimilarityLayers   <- layers, optimizers, models, safetensors checkpoints
@@ -12,6 +13,7 @@ import PackageDescription
 let package = Package(
   name: "swift-similarity",
   products: [
+    .library(name: "SimilarityFileReading", targets: ["SimilarityFileReading"]),
     .library(name: "SimilarityKernels", targets: ["SimilarityKernels"]),
     .library(name: "SimilarityTensors", targets: ["SimilarityTensors"]),
     .library(name: "SimilarityLayers", targets: ["SimilarityLayers"]),
@@ -35,11 +37,16 @@ let package = Package(
     .systemLibrary(
       name: "CSimilarityZlib", path: "Sources/CSimilarityZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "CSimilarityKernels", path: "Sources/CSimilarityKernels"),
+    .target(name: "SimilarityFileReading"),
     .target(name: "SimilarityKernels", dependencies: ["CSimilarityBLAS", "CSimilarityKernels"]),
     .target(name: "SimilarityTensors", dependencies: ["SimilarityKernels", "CSimilarityKernels"]),
-    .target(name: "SimilarityLayers", dependencies: ["SimilarityTensors", "CSimilarityKernels"]),
-    .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib"]),
-    .target(name: "SimilaritySearch", dependencies: ["SimilarityKernels", "CSimilarityKernels"]),
+    .target(
+      name: "SimilarityLayers",
+      dependencies: ["SimilarityTensors", "CSimilarityKernels", "SimilarityFileReading"]),
+    .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib", "SimilarityFileReading"]),
+    .target(
+      name: "SimilaritySearch",
+      dependencies: ["SimilarityKernels", "CSimilarityKernels", "SimilarityFileReading"]),
     .target(
       name: "SimilarityMetricLearning",
       dependencies: ["SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilaritySearch"]),
@@ -52,16 +59,17 @@ let package = Package(
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
         "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
-        "SimilarityVisualization", "CSimilarityPNG",
+        "SimilarityVisualization", "CSimilarityPNG", "SimilarityFileReading",
       ]),
     .executableTarget(
       name: "similarity",
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
         "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
-        "SimilarityVisualization", "Similarity", "CSimilarityKernels",
+        "SimilarityVisualization", "Similarity", "CSimilarityKernels", "SimilarityFileReading",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    .testTarget(name: "SimilarityFileReadingTests", dependencies: ["SimilarityFileReading"]),
     .testTarget(name: "SimilarityKernelsTests", dependencies: ["SimilarityKernels"]),
     .testTarget(name: "SimilarityTensorsTests", dependencies: ["SimilarityTensors"]),
     .testTarget(name: "SimilarityLayersTests", dependencies: ["SimilarityLayers"]),

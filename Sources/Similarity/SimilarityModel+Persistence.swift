@@ -93,34 +93,9 @@ extension SimilarityModel {
   /// - Throws: ``SimilarityModelError/invalidSavedModel(file:reason:)`` naming the missing or
   ///   corrupt file.
   public static func load(from directory: URL) throws -> SimilarityModel {
-    let manifestURL = directory.appendingPathComponent(SavedModelManifest.fileName)
-    guard let manifestData = FileManager.default.contents(atPath: manifestURL.path) else {
-      throw SimilarityModelError.invalidSavedModel(
-        file: manifestURL.path,
-        reason: "missing; expected a directory written by SimilarityModel.save(to:)")
-    }
-    let manifest: SavedModelManifest
-    do {
-      manifest = try JSONDecoder().decode(SavedModelManifest.self, from: manifestData)
-    } catch {
-      throw SimilarityModelError.invalidSavedModel(
-        file: manifestURL.path, reason: "not a valid model manifest: \(error)")
-    }
-    guard manifest.format == SavedModelManifest.format else {
-      throw SimilarityModelError.invalidSavedModel(
-        file: manifestURL.path,
-        reason: "format is \"\(manifest.format)\", expected \"\(SavedModelManifest.format)\"")
-    }
-    guard manifest.formatVersion == SavedModelManifest.formatVersion else {
-      throw SimilarityModelError.invalidSavedModel(
-        file: manifestURL.path,
-        reason: "format version \(manifest.formatVersion) is not supported, expected "
-          + "\(SavedModelManifest.formatVersion)")
-    }
-    guard let distance = Distance(rawValue: manifest.distance) else {
-      throw SimilarityModelError.invalidSavedModel(
-        file: manifestURL.path, reason: "unknown distance \"\(manifest.distance)\"")
-    }
+    let manifestPath = directory.appendingPathComponent(SavedModelManifest.fileName).path
+    let manifest = try SavedModelManifest.read(from: directory)
+    let distance = Distance(rawValue: manifest.distance)!  // checked by `read`
     let embedding: Sequential
     do {
       embedding = try Checkpoint.loadSequential(from: directory)
@@ -128,7 +103,15 @@ extension SimilarityModel {
       throw SimilarityModelError.invalidSavedModel(
         file: file(named: error), reason: reason(of: error))
     }
-    let indexPath = directory.appendingPathComponent(manifest.indexFile).path
+    let output = embedding.outputShape
+    guard output.count == 2 else {
+      throw SimilarityModelError.invalidSavedModel(
+        file: directory.appendingPathComponent(Checkpoint.architectureFileName).path,
+        reason: "the model outputs \(output.dropFirst().map { $0 ?? 0 }) per example; a "
+          + "similarity model's embedding outputs [dimension]")
+    }
+    let indexPath = try SavedModelManifest.regularFile(
+      manifest.indexFile, in: directory, field: "indexFile")
     let index: any VectorIndex
     do {
       index = try manifest.index.loadIndex(from: indexPath)
@@ -138,34 +121,29 @@ extension SimilarityModel {
         ? String(error.description.dropFirst(indexPath.count + 2)) : error.description
       throw SimilarityModelError.invalidSavedModel(file: indexPath, reason: reason)
     }
-    let output = embedding.outputShape.last.flatMap { $0 }
-    guard index.dimension == manifest.dimension, output == manifest.dimension,
+    guard index.dimension == manifest.dimension, output[1] == manifest.dimension,
       index.distance == distance
     else {
       throw SimilarityModelError.invalidSavedModel(
         file: indexPath,
         reason: "index has dimension \(index.dimension) and distance \(index.distance); the "
           + "manifest says \(manifest.dimension) and \(distance), the model outputs "
-          + "\(output.map(String.init) ?? "?")")
+          + "\(output[1].map(String.init) ?? "?")")
     }
+    try manifest.checkConsistency(
+      embedding: embedding, index: index, indexPath: indexPath, file: manifestPath)
     var calibration: Calibration?
     if let name = manifest.calibrationFile {
-      let url = directory.appendingPathComponent(name)
-      guard let data = FileManager.default.contents(atPath: url.path) else {
-        throw SimilarityModelError.invalidSavedModel(
-          file: url.path, reason: "missing; the manifest says the model is calibrated")
-      }
-      do {
-        calibration = try Calibration(jsonData: data)
-      } catch {
-        throw SimilarityModelError.invalidSavedModel(
-          file: url.path, reason: "not a valid calibration: \(error)")
-      }
+      calibration = try SavedModelManifest.readCalibration(
+        at: SavedModelManifest.regularFile(name, in: directory, field: "calibrationFile"),
+        distance: distance)
     }
-    return SimilarityModel(
+    let model = SimilarityModel(
       embedding: embedding, distance: distance, indexKind: manifest.index, index: index,
       calibration: calibration, calibrationK: manifest.calibrationK,
       indexedClassSizes: manifest.indexedClassSizes)
+    model.weightsFile = directory.appendingPathComponent(Checkpoint.weightsFileName).path
+    return model
   }
 }
 

@@ -37,6 +37,9 @@ public final class SimilarityModel {
   public internal(set) var indexedClassSizes: [Int: Int] = [:]
   /// Rows embedded per forward pass at inference.
   public var inferenceBatchSize = 256
+  /// The weights file the embedding was loaded from (``load(from:)``), named when its outputs
+  /// are not finite; `nil` for a model built in memory.
+  public internal(set) var weightsFile: String?
 
   /// - Parameters:
   ///   - embedding: a model whose output is `[batch, dimension]`, e.g.
@@ -79,7 +82,9 @@ public final class SimilarityModel {
 
   /// The `[n, dimension]` embeddings of `examples`, in inference mode, `inferenceBatchSize`
   /// rows at a time.
-  /// - Throws: ``SimilarityModelError/exampleShapeMismatch(expected:found:)``.
+  /// - Throws: ``SimilarityModelError/exampleShapeMismatch(expected:found:)``;
+  ///   ``SimilarityModelError/nonFiniteEmbedding(example:component:value:weightsFile:)`` when
+  ///   the network produces NaN or infinity (damaged or diverged weights).
   public func embed(_ examples: ExampleMatrix) throws(SimilarityModelError) -> Tensor {
     try checkShape(examples)
     let wasTraining = embedding.isTraining
@@ -92,6 +97,11 @@ public final class SimilarityModel {
       let end = min(start + inferenceBatchSize, examples.count)
       scalars.append(contentsOf: embedding(examples.batch(start..<end)).scalars)
       start = end
+    }
+    if let bad = scalars.firstIndex(where: { !$0.isFinite }) {
+      throw .nonFiniteEmbedding(
+        example: bad / dimension, component: bad % dimension, value: scalars[bad],
+        weightsFile: weightsFile)
     }
     return Tensor(shape: [examples.count, dimension], scalars: scalars)
   }

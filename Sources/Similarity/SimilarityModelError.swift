@@ -17,6 +17,9 @@ public enum SimilarityModelError: Error, CustomStringConvertible, Equatable, Sen
   case invalidSavedModel(file: String, reason: String)
   /// Writing a model directory failed.
   case saveFailed(file: String, reason: String)
+  /// The embedding network produced NaN or infinity for an example: its weights (loaded from
+  /// `weightsFile`, if any) are damaged or diverged.
+  case nonFiniteEmbedding(example: Int, component: Int, value: Float, weightsFile: String?)
 
   public var description: String {
     switch self {
@@ -36,6 +39,11 @@ public enum SimilarityModelError: Error, CustomStringConvertible, Equatable, Sen
       return "\(file): \(reason)"
     case .saveFailed(let file, let reason):
       return "\(file): saving failed: \(reason)"
+    case .nonFiniteEmbedding(let example, let component, let value, let weightsFile):
+      let what = "the embedding of example \(example) has component \(component) = \(value)"
+      return weightsFile.map {
+        "\($0): the model's weights produce non-finite values: \(what)"
+      } ?? "the embedding model produces non-finite values: \(what)"
     }
   }
 }

@@ -11,6 +11,9 @@ public enum GzipError: Error, CustomStringConvertible, Equatable, Sendable {
   case truncated(file: String, compressedBytes: Int)
   /// zlib could not be initialised (out of memory or a library version mismatch).
   case zlib(file: String, code: Int32)
+  /// The data inflates to more than `limit` bytes, the most its content can be; inflating
+  /// stopped there.
+  case tooLarge(file: String, limit: Int)
 
   public var description: String {
     switch self {
@@ -21,6 +24,9 @@ public enum GzipError: Error, CustomStringConvertible, Equatable, Sendable {
     case .truncated(let file, let compressedBytes):
       return "\(file): truncated gzip data: the stream ends after \(compressedBytes) compressed "
         + "bytes without its end marker — the download may be incomplete"
+    case .tooLarge(let file, let limit):
+      return "\(file): gzip data inflates past \(limit) bytes, the expected size; stopped there "
+        + "(a damaged or malicious file)"
     case .zlib(let file, let code):
       return "\(file): zlib failed to initialise (code \(code))"
     }
@@ -36,12 +42,33 @@ public enum Gzip {
 
   /// Decompresses gzip `data` (all members, if several are concatenated); `file` names it in
   /// errors. Throws `GzipError`.
-  public static func decompress(_ data: Data, file: String) throws -> Data {
+  ///
+  /// Inflating stops as soon as the output exceeds `maximumBytes` (the content's expected
+  /// size), so a small file that inflates to gigabytes costs at most `maximumBytes + 1` bytes;
+  /// it then throws ``GzipError/tooLarge(file:limit:)``.
+  public static func decompress(_ data: Data, file: String, maximumBytes: Int = .max) throws
+    -> Data
+  {
     guard isGzip(data) else { throw GzipError.notGzip(file: file) }
-    return try data.withUnsafeBytes { raw in try inflate(raw, file: file) }
+    return try data.withUnsafeBytes { raw in
+      try inflate(raw, file: file, limit: maximumBytes, prefixOnly: false)
+    }
   }
 
-  private static func inflate(_ input: UnsafeRawBufferPointer, file: String) throws -> Data {
+  /// The first `count` bytes of the decompressed content (fewer if it is shorter), inflating
+  /// no further; for reading a header before deciding how much to inflate. Throws `GzipError`.
+  public static func prefix(_ count: Int, of data: Data, file: String) throws -> Data {
+    guard isGzip(data) else { throw GzipError.notGzip(file: file) }
+    return try data.withUnsafeBytes { raw in
+      try inflate(raw, file: file, limit: count, prefixOnly: true)
+    }
+  }
+
+  /// Inflates `input` up to `limit` bytes: beyond it, returns the first `limit` bytes when
+  /// `prefixOnly`, else throws ``GzipError/tooLarge(file:limit:)``.
+  private static func inflate(
+    _ input: UnsafeRawBufferPointer, file: String, limit: Int, prefixOnly: Bool
+  ) throws -> Data {
     var stream = z_stream()
     // 15 + 32: a 32 KiB window, and let zlib detect the gzip (or zlib) wrapper itself.
     let initCode = inflateInit2_(
@@ -49,12 +76,19 @@ public enum Gzip {
     guard initCode == Z_OK else { throw GzipError.zlib(file: file, code: initCode) }
     defer { inflateEnd(&stream) }
 
-    var output = Data(count: initialCapacity(for: input))
+    // One byte beyond the limit tells an overrun from content of exactly `limit` bytes.
+    let cap = limit == .max ? limit : limit + 1
+    var output = Data(count: min(initialCapacity(for: input), cap))
     var produced = 0
     var consumed = 0
     let base = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
     while true {
-      if produced == output.count { output.count = max(output.count * 2, 1 << 16) }
+      if produced > limit {
+        guard prefixOnly else { throw GzipError.tooLarge(file: file, limit: limit) }
+        output.count = limit
+        return output
+      }
+      if produced == output.count { output.count = min(max(output.count * 2, 1 << 16), cap) }
       let remainingIn = min(input.count - consumed, Int(UInt32.max))
       let remainingOut = min(output.count - produced, Int(UInt32.max))
       stream.next_in = UnsafeMutablePointer(mutating: base + consumed)

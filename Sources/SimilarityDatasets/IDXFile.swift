@@ -1,4 +1,5 @@
 import Foundation
+import SimilarityFileReading
 
 /// An array read from an IDX file: its element type, its dimensions and its raw element bytes
 /// (big-endian, as stored; for `.uint8` the bytes are the values).
@@ -53,29 +54,69 @@ public enum IDXFile {
     try decode(readUncompressed(url), file: url.path)
   }
 
-  /// The file's bytes, gunzipped when the file is gzip data. Throws `IDXError.io` or `GzipError`.
-  public static func readUncompressed(_ url: URL) throws -> Data {
-    let data: Data
+  /// The file's bytes, gunzipped when the file is gzip data. Throws `IDXError` or `GzipError`.
+  ///
+  /// Nothing beyond the content's size is read or inflated: with `maximumBytes` (the size a
+  /// catalogued file must have) a larger file is refused and gzip data stops inflating one byte
+  /// past it; without it the limit is the size the IDX header declares, checked first.
+  public static func readUncompressed(_ url: URL, maximumBytes: Int? = nil) throws -> Data {
+    let path = url.path
     do {
-      data = try Data(contentsOf: url, options: .mappedIfSafe)
-    } catch {
-      throw IDXError.io(
-        file: url.path, message: "cannot read the file: \(error.localizedDescription)")
+      let file = try RegularFile(path: path, expected: "a regular IDX file (optionally gzipped)")
+      let magic = try file.read(0..<min(file.size, 2))
+      if magic == [0x1F, 0x8B] {
+        let data = Data(try file.readAll(limit: maximumCompressedBytes, what: "a gzipped IDX file"))
+        let limit =
+          try maximumBytes
+          ?? header(of: Gzip.prefix(maximumHeaderBytes, of: data, file: path), file: path)
+          .totalBytes
+        return try Gzip.decompress(data, file: path, maximumBytes: limit)
+      }
+      if let maximumBytes {
+        return Data(try file.readAll(limit: maximumBytes, what: "this data set file"))
+      }
+      let declared = try header(
+        of: Data(try file.read(0..<min(file.size, maximumHeaderBytes))), file: path)
+      guard declared.totalBytes == file.size else {
+        throw IDXError.dataLength(
+          file: path, shape: declared.shape, expectedBytes: declared.totalBytes - declared.size,
+          foundBytes: file.size - declared.size)
+      }
+      return Data(try file.read(0..<file.size))
+    } catch let error as FileReadError {
+      throw IDXError.io(file: path, message: error.reason)
     }
-    return Gzip.isGzip(data) ? try Gzip.decompress(data, file: url.path) : data
   }
+
+  /// The largest header: 4 bytes and 255 dimensions.
+  static let maximumHeaderBytes = 4 + 4 * 255
+  /// The largest gzipped IDX file read (4 GiB).
+  static let maximumCompressedBytes = 1 << 32
 
   /// Decodes the uncompressed bytes of an IDX file; `file` names it in errors.
   public static func decode(_ data: Data, file: String) throws -> IDXArray {
-    try data.withUnsafeBytes { raw in try decode(raw, file: file) }
+    let header = try header(of: data, file: file)
+    let body = data.count - header.size
+    guard body == header.totalBytes - header.size else {
+      throw IDXError.dataLength(
+        file: file, shape: header.shape, expectedBytes: header.totalBytes - header.size,
+        foundBytes: body)
+    }
+    return IDXArray(
+      dataType: header.dataType, shape: header.shape, bytes: Array(data.dropFirst(header.size)))
   }
 
-  private static func decode(_ raw: UnsafeRawBufferPointer, file: String) throws -> IDXArray {
+  /// The header at the start of `data` (which may be just a prefix of the file): element type,
+  /// shape, header size and the total file size it declares (checked for overflow).
+  static func header(of data: Data, file: String) throws
+    -> (dataType: IDXArray.DataType, shape: [Int], size: Int, totalBytes: Int)
+  {
+    let raw = Array(data.prefix(maximumHeaderBytes))
     guard raw.count >= 4 else {
       if raw.count >= 2, raw[0] != 0 || raw[1] != 0 {
-        throw IDXError.badMagic(file: file, found: Array(raw))
+        throw IDXError.badMagic(file: file, found: raw)
       }
-      throw IDXError.truncatedHeader(file: file, expectedBytes: 4, foundBytes: raw.count)
+      throw IDXError.truncatedHeader(file: file, expectedBytes: 4, foundBytes: data.count)
     }
     guard raw[0] == 0, raw[1] == 0 else {
       throw IDXError.badMagic(file: file, found: Array(raw.prefix(4)))
@@ -89,7 +130,7 @@ public enum IDXFile {
     }
     let headerSize = 4 + 4 * rank
     guard raw.count >= headerSize else {
-      throw IDXError.truncatedHeader(file: file, expectedBytes: headerSize, foundBytes: raw.count)
+      throw IDXError.truncatedHeader(file: file, expectedBytes: headerSize, foundBytes: data.count)
     }
     var shape: [Int] = []
     var count = 1
@@ -104,13 +145,11 @@ public enum IDXFile {
       count = next
       overflow = overflow || didOverflow
     }
-    let (expectedBytes, bytesOverflow) = count.multipliedReportingOverflow(by: dataType.itemSize)
-    guard !overflow, !bytesOverflow else { throw IDXError.invalidShape(file: file, shape: shape) }
-    let body = raw.count - headerSize
-    guard body == expectedBytes else {
-      throw IDXError.dataLength(
-        file: file, shape: shape, expectedBytes: expectedBytes, foundBytes: body)
+    let (dataBytes, bytesOverflow) = count.multipliedReportingOverflow(by: dataType.itemSize)
+    let (total, totalOverflow) = dataBytes.addingReportingOverflow(headerSize)
+    guard !overflow, !bytesOverflow, !totalOverflow else {
+      throw IDXError.invalidShape(file: file, shape: shape)
     }
-    return IDXArray(dataType: dataType, shape: shape, bytes: Array(raw[headerSize...]))
+    return (dataType, shape, headerSize, total)
   }
 }

@@ -84,7 +84,9 @@ extension ImageDataset {
   private func checksumProblem(of data: Data, name: String, expected file: File) -> String? {
     let content: Data
     do {
-      content = Gzip.isGzip(data) ? try Gzip.decompress(data, file: name) : data
+      content =
+        Gzip.isGzip(data)
+        ? try Gzip.decompress(data, file: name, maximumBytes: file.byteCount ?? .max) : data
     } catch {
       return "\(error)"
     }

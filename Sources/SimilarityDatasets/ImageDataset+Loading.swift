@@ -120,7 +120,7 @@ extension ImageDataset {
   private func readChecked(
     _ url: URL, file: File, kind: String, rank: Int, verifyChecksums: Bool
   ) throws -> IDXArray {
-    let data = try IDXFile.readUncompressed(url)
+    let data = try IDXFile.readUncompressed(url, maximumBytes: file.byteCount)
     if verifyChecksums {
       let found = MD5.hex(of: data)
       guard found == file.md5 else {

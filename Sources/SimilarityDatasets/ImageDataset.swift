@@ -19,10 +19,14 @@ public struct ImageDataset: Sendable {
     public let name: String
     /// The MD5 of the uncompressed content, lowercase hex.
     public let md5: String
+    /// The size of the uncompressed content, when known: reading stops (and gzip data stops
+    /// inflating) one byte past it, so a wrong or malicious file costs no more.
+    public let byteCount: Int?
 
-    public init(name: String, md5: String) {
+    public init(name: String, md5: String, byteCount: Int? = nil) {
       self.name = name
       self.md5 = md5
+      self.byteCount = byteCount
     }
   }
 
@@ -106,11 +110,19 @@ public struct ImageDataset: Sendable {
   public static let mnist = ImageDataset(
     name: "MNIST", cacheName: "mnist",
     train: SplitFiles(
-      images: File(name: "train-images-idx3-ubyte", md5: "6bbc9ace898e44ae57da46a324031adb"),
-      labels: File(name: "train-labels-idx1-ubyte", md5: "a25bea736e30d166cdddb491f175f624")),
+      images: File(
+        name: "train-images-idx3-ubyte", md5: "6bbc9ace898e44ae57da46a324031adb",
+        byteCount: 47_040_016),
+      labels: File(
+        name: "train-labels-idx1-ubyte", md5: "a25bea736e30d166cdddb491f175f624",
+        byteCount: 60_008)),
     test: SplitFiles(
-      images: File(name: "t10k-images-idx3-ubyte", md5: "2646ac647ad5339dbf082846283269ea"),
-      labels: File(name: "t10k-labels-idx1-ubyte", md5: "27ae3e4e09519cfbb04c329615203637")),
+      images: File(
+        name: "t10k-images-idx3-ubyte", md5: "2646ac647ad5339dbf082846283269ea",
+        byteCount: 7_840_016),
+      labels: File(
+        name: "t10k-labels-idx1-ubyte", md5: "27ae3e4e09519cfbb04c329615203637",
+        byteCount: 10_008)),
     classNames: (0...9).map(String.init),
     searchPaths: [
       .environment("MNIST_DIR"),
@@ -128,11 +140,19 @@ public struct ImageDataset: Sendable {
   public static let fashionMNIST = ImageDataset(
     name: "Fashion-MNIST", cacheName: "fashion-mnist",
     train: SplitFiles(
-      images: File(name: "train-images-idx3-ubyte", md5: "f4a8712d7a061bf5bd6d2ca38dc4d50a"),
-      labels: File(name: "train-labels-idx1-ubyte", md5: "9018921c3c673c538a1fc5bad174d6f9")),
+      images: File(
+        name: "train-images-idx3-ubyte", md5: "f4a8712d7a061bf5bd6d2ca38dc4d50a",
+        byteCount: 47_040_016),
+      labels: File(
+        name: "train-labels-idx1-ubyte", md5: "9018921c3c673c538a1fc5bad174d6f9",
+        byteCount: 60_008)),
     test: SplitFiles(
-      images: File(name: "t10k-images-idx3-ubyte", md5: "8181f5470baa50b63fa0f6fddb340f0a"),
-      labels: File(name: "t10k-labels-idx1-ubyte", md5: "15d484375f8d13e6eb1aabb0c3f46965")),
+      images: File(
+        name: "t10k-images-idx3-ubyte", md5: "8181f5470baa50b63fa0f6fddb340f0a",
+        byteCount: 7_840_016),
+      labels: File(
+        name: "t10k-labels-idx1-ubyte", md5: "15d484375f8d13e6eb1aabb0c3f46965",
+        byteCount: 10_008)),
     classNames: [
       "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
       "Ankle boot",

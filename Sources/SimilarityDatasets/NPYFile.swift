@@ -13,14 +13,8 @@ public enum NPYFile {
 
   /// Reads the array stored in `url`. Throws `NPYError`.
   public static func read(from url: URL) throws -> NPYArray {
-    let data: Data
-    do {
-      data = try Data(contentsOf: url, options: .mappedIfSafe)
-    } catch {
-      throw NPYError.io(
-        file: url.path, message: "cannot read the file: \(error.localizedDescription)")
-    }
-    return try decode(data, file: url.path)
+    let bytes = try NPYLayout.readCheckedFile(url)
+    return try bytes.withUnsafeBytes { raw in try decode(raw, file: url.path) }
   }
 
   /// Writes `array` to `url` atomically (temporary file in the same directory, `fsync`, rename).
@@ -80,51 +74,16 @@ public enum NPYFile {
   }
 
   private static func decode(_ raw: UnsafeRawBufferPointer, file: String) throws -> NPYArray {
-    guard raw.count >= magic.count, Array(raw[0..<magic.count]) == magic else {
-      let found = Array(raw.prefix(magic.count))
-      if found.count < magic.count, found == Array(magic.prefix(found.count)), !found.isEmpty {
-        throw NPYError.truncatedHeader(file: file, expectedBytes: 10, foundBytes: raw.count)
-      }
-      throw NPYError.badMagic(file: file, found: found)
-    }
-    guard raw.count >= 8 else {
-      throw NPYError.truncatedHeader(file: file, expectedBytes: 10, foundBytes: raw.count)
-    }
-    let major = raw[6]
-    let minor = raw[7]
-    guard minor == 0, (1...3).contains(major) else {
-      throw NPYError.unsupportedVersion(file: file, major: major, minor: minor)
-    }
-    let preamble = major == 1 ? 10 : 12
-    guard raw.count >= preamble else {
-      throw NPYError.truncatedHeader(file: file, expectedBytes: preamble, foundBytes: raw.count)
-    }
-    let headerLength =
-      major == 1
-      ? Int(raw[8]) | Int(raw[9]) << 8
-      : Int(raw[8]) | Int(raw[9]) << 8 | Int(raw[10]) << 16 | Int(raw[11]) << 24
-    let dataStart = preamble + headerLength
-    guard raw.count >= dataStart else {
-      throw NPYError.truncatedHeader(file: file, expectedBytes: dataStart, foundBytes: raw.count)
-    }
-    // Versions 1 and 2 store the header as latin-1, version 3 as UTF-8; a valid header is ASCII.
-    let header = try NPYHeader.parse(Array(raw[preamble..<dataStart]), file: file)
-    guard let elementType = NPYArray.ElementType(descr: header.descr) else {
-      throw NPYError.unsupportedDType(file: file, descr: header.descr)
-    }
-    guard !header.fortranOrder else { throw NPYError.fortranOrder(file: file) }
-    guard let count = NPYArray.elementCount(of: header.shape),
-      !count.multipliedReportingOverflow(by: elementType.itemSize).overflow
-    else {
-      throw NPYError.invalidShape(file: file, shape: header.shape)
-    }
-    let expectedBytes = count * elementType.itemSize
-    let body = UnsafeRawBufferPointer(rebasing: raw[dataStart...])
-    guard body.count == expectedBytes else {
-      throw NPYError.dataLength(file: file, expectedBytes: expectedBytes, foundBytes: body.count)
+    let headerEnd = try NPYLayout.headerEnd(
+      UnsafeRawBufferPointer(rebasing: raw.prefix(12)), fileSize: raw.count, file: file)
+    let layout = try NPYLayout(
+      header: UnsafeRawBufferPointer(rebasing: raw.prefix(headerEnd)), file: file)
+    let body = UnsafeRawBufferPointer(rebasing: raw[layout.dataStart...])
+    guard body.count == layout.dataBytes else {
+      throw NPYError.dataLength(file: file, expectedBytes: layout.dataBytes, foundBytes: body.count)
     }
     let storage: NPYArray.Storage
-    switch elementType {
+    switch layout.elementType {
     case .float32:
       storage = .float32(LittleEndianCoding.decode(body, as: Float.self))
     case .float64:
@@ -134,6 +93,6 @@ public enum NPYFile {
     case .uint8: storage = .uint8(Array(body))
     case .uint64: storage = .uint64(LittleEndianCoding.decode(body, as: UInt64.self))
     }
-    return try NPYArray(shape: header.shape, storage: storage)
+    return try NPYArray(shape: layout.shape, storage: storage)
   }
 }

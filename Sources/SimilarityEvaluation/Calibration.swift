@@ -47,13 +47,15 @@ public struct Calibration: Hashable, Codable, Sendable {
   ///   - targets: values of metrics to reach, such as `.precision(atLeast: 0.99)`.
   ///   - strategy: how each query's label and distance are derived.
   /// - Throws: ``EvaluationError`` for mismatched counts, no queries, an empty or unsorted
-  ///   lookup list, or a NaN distance.
+  ///   lookup list, or a NaN distance; ``CalibrationError/invalidTarget(_:)`` for a target
+  ///   outside [0, 1].
   /// - Complexity: O(n·k + n log n) for n queries of k lookups.
   public init(
     queryLabels: [Int], lookups: [[LookupResult]], optimizing metric: ClassificationMetric = .f1,
     targets: [CalibrationTarget] = [], strategy: MatchStrategy = .nearest
   ) throws {
     try InputValidation.check(queryCount: queryLabels.count, lookups: lookups)
+    for target in targets { try target.validate() }
     let derived = lookups.map { strategy.derivedMatch(from: $0) }
     let thresholds = Array(Set(derived.map { roundedDistance($0.distance) })).sorted()
     let counts = MatchCounts(queryLabels: queryLabels, derived: derived, thresholds: thresholds)
@@ -107,12 +109,19 @@ public struct Calibration: Hashable, Codable, Sendable {
     return try encoder.encode(self)
   }
 
-  /// Reads a calibration written by ``jsonData()``.
-  /// - Throws: `DecodingError` when the data is not such a calibration.
+  /// Reads a calibration written by ``jsonData()`` and checks its parts agree (``validate()``).
+  /// - Throws: `DecodingError` when the data is not such a calibration, ``CalibrationError``
+  ///   when its parts disagree.
   public init(jsonData: Data) throws {
+    self = try Calibration.jsonDecoder.decode(Calibration.self, from: jsonData)
+    try validate()
+  }
+
+  /// The decoder for ``jsonData()``'s form (infinite distances as `"inf"` / `"-inf"`).
+  public static var jsonDecoder: JSONDecoder {
     let decoder = JSONDecoder()
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(
       positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    self = try decoder.decode(Calibration.self, from: jsonData)
+    return decoder
   }
 }

@@ -65,78 +65,34 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
   /// Creates the (unbuilt) layer this configuration describes.
   ///
   /// - Parameter lambdas: closures for ``Lambda`` layers, by registered function name.
-  /// - Throws: ``ArchitectureError`` for values no layer accepts or an unregistered lambda.
+  /// - Throws: ``ArchitectureError`` for values no layer accepts (``validate(limits:)``) or an
+  ///   unregistered lambda.
   public func makeLayer(lambdas: [String: Lambda.Function] = [:]) throws(ArchitectureError)
     -> any Layer
   {
+    try validate()
     switch self {
-    case .input(let c):
-      try require(
-        !c.shape.isEmpty && c.shape.allSatisfy { $0 > 0 }, "shape \(c.shape) must be positive")
-      return Input(configuration: c)
-    case .dense(let c):
-      try require(c.units > 0, "units \(c.units) must be positive")
-      return Dense(configuration: c)
-    case .conv2D(let c):
-      try requirePairs([
-        "kernelSize": c.kernelSize, "strides": c.strides, "dilationRate": c.dilationRate,
-      ])
-      try require(c.filters > 0, "filters \(c.filters) must be positive")
-      return Conv2D(configuration: c)
-    case .maxPooling2D(let c):
-      try requirePairs(["poolSize": c.poolSize, "strides": c.strides])
-      return MaxPooling2D(configuration: c)
-    case .averagePooling2D(let c):
-      try requirePairs(["poolSize": c.poolSize, "strides": c.strides])
-      return AveragePooling2D(configuration: c)
-    case .flatten(let c):
-      return Flatten(name: c.name)
-    case .dropout(let c):
-      try require(c.rate >= 0 && c.rate < 1, "rate \(c.rate) not in [0, 1)")
-      return Dropout(configuration: c)
-    case .rescaling(let c):
-      return Rescaling(configuration: c)
-    case .batchNormalization(let c):
-      try require(
-        c.momentum >= 0 && c.momentum <= 1 && c.epsilon > 0,
-        "momentum \(c.momentum) or epsilon \(c.epsilon) out of range")
-      return BatchNormalization(configuration: c)
-    case .activation(let c):
-      return ActivationLayer(configuration: c)
+    case .input(let c): return Input(configuration: c)
+    case .dense(let c): return Dense(configuration: c)
+    case .conv2D(let c): return Conv2D(configuration: c)
+    case .maxPooling2D(let c): return MaxPooling2D(configuration: c)
+    case .averagePooling2D(let c): return AveragePooling2D(configuration: c)
+    case .flatten(let c): return Flatten(name: c.name)
+    case .dropout(let c): return Dropout(configuration: c)
+    case .rescaling(let c): return Rescaling(configuration: c)
+    case .batchNormalization(let c): return BatchNormalization(configuration: c)
+    case .activation(let c): return ActivationLayer(configuration: c)
     case .lambda(let c):
       guard let body = lambdas[c.function] else {
         throw .unregisteredLambda(function: c.function, registered: lambdas.keys.sorted())
       }
       return Lambda(function: c.function, name: c.name, body)
-    case .l2Normalization(let c):
-      return L2Normalization(configuration: c)
-    case .metricEmbedding(let c):
-      try require(c.units > 0, "units \(c.units) must be positive")
-      return MetricEmbedding(configuration: c)
-    case .generalizedMeanPooling1D(let c):
-      try require(!c.p.isNaN, "p must not be NaN")
-      return GeneralizedMeanPooling1D(configuration: c)
-    case .generalizedMeanPooling2D(let c):
-      try require(!c.p.isNaN, "p must not be NaN")
-      return GeneralizedMeanPooling2D(configuration: c)
-    case .collapseMonitor(let c):
-      return CollapseMonitor(name: c.name)
-    case .sequential(let c):
-      return try Sequential(configuration: c, lambdas: lambdas)
-    }
-  }
-
-  private func require(_ condition: Bool, _ message: @autoclosure () -> String)
-    throws(ArchitectureError)
-  {
-    if !condition { throw .invalidConfiguration(type: typeName, reason: message()) }
-  }
-
-  private func requirePairs(_ pairs: KeyValuePairs<String, [Int]>) throws(ArchitectureError) {
-    for (key, value) in pairs {
-      try require(
-        value.count == 2 && value.allSatisfy { $0 > 0 },
-        "\(key) \(value) must be two positive integers")
+    case .l2Normalization(let c): return L2Normalization(configuration: c)
+    case .metricEmbedding(let c): return MetricEmbedding(configuration: c)
+    case .generalizedMeanPooling1D(let c): return GeneralizedMeanPooling1D(configuration: c)
+    case .generalizedMeanPooling2D(let c): return GeneralizedMeanPooling2D(configuration: c)
+    case .collapseMonitor(let c): return CollapseMonitor(name: c.name)
+    case .sequential(let c): return try Sequential(configuration: c, lambdas: lambdas)
     }
   }
 }

@@ -141,21 +141,18 @@ public final class Sequential: Layer {
     return Configuration(name: name, seed: seed, layers: configurations)
   }
 
-  /// Creates and builds the model `configuration` describes.
+  /// Creates and builds the model `configuration` describes, after checking it completely
+  /// with ``ArchitecturePlan`` (hyper-parameters, shapes, sizes within
+  /// ``ArchitectureLimits/standard``), so no invalid configuration reaches a layer.
   ///
   /// - Parameter lambdas: closures for ``Lambda`` layers, by registered function name.
   public convenience init(
     configuration: Configuration, lambdas: [String: Lambda.Function] = [:]
   ) throws(ArchitectureError) {
-    guard case .input = configuration.layers.first else { throw .missingInput }
+    _ = try ArchitecturePlan(configuration, lambdas: lambdas)
     var layers: [any Layer] = []
     for layerConfiguration in configuration.layers {
       layers.append(try layerConfiguration.makeLayer(lambdas: lambdas))
-    }
-    var names: Set<String> = []
-    for layer in layers.dropFirst() where !names.insert(layer.name).inserted {
-      throw .invalidConfiguration(
-        type: Self.typeName, reason: "two layers are named '\(layer.name)'")
     }
     self.init(name: configuration.name, seed: configuration.seed, layers: layers)
   }

@@ -21,13 +21,15 @@ extension ExactIndex {
     guard header.kind == .exact else {
       throw r.error(.corrupt, "expected an exact index (kind 1), found an HNSW index (kind 2)")
     }
-    try r.expectRemaining(header.vectorAndItemBytes, what: "exact index")
     try r.verifyChecksum()
     self.init(dimension: header.dimension, distance: header.distance)
     let n = header.slotCount * header.dimension
     vectors = try r.array(Float.self, count: n, zero: 0, "vectors")
     try vectors.withUnsafeBufferPointer { (p) throws(SearchError) in
-      if n > 0 { try checkFinite(p.baseAddress!, count: n, dimension: dimension, reader: r) }
+      if n > 0 {
+        try checkStoredVectors(p.baseAddress!, count: n, dimension: dimension, distance: distance,
+                               reader: r)
+      }
     }
     let (table, removed) = try ItemTable.read(&r, header: header)
     if let s = removed.firstIndex(of: true) {

@@ -2,7 +2,7 @@ import CSimilarityKernels
 
 extension HNSWIndex {
   /// Checks the graph's structural invariants and returns one message per violation (empty
-  /// when the index is sound): every link is in range, not a self link, unique within its list
+  /// when the index is sound): stored rows are finite (unit length for cosine); every link is in range, not a self link, unique within its list
   /// and points to a node that has that layer; lists hold at most `M` links (`2·M` on layer 0);
   /// levels are consistent with the upper-layer storage and with `maxLevel`; the entry point
   /// is valid and sits on the top layer; removed slots match the free list and the id map; a
@@ -37,6 +37,12 @@ extension HNSWIndex {
       }
     } else if slotCount > 0 {
       _ = report("no entry point although \(slotCount) slots are stored")
+    }
+    if let problem = storedVectorProblem(vectors, rows: slotCount, dimension: dimension,
+                                         distance: distance),
+      report(problem)
+    {
+      return problems
     }
     if let problem = rotationProblem() { _ = report(problem); return problems }
     if let halfVectors {

@@ -40,38 +40,23 @@ extension HNSWIndex {
     guard header.kind == .hnsw else {
       throw r.error(.corrupt, "expected an HNSW index (kind 2), found an exact index (kind 1)")
     }
-    let m = Int(try r.u32("maxConnections"))
-    let efc = Int(try r.u32("efConstruction"))
-    let efs = Int(try r.u32("efSearch"))
-    let maxLevel = try r.i64("max level")
-    let entry = try r.i64("entry point")
-    let seed = try r.u64("seed")
-    let state = try r.u64("generator state")
-    let freeCount = try r.u64("removed count")
-    let upperWords = try r.u64("upper link words")
+    // `IndexFile.read` has checked these fields and that the file size is what they declare.
+    let graph = try HNSWFileHeader.read(&r, slotCount: header.slotCount)
     let n = header.slotCount
-    guard (2...255).contains(m), efc >= 1, efs >= 1 else {
-      throw r.error(.corrupt, "expected M in 2…255 and ef ≥ 1, found M \(m), efConstruction \(efc), efSearch \(efs)")
-    }
-    guard maxLevel >= -1 && maxLevel <= 32, entry >= -1 && entry < Int64(n),
-      (entry == -1) == (n == 0), freeCount <= UInt64(n), upperWords <= UInt64(r.bytes.count)
-    else {
-      throw r.error(.corrupt, "inconsistent graph header: max level \(maxLevel), entry point \(entry), "
-                      + "\(freeCount) removed and \(upperWords) upper words for \(n) items")
-    }
-    let graphBytes = Int(freeCount) * 8 + n + n * (2 * m + 1) * 4 + Int(upperWords) * 4
-    try r.expectRemaining(header.vectorAndItemBytes + graphBytes, what: "HNSW index")
+    let (maxLevel, upperWords) = (graph.maxLevel, graph.upperWords)
     try r.verifyChecksum()
-    self.init(dimension: header.dimension, distance: header.distance, maxConnections: m,
-              efConstruction: efc, efSearch: efs, seed: seed, capacity: max(n, 1))
-    rng = SplitMix64(seed: state)
+    self.init(dimension: header.dimension, distance: header.distance,
+              maxConnections: graph.maxConnections, efConstruction: graph.efConstruction,
+              efSearch: graph.efSearch, seed: graph.seed, capacity: max(n, 1))
+    rng = SplitMix64(seed: graph.generatorState)
     // From here on `deinit` frees whatever upper-layer blocks exist, even if loading throws.
     slotCount = n
     try r.raw(into: vectors, count: n * dimension, "vectors")
-    try checkFinite(vectors, count: n * dimension, dimension: dimension, reader: r)
+    try checkStoredVectors(vectors, count: n * dimension, dimension: dimension, distance: distance,
+                           reader: r)
     let (table, removed) = try ItemTable.read(&r, header: header)
     var free = [Int]()
-    for raw in try r.array(UInt64.self, count: Int(freeCount), zero: 0, "removed slots") {
+    for raw in try r.array(UInt64.self, count: graph.removedCount, zero: 0, "removed slots") {
       let slot = UInt64(littleEndian: raw)
       guard slot < UInt64(n) else {
         throw r.error(.corrupt, "removed slot \(slot) out of range 0..<\(n)")
@@ -82,12 +67,12 @@ extension HNSWIndex {
     try r.raw(into: level0, count: n * linkWords0, "layer-0 links")
     var expectedUpper = 0
     for slot in 0..<n {
-      guard Int64(levels[slot]) <= maxLevel else {
+      guard Int(levels[slot]) <= maxLevel else {
         throw r.error(.corrupt, "item \(slot) has level \(levels[slot]) above max level \(maxLevel)")
       }
       expectedUpper += Int(levels[slot]) * linkWordsUpper
     }
-    guard expectedUpper == Int(upperWords) else {
+    guard expectedUpper == upperWords else {
       throw r.error(.corrupt, "levels need \(expectedUpper) upper link words, header says \(upperWords)")
     }
     for slot in 0..<n where levels[slot] > 0 {
@@ -99,8 +84,8 @@ extension HNSWIndex {
     for slot in 0..<n where removed[slot] { deleted[slot] = 1 }
     items = table
     freeSlots = free
-    self.maxLevel = Int(maxLevel)
-    entryPoint = entry >= 0 ? Int(entry) : nil
+    self.maxLevel = maxLevel
+    entryPoint = graph.entryPoint
     let problems = invariantViolations(limit: 1)
     if let first = problems.first {
       throw r.error(.corrupt, "graph check failed: \(first)")

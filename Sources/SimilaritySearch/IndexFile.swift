@@ -65,42 +65,6 @@ enum IndexFile {
   static func ioError(path: String, _ what: String) -> SearchError {
     .file(IndexFileError(.io, path: path, "\(what): \(String(cString: strerror(errno)))"))
   }
-
-  /// Reads the whole file and checks magic, version and checksum; returns a reader positioned
-  /// after the version field, over the bytes before the checksum.
-  static func read(_ path: String) throws(SearchError) -> ByteReader {
-    let fd = Glibc.open(path, O_RDONLY)
-    guard fd >= 0 else { throw ioError(path: path, "cannot open") }
-    defer { close(fd) }
-    var bytes = [UInt8]()
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-      if n < 0 { throw ioError(path: path, "read failed") }
-      if n == 0 { break }
-      bytes.append(contentsOf: chunk[0..<n])
-    }
-    func fail(_ kind: IndexFileError.Kind, _ detail: String) -> SearchError {
-      .file(IndexFileError(kind, path: path, detail))
-    }
-    let minimum = magic.count + 4 + 8
-    if bytes.count >= magic.count && Array(bytes[0..<magic.count]) != magic {
-      let found = bytes[0..<magic.count].map { String($0, radix: 16) }.joined(separator: " ")
-      throw fail(.badMagic, "expected magic 53 49 4d 58 49 44 58 0, found \(found)")
-    }
-    guard bytes.count >= minimum else {
-      throw fail(.truncated, "expected at least \(minimum) bytes, found \(bytes.count)")
-    }
-    var reader = ByteReader(bytes: bytes, path: path, limit: bytes.count - 8)
-    reader.offset = magic.count
-    let version = try reader.u32("format version")
-    guard version == formatVersion else {
-      throw fail(.unsupportedVersion,
-                 "expected format version \(formatVersion), found \(version) (written by a "
-                   + "\(version > formatVersion ? "newer" : "different") swift-similarity)")
-    }
-    return reader
-  }
 }
 
 /// Appends little-endian fixed-width fields.
@@ -122,6 +86,8 @@ struct ByteReader {
   let bytes: [UInt8]
   let path: String
   let limit: Int
+  /// The size of the whole file (`bytes` may be only its header).
+  let fileSize: Int
   var offset = 0
 
   func error(_ kind: IndexFileError.Kind, _ detail: String) -> SearchError {
@@ -139,17 +105,6 @@ struct ByteReader {
     guard stored == computed else {
       throw error(.checksumMismatch,
                   "stored FNV-1a 0x\(String(stored, radix: 16)), computed 0x\(String(computed, radix: 16))")
-    }
-  }
-
-  /// Throws unless exactly `needed` more bytes (plus the checksum) remain.
-  func expectRemaining(_ needed: Int, what: String) throws(SearchError) {
-    let have = limit - offset
-    if have < needed {
-      throw error(.truncated, "\(what): expected \(needed + offset + 8) bytes in total, found \(bytes.count)")
-    }
-    if have > needed {
-      throw error(.corrupt, "\(what): expected \(needed + offset + 8) bytes in total, found \(bytes.count) (trailing data)")
     }
   }
 

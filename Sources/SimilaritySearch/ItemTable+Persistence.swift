@@ -1,3 +1,5 @@
+import SimilarityFileReading
+
 /// The common header and item sections of an index file.
 struct IndexFileHeader {
   var kind: IndexFile.Kind
@@ -6,7 +8,7 @@ struct IndexFileHeader {
   var slotCount: Int
   var payloadBytes: Int
 
-  static let maxDimension = 1 << 20
+  static let maxDimension = IndexFileLimits.maximumDimension
 
   func write(into w: inout ByteWriter) {
     w.bytes.append(contentsOf: IndexFile.magic)
@@ -36,7 +38,7 @@ struct IndexFileHeader {
     let payload = try r.u64("payload size")
     // Every slot needs at least its vector in the file; this bounds the counts before any
     // allocation, so a corrupt count cannot request terabytes.
-    let available = UInt64(r.bytes.count)
+    let available = UInt64(r.fileSize)
     guard slots <= available / UInt64(4 * dimension), payload <= available else {
       throw r.error(.truncated,
                     "header promises \(slots) items of dimension \(dimension) and \(payload) "
@@ -46,9 +48,13 @@ struct IndexFileHeader {
                            slotCount: Int(slots), payloadBytes: Int(payload))
   }
 
-  /// Bytes of the item sections (ids, flags, labels, payload lengths, payloads) after vectors.
-  var vectorAndItemBytes: Int {
-    slotCount * dimension * 4 + slotCount * (8 + 1 + 8 + 8) + payloadBytes
+  /// Bytes of the vectors and the item sections (ids, flags, labels, payload lengths,
+  /// payloads), or `nil` on overflow.
+  var vectorAndItemByteCount: Int? {
+    guard let vectors = [slotCount, dimension, 4].checkedProduct(),
+      let items = [slotCount, 8 + 1 + 8 + 8].checkedProduct()
+    else { return nil }
+    return [vectors, items, payloadBytes].checkedSum()
   }
 }
 
@@ -92,6 +98,16 @@ extension ItemTable {
       guard flags[s] & ~7 == 0 else {
         throw r.error(.corrupt, "item \(s): expected flags 0…7, found \(flags[s])")
       }
+      // The writer stores 0 for an absent label and no bytes for an absent payload, so a value
+      // under a cleared flag means the flags or the lengths were shifted.
+      if flags[s] & 2 == 0, labels[s] != 0 {
+        throw r.error(.corrupt, "item \(s) has no label (flag bit 1 clear) but stores label "
+                        + "\(Int64(littleEndian: labels[s])); expected 0")
+      }
+      if flags[s] & 4 == 0, length != 0 {
+        throw r.error(.corrupt, "item \(s) has no payload (flag bit 2 clear) but a payload "
+                        + "length of \(length) bytes; expected 0")
+      }
     }
     guard total == UInt64(header.payloadBytes) else {
       throw r.error(.corrupt, "payload lengths sum to \(total), header says \(header.payloadBytes)")
@@ -115,12 +131,14 @@ extension ItemTable {
   }
 }
 
-/// Checks that every component of a loaded vector block is finite.
-func checkFinite(_ p: UnsafePointer<Float>, count: Int, dimension: Int, reader r: ByteReader)
-  throws(SearchError)
-{
-  for i in 0..<count where !p[i].isFinite {
-    throw r.error(.corrupt, "vector \(i / dimension) component \(i % dimension) is \(p[i])")
+/// Checks that a loaded vector block is in the prepared form the index stores (finite; unit
+/// length for cosine).
+func checkStoredVectors(
+  _ p: UnsafePointer<Float>, count: Int, dimension: Int, distance: Distance, reader r: ByteReader
+) throws(SearchError) {
+  if let problem = storedVectorProblem(p, rows: count / dimension, dimension: dimension,
+                                       distance: distance) {
+    throw r.error(.corrupt, problem)
   }
 }
 

@@ -60,6 +60,12 @@ public protocol VectorIndex: AnyObject, Sendable {
 
   /// Writes the index to `path` atomically (temporary file, fsync, rename).
   func write(to path: String) throws(SearchError)
+
+  /// How many live items carry each label and each payload length.
+  var itemSummary: IndexItemSummary { get }
+
+  /// Structural problems of the stored data, one message each (empty when sound).
+  func checkInvariants() -> [String]
 }
 
 extension VectorIndex {

@@ -48,6 +48,10 @@ public struct IndexFileError: Error, CustomStringConvertible, Equatable, Sendabl
   /// The kind of problem.
   public enum Kind: Equatable, Sendable {
     case io
+    /// Nothing exists at the path.
+    case missing
+    /// The path is a directory, a device, a FIFO or a socket.
+    case notRegularFile
     case truncated
     case badMagic
     case unsupportedVersion
@@ -71,6 +75,7 @@ public struct IndexFileError: Error, CustomStringConvertible, Equatable, Sendabl
   public var description: String {
     let what: String
     switch kind {
+    case .missing, .notRegularFile: return "\(path): \(detail)"
     case .io: what = "I/O error"
     case .truncated: what = "truncated index file"
     case .badMagic: what = "not a swift-similarity index file"

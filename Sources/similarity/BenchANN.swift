@@ -78,13 +78,29 @@ struct BenchANN: ParsableCommand {
   @Option(help: "Comma-separated coordinates to time the searches in: original, pca (default: the build's).")
   var searchBasis: String?
 
+  func validate() throws {
+    try OptionCheck.positive(randomN, "--random-n")
+    try OptionCheck.within(1...IndexFileLimits.maximumDimension, randomDim, "--random-dim")
+    try OptionCheck.positive(queries, "--queries")
+    try OptionCheck.positive(baseLimit, "--base-limit")
+    try OptionCheck.positive(k, "-k")
+    try OptionCheck.within(2...255, maxConnections, "--m")
+    try OptionCheck.positive(efConstruction, "--ef-construction")
+    _ = try OptionCheck.positiveList(efs, "--efs")
+    _ = try OptionCheck.positiveList(threads, "--threads")
+    try OptionCheck.positive(buildThreads, "--build-threads")
+    try OptionCheck.positive(exactQueries, "--exact-queries")
+    try OptionCheck.positive(repeats, "--repeats")
+    try OptionCheck.positive(clusters, "--clusters")
+  }
+
   func run() throws {
     print("kernel=\(GEMM.kernelName) simd=\(DistanceKernels.isa) blas_threads=\(GEMM.threadCount)")
     let (name, base, dimension, query) = try loadData()
     let n = base.count / dimension
     let nq = query.count / dimension
     print("##### dataset \(name): base \(n) x \(dimension), queries \(nq), k=\(k)")
-    let threadCounts = threads.split(separator: ",").compactMap { Int($0) }
+    let threadCounts = try OptionCheck.positiveList(threads, "--threads")
     if let saveData {
       let directory = URL(fileURLWithPath: saveData)
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -142,7 +158,7 @@ struct BenchANN: ParsableCommand {
     for (searchBasis, precision) in try searchBases().flatMap({ b in try traversalPrecisions().map { (b, $0) } }) {
       index.traversalBasis = searchBasis
       index.traversalPrecision = precision
-      for ef in efs.split(separator: ",").compactMap({ Int($0) }) {
+      for ef in try OptionCheck.positiveList(efs, "--efs") {
         index.efSearch = max(ef, k)
         for t in threadCounts {
           var found = [[Neighbor]]()

@@ -18,12 +18,20 @@ struct Calibrate: ParsableCommand {
   @Option(help: "Data set (default: the one recorded in run.json, else mnist).")
   var dataset: DatasetChoice?
   @Option(help: "Directory holding the data set's IDX files.") var dataDir: String?
-  @Option(help: "Calibration images: the first N of the training set.") var count = 1000
+  @Option(parsing: .unconditional, help: "Calibration images: the first N of the training set.")
+  var count = 1000
   @Option(help: "Metric to optimise: f1, precision, recall, binaryAccuracy.")
   var metric: String = "f1"
   @Option(help: "Match strategy: nearest or majority-vote.") var strategy: String = "nearest"
-  @Option(help: "Neighbours per query (for majority vote).") var k: Int = 1
+  @Option(parsing: .unconditional, help: "Neighbours per query (for majority vote).")
+  var k: Int = 1
   @Option(help: "Extra cutpoint such as precision:0.99 (repeatable).") var target: [String] = []
+
+  func validate() throws {
+    try OptionCheck.positive(count, "--count")
+    try OptionCheck.positive(k, "--k")
+    _ = try target.map(parseTarget)
+  }
 
   func run() throws {
     let directory = URL(fileURLWithPath: modelDirectory)

@@ -16,21 +16,22 @@ struct Demo: ParsableCommand {
       package dataset-fashion-mnist) unless --data-dir says otherwise, so it runs offline.
       """)
 
-  @Option(help: "Epochs.") var epochs = 5
-  @Option(help: "Steps per epoch.") var steps = 500
-  @Option(help: "Adam learning rate.") var learningRate: Float = 5e-4
+  @Option(parsing: .unconditional, help: "Epochs.") var epochs = 5
+  @Option(parsing: .unconditional, help: "Steps per epoch.") var steps = 500
+  @Option(parsing: .unconditional, help: "Adam learning rate.") var learningRate: Float = 5e-4
   @Option(help: "Seed for weights and sampling.") var seed: UInt64 = 7
   @Option(help: "Directory holding Fashion-MNIST's IDX files.") var dataDir: String?
-  @Option(help: "Test images evaluated.") var count = 10_000
-  @Option(help: "Test embeddings shown in the t-SNE projector.") var projectorPoints = 1500
+  @Option(parsing: .unconditional, help: "Test images evaluated.") var count = 10_000
+  @Option(parsing: .unconditional, help: "Test embeddings shown in the t-SNE projector.") var projectorPoints = 1500
   @Option(help: "Directory for the saved model and report.html.")
   var out = "runs/demo-fashion-mnist"
 
   func validate() throws {
-    guard epochs > 0, steps > 0, count > 0, projectorPoints >= 0 else {
-      throw ValidationError(
-        "--epochs, --steps and --count must be positive and --projector-points ≥ 0")
-    }
+    try OptionCheck.positive(epochs, "--epochs")
+    try OptionCheck.positive(steps, "--steps")
+    try OptionCheck.positive(learningRate, "--learning-rate")
+    try OptionCheck.positive(count, "--count")
+    try OptionCheck.nonNegative(projectorPoints, "--projector-points")
   }
 
   func run() throws {

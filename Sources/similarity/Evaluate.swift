@@ -18,8 +18,12 @@ struct Evaluate: ParsableCommand {
   @Option(help: "Data set (default: the one recorded in run.json, else mnist).")
   var dataset: DatasetChoice?
   @Option(help: "Directory holding the data set's IDX files.") var dataDir: String?
-  @Option(help: "Number of test images to evaluate.") var count = 10_000
+  @Option(parsing: .unconditional, help: "Number of test images to evaluate.") var count = 10_000
   @Flag(help: "Print the result as JSON.") var json = false
+
+  func validate() throws {
+    try OptionCheck.positive(count, "--count")
+  }
 
   struct Report: Codable {
     var queries: Int

@@ -26,15 +26,15 @@ struct HelloWorld: ParsableCommand {
 
   @Option(help: "Directory holding the MNIST IDX files (default: the usual places).")
   var dataDir: String?
-  @Option(help: "Epochs.") var epochs: Int = 10
-  @Option(help: "Steps per epoch.") var steps: Int = 1000
-  @Option(help: "Adam learning rate (0.17 notebook: 5e-6).") var learningRate: Float = 5e-6
+  @Option(parsing: .unconditional, help: "Epochs.") var epochs: Int = 10
+  @Option(parsing: .unconditional, help: "Steps per epoch.") var steps: Int = 1000
+  @Option(parsing: .unconditional, help: "Adam learning rate (0.17 notebook: 5e-6).") var learningRate: Float = 5e-6
   @Option(help: "Training classes, comma-separated.") var classes: String = "2,3,1,7,9,6"
-  @Option(help: "Examples of each class per batch.") var examplesPerClass: Int = 10
-  @Option(help: "Protocol A: training images indexed per class.") var trainIndexPerClass = 20
-  @Option(help: "Protocol B: test images indexed per class.") var testIndexPerClass = 200
-  @Option(help: "Calibration images (the first N of the training set).") var calibrate = 1000
-  @Option(help: "Protocol A: test images matched per class.") var matchPerClass = 1000
+  @Option(parsing: .unconditional, help: "Examples of each class per batch.") var examplesPerClass: Int = 10
+  @Option(parsing: .unconditional, help: "Protocol A: training images indexed per class.") var trainIndexPerClass = 20
+  @Option(parsing: .unconditional, help: "Protocol B: test images indexed per class.") var testIndexPerClass = 200
+  @Option(parsing: .unconditional, help: "Calibration images (the first N of the training set).") var calibrate = 1000
+  @Option(parsing: .unconditional, help: "Protocol A: test images matched per class.") var matchPerClass = 1000
   @Option(help: "Seed for weights and sampling.") var seed: UInt64 = 7
   @Flag(help: "Score known/unknown classes on the test set after every epoch (EvalCallback).")
   var evalCallback = false
@@ -42,12 +42,14 @@ struct HelloWorld: ParsableCommand {
   var out: String?
 
   func validate() throws {
-    guard epochs > 0, steps > 0, examplesPerClass > 0 else {
-      throw ValidationError("--epochs, --steps and --examples-per-class must be positive")
-    }
-    guard learningRate > 0, learningRate.isFinite else {
-      throw ValidationError("--learning-rate must be positive, got \(learningRate)")
-    }
+    try OptionCheck.positive(epochs, "--epochs")
+    try OptionCheck.positive(steps, "--steps")
+    try OptionCheck.positive(learningRate, "--learning-rate")
+    try OptionCheck.positive(examplesPerClass, "--examples-per-class")
+    try OptionCheck.positive(trainIndexPerClass, "--train-index-per-class")
+    try OptionCheck.positive(testIndexPerClass, "--test-index-per-class")
+    try OptionCheck.positive(calibrate, "--calibrate")
+    try OptionCheck.positive(matchPerClass, "--match-per-class")
     _ = try trainClasses()
   }
 

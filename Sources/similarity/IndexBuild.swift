@@ -16,19 +16,19 @@ struct IndexBuild: ParsableCommand {
   @Option(help: "Output index file (.simx); written atomically.")
   var out: String
 
-  @Option(name: .customLong("m"), help: "HNSW M: links per node (layer 0 gets 2·M).")
+  @Option(name: .customLong("m"), parsing: .unconditional, help: "HNSW M: links per node (layer 0 gets 2·M).")
   var maxConnections = 16
 
-  @Option(help: "HNSW efConstruction.")
+  @Option(parsing: .unconditional, help: "HNSW efConstruction.")
   var efConstruction = 200
 
-  @Option(help: "HNSW default efSearch stored in the file.")
+  @Option(parsing: .unconditional, help: "HNSW default efSearch stored in the file.")
   var efSearch = 50
 
   @Option(help: "Seed of the HNSW level generator.")
   var seed: UInt64 = 0
 
-  @Option(help: "Worker threads for the HNSW build (default: all processors).")
+  @Option(parsing: .unconditional, help: "Worker threads for the HNSW build (default: all processors).")
   var threads: Int?
 
   @Flag(help: "Build an exact (brute-force) index instead of HNSW.")
@@ -38,14 +38,22 @@ struct IndexBuild: ParsableCommand {
   var basis: TraversalBasis = .original
 
   func validate() throws {
-    guard (2...255).contains(maxConnections) else { throw ValidationError("--m must be in 2…255") }
-    guard efConstruction >= 1, efSearch >= 1 else { throw ValidationError("ef values must be ≥ 1") }
+    try OptionCheck.within(2...255, maxConnections, "--m")
+    try OptionCheck.positive(efConstruction, "--ef-construction")
+    try OptionCheck.positive(efSearch, "--ef-search")
+    try OptionCheck.positive(threads, "--threads")
   }
 
   func run() throws {
     let distance = try IndexInput.distance(self.distance)
     try IndexInput.check(basis: basis, distance: distance, isHNSW: !exact, notHNSW: ", not --exact")
     let data = try input.load()
+    // The reader refuses files beyond these limits, so refuse to write them.
+    guard data.dimension <= IndexFileLimits.maximumDimension else {
+      throw ValidationError(
+        "\(input.vectors): dimension \(data.dimension) exceeds the index file limit of "
+          + "\(IndexFileLimits.maximumDimension)")
+    }
     let index: any VectorIndex =
       exact
       ? ExactIndex(dimension: data.dimension, distance: distance)

@@ -11,8 +11,12 @@ struct IndexAdd: ParsableCommand {
 
   @OptionGroup var input: VectorInputOptions
 
-  @Option(help: "Worker threads for HNSW inserts (default: all processors).")
+  @Option(parsing: .unconditional, help: "Worker threads for HNSW inserts (default: all processors).")
   var threads: Int?
+
+  func validate() throws {
+    try OptionCheck.positive(threads, "--threads")
+  }
 
   func run() throws {
     let loaded = try loadIndex(from: index)
@@ -35,7 +39,9 @@ struct IndexRemove: ParsableCommand {
   @Option(help: "The index file (rewritten atomically).")
   var index: String
 
-  @Option(name: .customLong("id"), help: "An id to remove (repeat for several).")
+  @Option(
+    name: .customLong("id"), parsing: .unconditionalSingleValue,
+    help: "An id to remove (repeat for several; ids may be negative).")
   var ids: [Int] = []
 
   @Option(help: "A .npy file of ids to remove.")
@@ -47,6 +53,10 @@ struct IndexRemove: ParsableCommand {
       let array = try NPYFile.read(from: URL(fileURLWithPath: idsFile))
       guard let values = array.integers else {
         throw ValidationError("\(idsFile): ids must be integers, found \(array.elementType)")
+      }
+      guard array.shape.count == 1 || (array.shape.count == 2 && array.shape[1] == 1) else {
+        throw ValidationError(
+          "\(idsFile): expected a 1-D array of ids (or one column), found shape \(array.shape)")
       }
       all += values
     }

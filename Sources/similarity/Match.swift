@@ -17,12 +17,28 @@ struct Match: ParsableCommand {
   @Option(help: "Data set (default: the one recorded in run.json, else mnist).")
   var dataset: DatasetChoice?
   @Option(help: "Directory holding the data set's IDX files.") var dataDir: String?
-  @Option(help: "Number of test images to match.") var count = 20
-  @Option(help: "Use this distance threshold instead of the calibrated one.") var distance: Float?
+  @Option(parsing: .unconditional, help: "Number of test images to match.") var count = 20
+  @Option(
+    parsing: .unconditional,
+    help: """
+      Use this distance threshold instead of the calibrated one (≥ 0; negative only for \
+      inner-product models).
+      """)
+  var distance: Float?
+
+  func validate() throws {
+    try OptionCheck.positive(count, "--count")
+    if let distance { try OptionCheck.finite(distance, "--distance") }
+  }
 
   func run() throws {
     let (model, test) = try loadModelAndData(
       modelDirectory, dataset: dataset, split: .test, dataDirectory: dataDir, count: count)
+    if let distance, distance < 0, !model.distance.isSimilarity {
+      throw ValidationError(
+        "--distance: expected a threshold ≥ 0 (\(model.distance) distances are never negative, "
+          + "so nothing would match), found \(distance)")
+    }
     let matches = try model.match(
       test.examples, cutpoint: distance.map { .distance($0) } ?? .optimal)
     let nearest = try model.lookup(test.examples, k: 1)

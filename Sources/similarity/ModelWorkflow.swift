@@ -3,6 +3,7 @@ import Foundation
 import Similarity
 import SimilarityDatasets
 import SimilarityEvaluation
+import SimilarityFileReading
 import SimilarityLayers
 import SimilarityMetricLearning
 import SimilaritySearch
@@ -104,15 +105,20 @@ struct TrainingRun: Codable {
       to: directory.appendingPathComponent(Self.fileName), options: .atomic)
   }
 
-  /// The run saved with a model, or `nil` when the directory has none.
+  /// The run saved with a model, or `nil` when the directory has none. Strict JSON, and every
+  /// value checked (`TrainingRun.validate`), so a report never shows an impossible run.
   static func read(from directory: URL) throws -> TrainingRun? {
-    let url = directory.appendingPathComponent(fileName)
-    guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+    let path = directory.appendingPathComponent(fileName).path
+    let run: TrainingRun
     do {
-      return try JSONDecoder().decode(TrainingRun.self, from: data)
-    } catch {
-      throw ValidationError("\(url.path) is not a valid training run file: \(error)")
+      run = try JSONFile.read(TrainingRun.self, from: path, what: "a training run file")
+    } catch let error as FileReadError where error.kind == .missing {
+      return nil
+    } catch let error as FileReadError {
+      throw ValidationError(error.description)
     }
+    try run.validate(file: path)
+    return run
   }
 }
 
@@ -124,6 +130,7 @@ func loadModelAndData(
 ) throws -> (SimilarityModel, ImageSplit) {
   let directory = URL(fileURLWithPath: path)
   let model = try SimilarityModel.load(from: directory)
+  try checkThumbnailPayloads(of: model, in: directory)
   let run = try TrainingRun.read(from: directory)
   let data = try ImageSplit.load(
     dataset ?? run?.dataset ?? .mnist, split, dataDirectory: dataDirectory)
@@ -168,11 +175,16 @@ func indexWithProgress(_ model: SimilarityModel, _ split: ImageSplit) throws {
   bar.finish("\(split.count) examples, \(model.index.count) in the index")
 }
 
-/// Parses `precision:0.99`, `recall:0.9`, `f1:0.95`, `fpr:0.01` calibration targets.
+/// Parses `precision:0.99`, `recall:0.9`, `f1:0.95`, `fpr:0.01` calibration targets; the value
+/// is a rate in [0, 1].
 func parseTarget(_ text: String) throws -> CalibrationTarget {
   let parts = text.split(separator: ":")
   guard parts.count == 2, let value = Float(parts[1]) else {
     throw ValidationError("--target \(text): expected METRIC:VALUE such as precision:0.99")
+  }
+  guard value.isFinite, value >= 0, value <= 1 else {
+    throw ValidationError(
+      "--target \(text): expected a value in [0, 1] (every metric is a rate), found \(parts[1])")
   }
   switch parts[0].lowercased() {
   case "precision": return .precision(atLeast: value)

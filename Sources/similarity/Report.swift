@@ -24,16 +24,14 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "Data set (default: the one recorded in run.json, else mnist).")
   var dataset: DatasetChoice?
   @Option(help: "Directory holding the data set's IDX files.") var dataDir: String?
-  @Option(help: "Number of test images to evaluate.") var count = 10_000
-  @Option(help: "Test embeddings shown in the t-SNE projector (0: none).")
+  @Option(parsing: .unconditional, help: "Number of test images to evaluate.") var count = 10_000
+  @Option(parsing: .unconditional, help: "Test embeddings shown in the t-SNE projector (0: none).")
   var projectorPoints = 1500
   @Option(help: "The HTML file to write.") var out: String
 
   func validate() throws {
-    guard count > 0 else { throw ValidationError("--count must be positive, got \(count)") }
-    guard projectorPoints >= 0 else {
-      throw ValidationError("--projector-points must be ≥ 0, got \(projectorPoints)")
-    }
+    try OptionCheck.positive(count, "--count")
+    try OptionCheck.nonNegative(projectorPoints, "--projector-points")
   }
 
   func run() throws {

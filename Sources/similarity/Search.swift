@@ -13,13 +13,13 @@ struct Search: ParsableCommand {
   @Option(help: "Queries: a 2-D .npy file [rows, dimension].")
   var queries: String
 
-  @Option(name: .short, help: "Neighbours per query.")
+  @Option(name: [.short, .long], parsing: .unconditional, help: "Neighbours per query.")
   var k = 10
 
-  @Option(help: "HNSW search width (default: the one stored in the index).")
+  @Option(parsing: .unconditional, help: "HNSW search width (default: the one stored in the index).")
   var ef: Int?
 
-  @Option(help: "Worker threads for batch search.")
+  @Option(parsing: .unconditional, help: "Worker threads for batch search.")
   var threads = 1
 
   @Option(help: "HNSW traversal precision: float32 (default), or float16 (a float16 copy of the vectors, half the memory traffic; distances are re-ranked exactly).")
@@ -34,15 +34,26 @@ struct Search: ParsableCommand {
   @Flag(help: "Print JSON: one array of {rank, id, distance, label} per query.")
   var json = false
 
+  func validate() throws {
+    try OptionCheck.positive(k, "-k")
+    try OptionCheck.positive(ef, "--ef")
+    try OptionCheck.positive(threads, "--threads")
+  }
+
   func run() throws {
     let loaded = try loadIndex(from: index)
     let q = try IndexInput.matrix(queries)
     guard q.dimension == loaded.dimension else {
       throw ValidationError("\(queries) has dimension \(q.dimension); \(index) has \(loaded.dimension)")
     }
-    if let traversal, !(loaded is HNSWIndex) {
-      throw ValidationError(
-        "--traversal \(traversal.rawValue) applies to HNSW indexes; \(index) is an exact index")
+    if !(loaded is HNSWIndex) {
+      if let traversal {
+        throw ValidationError(
+          "--traversal \(traversal.rawValue) applies to HNSW indexes; \(index) is an exact index")
+      }
+      if let ef {
+        throw ValidationError("--ef \(ef) applies to HNSW indexes; \(index) is an exact index")
+      }
     }
     if let basis {
       try IndexInput.check(

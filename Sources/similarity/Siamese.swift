@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SimilarityDatasets
+import SimilarityFileReading
 import SimilarityKernels
 import SimilarityLayers
 import SimilarityMetricLearning
@@ -24,25 +25,27 @@ struct Siamese: ParsableCommand {
   @Option(help: "Directory holding the data set's IDX files (default: the usual places).")
   var dataDir: String?
 
-  @Option(help: "Number of passes over the training pairs.")
+  @Option(parsing: .unconditional, help: "Number of passes over the training pairs.")
   var epochs: Int = 20
 
-  @Option(help: "Pairs per training step.")
+  @Option(parsing: .unconditional, help: "Pairs per training step.")
   var batchSize: Int = 128
 
-  @Option(help: "Contrastive-loss margin.")
+  @Option(parsing: .unconditional, help: "Contrastive-loss margin.")
   var margin: Float = 1
 
-  @Option(help: "RMSprop learning rate.")
+  @Option(parsing: .unconditional, help: "RMSprop learning rate.")
   var learningRate: Float = 0.001
 
-  @Option(help: "Pairs closer than this count as similar when scoring accuracy.")
+  @Option(parsing: .unconditional, help: "Pairs closer than this count as similar when scoring accuracy.")
   var threshold: Float = 0.5
 
   @Option(help: "Seed for weights, dropout, pairs and shuffling.")
   var seed: UInt64 = 1
 
-  @Option(help: "Use only the first N training images (and N/6 test images), for a quick run.")
+  @Option(
+    parsing: .unconditional,
+    help: "Use only the first N training images (and N/6 test images), for a quick run.")
   var limit: Int?
 
   @Option(help: "Directory to save the trained model and its scores in.")
@@ -55,19 +58,12 @@ struct Siamese: ParsableCommand {
   var json = false
 
   func validate() throws {
-    guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
-    guard batchSize > 0 else {
-      throw ValidationError("--batch-size must be positive, got \(batchSize)")
-    }
-    guard margin > 0, margin.isFinite else {
-      throw ValidationError("--margin must be a positive number, got \(margin)")
-    }
-    guard learningRate > 0, learningRate.isFinite else {
-      throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
-    }
-    if let limit, limit < 20 {
-      throw ValidationError("--limit must be at least 20 images, got \(limit)")
-    }
+    try OptionCheck.positive(epochs, "--epochs")
+    try OptionCheck.positive(batchSize, "--batch-size")
+    try OptionCheck.positive(margin, "--margin")
+    try OptionCheck.positive(learningRate, "--learning-rate")
+    try OptionCheck.nonNegative(threshold, "--threshold")
+    try OptionCheck.atLeast(20, limit, "--limit")
   }
 
   func run() throws {
@@ -269,20 +265,20 @@ struct SiameseRun: Codable {
 
   static func read(from directory: URL) throws -> SiameseRun {
     let url = directory.appendingPathComponent(fileName)
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw ValidationError(
-        "\(url.path) is missing: --evaluate needs a directory written by `similarity siamese --out`")
-    }
     let run: SiameseRun
     do {
-      run = try JSONDecoder().decode(SiameseRun.self, from: data)
-    } catch {
-      throw ValidationError("\(url.path) is not a valid siamese run file: \(error)")
+      run = try JSONFile.read(SiameseRun.self, from: url.path, what: "a siamese run file")
+    } catch let error as FileReadError where error.kind == .missing {
+      throw ValidationError(
+        "\(url.path) is missing: --evaluate needs a directory written by `similarity siamese --out`")
+    } catch let error as FileReadError {
+      throw ValidationError(error.description)
     }
     guard run.format == format, run.formatVersion == formatVersion else {
       throw ValidationError(
         "\(url.path): format \(run.format) version \(run.formatVersion), expected \(format) version \(formatVersion)")
     }
+    try run.validate(file: url.path)
     return run
   }
 }

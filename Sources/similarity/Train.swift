@@ -19,28 +19,25 @@ struct Train: ParsableCommand {
   @Option(help: "Data set: mnist or fashion-mnist.") var dataset: DatasetChoice = .mnist
   @Option(help: "Directory holding the data set's IDX files.") var dataDir: String?
   @Option(help: "Metric loss.") var loss: LossChoice = .multiSimilarity
-  @Option(help: "Epochs.") var epochs: Int = 10
-  @Option(help: "Steps per epoch.") var steps: Int = 1000
-  @Option(help: "Classes in each batch.") var classesPerBatch: Int = 6
-  @Option(help: "Examples of each class in each batch.") var examplesPerClass: Int = 10
+  @Option(parsing: .unconditional, help: "Epochs.") var epochs: Int = 10
+  @Option(parsing: .unconditional, help: "Steps per epoch.") var steps: Int = 1000
+  @Option(parsing: .unconditional, help: "Classes in each batch.") var classesPerBatch: Int = 6
+  @Option(parsing: .unconditional, help: "Examples of each class in each batch.") var examplesPerClass: Int = 10
   @Option(help: "Train on these classes only (comma-separated; default all).") var classes: String?
-  @Option(help: "Adam learning rate.") var learningRate: Float = 1e-4
+  @Option(parsing: .unconditional, help: "Adam learning rate.") var learningRate: Float = 1e-4
   @Option(help: "Seed for weights and sampling.") var seed: UInt64 = 7
-  @Option(help: "Training images indexed per class.") var indexPerClass: Int = 20
-  @Option(help: "Calibration images (the first N of the training set).") var calibrate = 1000
+  @Option(parsing: .unconditional, help: "Training images indexed per class.") var indexPerClass: Int = 20
+  @Option(parsing: .unconditional, help: "Calibration images (the first N of the training set).") var calibrate = 1000
   @Option(help: "Directory to save the model in.") var out: String
 
   func validate() throws {
-    guard epochs > 0, steps > 0, classesPerBatch > 0, examplesPerClass > 0, indexPerClass > 0,
-      calibrate > 0
-    else {
-      throw ValidationError(
-        "--epochs, --steps, --classes-per-batch, --examples-per-class, --index-per-class and "
-          + "--calibrate must be positive")
-    }
-    guard learningRate > 0, learningRate.isFinite else {
-      throw ValidationError("--learning-rate must be positive, got \(learningRate)")
-    }
+    try OptionCheck.positive(epochs, "--epochs")
+    try OptionCheck.positive(steps, "--steps")
+    try OptionCheck.positive(classesPerBatch, "--classes-per-batch")
+    try OptionCheck.positive(examplesPerClass, "--examples-per-class")
+    try OptionCheck.positive(learningRate, "--learning-rate")
+    try OptionCheck.positive(indexPerClass, "--index-per-class")
+    try OptionCheck.positive(calibrate, "--calibrate")
   }
 
   func run() throws {

@@ -31,10 +31,10 @@ import Testing
   @Test func badArgumentsAreRejectedWithTheValue() throws {
     let margin = try CLI.run(["siamese", "--margin=-1"])
     #expect(margin.status != 0)
-    #expect(margin.stderr.contains("--margin must be a positive number, got -1.0"))
+    #expect(margin.stderr.contains("--margin: expected a positive finite number, found -1.0"))
     let epochs = try CLI.run(["siamese", "--epochs", "0"])
     #expect(epochs.status != 0)
-    #expect(epochs.stderr.contains("--epochs must be positive, got 0"))
+    #expect(epochs.stderr.contains("--epochs: expected a positive integer, found 0"))
   }
 
   @Test func aMissingDataDirectorySaysWhereItLookedAndHowToGetTheData() throws {

@@ -24,7 +24,7 @@ import Testing
     let match = try CLI.run(["match", model, "--count", "12"])
     #expect(match.status == 0, "\(match.stderr)")
     #expect(match.stdout.contains("accuracy"))
-    let unknown = try CLI.run(["match", model, "--count", "5", "--distance=-1"])
+    let unknown = try CLI.run(["match", model, "--count", "5", "--distance=0"])
     #expect(unknown.status == 0, "\(unknown.stderr)")
     #expect(unknown.stdout.components(separatedBy: "unknown").count - 1 >= 5)
     let evaluated = try CLI.run(["evaluate", model, "--count", "30", "--json"])

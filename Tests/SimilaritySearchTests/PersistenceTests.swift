@@ -106,15 +106,6 @@ import Testing
     #expect(throws: SearchError.self) { try HNSWIndex(contentsOf: path + ".missing") }
   }
 
-  /// Rewrites the trailing FNV-1a 64 checksum so a patched file passes the checksum.
-  func withValidChecksum(_ bytes: [UInt8]) -> [UInt8] {
-    var out = bytes
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in out[0..<(out.count - 8)] { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-    for i in 0..<8 { out[out.count - 8 + i] = UInt8(truncatingIfNeeded: hash >> (8 * UInt64(i))) }
-    return out
-  }
-
   /// Fields that pass the checksum but are out of range (found by fuzzing) throw, not trap.
   @Test func checksumValidButInconsistentFilesThrow() throws {
     let index = HNSWIndex(dimension: 2, distance: .euclidean, maxConnections: 3, seed: 1)
@@ -128,12 +119,12 @@ import Testing
     let freeListOffset = 100 + 80 + 80 + 10 + 80 + 80
     var hugeSlot = good
     for i in 0..<8 { hugeSlot[freeListOffset + i] = 0xFF }
-    #expect(loadError(withValidChecksum(hugeSlot))?.kind == .corrupt)
+    #expect(loadError(TestData.withValidChecksum(hugeSlot))?.kind == .corrupt)
     var badLink = good
     let level0Offset = freeListOffset + 8 + 10
     badLink[level0Offset + 4] = 0xEE  // first layer-0 link of slot 0 → out of range
-    #expect(loadError(withValidChecksum(badLink))?.kind == .corrupt)
-    #expect(loadError(withValidChecksum(good)) == nil)
+    #expect(loadError(TestData.withValidChecksum(badLink))?.kind == .corrupt)
+    #expect(loadError(TestData.withValidChecksum(good)) == nil)
   }
 
   @Test func wrongKindIsReported() throws {

@@ -27,6 +27,16 @@ enum TestData {
     return (vectors, labels)
   }
 
+  /// Rewrites the trailing FNV-1a 64 checksum of an index file's bytes, so a patched file
+  /// passes the checksum (as an edit that knows the format would).
+  static func withValidChecksum(_ bytes: [UInt8]) -> [UInt8] {
+    var out = bytes
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in out[0..<(out.count - 8)] { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+    for i in 0..<8 { out[out.count - 8 + i] = UInt8(truncatingIfNeeded: hash >> (8 * UInt64(i))) }
+    return out
+  }
+
   static func row(_ data: [Float], _ i: Int, _ d: Int) -> [Float] {
     Array(data[(i * d)..<((i + 1) * d)])
   }

@@ -1,4 +1,5 @@
 import Foundation
+import SimilarityFileReading
 import SimilarityTensors
 
 #if canImport(Glibc)
@@ -74,11 +75,17 @@ public enum Checkpoint {
     let path = architectureURL.path
     let bytes = try readFile(architectureURL)
     let decoder = JSONDecoder()
+    let inexact: [StrictJSON.InexactNumber]
+    do {
+      inexact = try StrictJSON.check(bytes)
+    } catch {
+      throw .corruptArchitecture(file: path, reason: error.description)
+    }
     let version: ArchitectureFile.Header
     do {
       version = try decoder.decode(ArchitectureFile.Header.self, from: Data(bytes))
     } catch {
-      throw .corruptArchitecture(file: path, reason: describe(error))
+      throw corrupt(path, error, inexact)
     }
     guard version.format == architectureFormat else {
       throw .corruptArchitecture(
@@ -94,19 +101,31 @@ public enum Checkpoint {
     } catch let error as ArchitectureError {
       throw .architecture(file: path, error)
     } catch {
-      throw .corruptArchitecture(file: path, reason: describe(error))
+      throw corrupt(path, error, inexact)
     }
     guard case .sequential(let configuration) = file.model else {
       throw .corruptArchitecture(
         file: path, reason: "model is a \(file.model.typeName), expected a Sequential")
     }
+    // Check the whole architecture and compare it with the weights file's header before any
+    // layer allocates its parameters.
+    let plan: ArchitecturePlan
+    do {
+      plan = try ArchitecturePlan(configuration, lambdas: lambdas)
+    } catch {
+      throw .architecture(file: path, error)
+    }
+    let weightsURL = directory.appendingPathComponent(weightsFileName)
+    try checkNamesAndShapes(
+      expected: plan.parameters.map { ($0.name, $0.shape) },
+      stored: Safetensors.readHeader(at: weightsURL.path), file: weightsURL.path)
     let model: Sequential
     do {
       model = try Sequential(configuration: configuration, lambdas: lambdas)
     } catch {
       throw .architecture(file: path, error)
     }
-    try loadWeights(into: model, from: directory.appendingPathComponent(weightsFileName))
+    try loadWeights(into: model, from: weightsURL)
     return model
   }
 
@@ -128,21 +147,14 @@ public enum Checkpoint {
     -> [String: String]
   {
     let path = url.path
-    let contents = try Safetensors.decode(readFile(url), file: path)
+    let parameters = model.namedParameters
+    // The header alone says whether the file fits; only then is the data section read.
+    try checkNamesAndShapes(
+      expected: parameters.map { ($0.name, $0.parameter.shape) },
+      stored: Safetensors.readHeader(at: path), file: path)
+    let contents = try Safetensors.read(at: path)
     let stored = Dictionary(
       contents.tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
-    let parameters = model.namedParameters
-    let missing = parameters.map(\.name).filter { stored[$0] == nil }
-    if !missing.isEmpty { throw .missingTensors(file: path, names: missing) }
-    let expectedNames = Set(parameters.map(\.name))
-    let unexpected = contents.tensors.map(\.name).filter { !expectedNames.contains($0) }
-    if !unexpected.isEmpty { throw .unexpectedTensors(file: path, names: unexpected) }
-    for (name, parameter) in parameters {
-      if let tensor = stored[name], tensor.shape != parameter.shape {
-        throw .shapeMismatch(
-          file: path, tensor: name, expected: parameter.shape, found: tensor.shape)
-      }
-    }
     for (name, parameter) in parameters {
       if let tensor = stored[name] { parameter.value = tensor }
     }
@@ -151,12 +163,42 @@ public enum Checkpoint {
 
   // MARK: - Files
 
+  /// The largest `architecture.json` read (16 MiB).
+  static let maximumArchitectureBytes = 16 << 20
+
   static func readFile(_ url: URL) throws(CheckpointError) -> [UInt8] {
     do {
-      return Array(try Data(contentsOf: url))
+      return try RegularFile.contents(
+        of: url.path, expected: "a regular architecture.json file",
+        what: "an architecture description", limit: maximumArchitectureBytes)
     } catch {
-      throw .io(file: url.path, operation: "reading", reason: describe(error))
+      throw .io(file: url.path, operation: "reading", reason: error.reason)
     }
+  }
+
+  /// Throws unless `stored` has exactly the `expected` tensor names, each with its shape.
+  static func checkNamesAndShapes(
+    expected: [(name: String, shape: [Int])], stored: Safetensors.Header, file: String
+  ) throws(CheckpointError) {
+    let shapes = Dictionary(
+      stored.entries.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
+    let missing = expected.map(\.name).filter { shapes[$0] == nil }
+    if !missing.isEmpty { throw .missingTensors(file: file, names: missing) }
+    let expectedNames = Set(expected.map(\.name))
+    let unexpected = stored.entries.map(\.name).filter { !expectedNames.contains($0) }
+    if !unexpected.isEmpty { throw .unexpectedTensors(file: file, names: unexpected) }
+    for (name, shape) in expected where shapes[name] != shape {
+      throw .shapeMismatch(file: file, tensor: name, expected: shape, found: shapes[name]!)
+    }
+  }
+
+  private static func corrupt(
+    _ path: String, _ error: any Error, _ inexact: [StrictJSON.InexactNumber]
+  ) -> CheckpointError {
+    let reason = (error as? DecodingError).map {
+      JSONFile.describe($0, inexactNumbers: inexact)
+    } ?? "\(error)"
+    return .corruptArchitecture(file: path, reason: reason)
   }
 
   /// Writes `bytes` to a temporary file beside `url`, fsyncs it, renames it over `url` and
@@ -201,19 +243,6 @@ public enum Checkpoint {
 
   private static func errnoDescription() -> String {
     String(cString: strerror(errno))
-  }
-
-  private static func describe(_ error: any Error) -> String {
-    switch error {
-    case DecodingError.dataCorrupted(let context),
-      DecodingError.keyNotFound(_, let context),
-      DecodingError.typeMismatch(_, let context),
-      DecodingError.valueNotFound(_, let context):
-      let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-      return path.isEmpty ? context.debugDescription : "at \(path): \(context.debugDescription)"
-    default:
-      return "\(error)"
-    }
   }
 }
 

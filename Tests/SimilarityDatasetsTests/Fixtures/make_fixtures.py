@@ -32,3 +32,7 @@ for name, payload in [("tiny-images-idx3-ubyte", images), ("tiny-labels-idx1-uby
 # Two gzip members back to back (what `cat a.gz b.gz` makes) decompress to the whole file.
 with open("tiny-images-two-members.gz", "wb") as f:
     f.write(gzip.compress(images[:10], mtime=0) + gzip.compress(images[10:], mtime=0))
+# A small gzip "bomb": the tiny labels file followed by 4 MiB of zeros (about 4 KB compressed).
+# Its IDX header declares 11 bytes, so inflating must stop right after them.
+with open("tiny-labels-bomb.gz", "wb") as f:
+    f.write(gzip.compress(labels + bytes(4 << 20), compresslevel=9, mtime=0))

@@ -1,0 +1,101 @@
+/// The largest architecture a configuration may describe, checked (with overflow-checked
+/// arithmetic) before any layer is created, so a damaged or hostile `architecture.json` ends in
+/// an ``ArchitectureError`` instead of an overflow trap or a multi-gigabyte allocation.
+public struct ArchitectureLimits: Equatable, Sendable {
+  /// The largest extent of any axis, and the largest units, filters, kernel size, stride and
+  /// dilation (2²⁰).
+  public var maximumExtent = 1 << 20
+  /// The most axes of one example.
+  public var maximumRank = 8
+  /// The most elements of one example after any layer (2²⁴: 64 MiB of float32 per example).
+  public var maximumActivationElements = 1 << 24
+  /// The most parameters of the whole model (2²⁸: 1 GiB of float32).
+  public var maximumParameters = 1 << 28
+  /// The most layers, nested models counted with their layers.
+  public var maximumLayers = 4096
+
+  /// The limits ``Sequential/init(configuration:lambdas:)`` and checkpoint loading apply.
+  public static let standard = ArchitectureLimits()
+
+  /// Creates the standard limits; change the fields for other ones.
+  public init() {}
+}
+
+extension LayerConfiguration {
+  /// Checks this layer's own hyper-parameters (not their fit with the input shape, which
+  /// ``ArchitecturePlan`` checks): counts and sizes positive and within `limits`, rates and
+  /// floating-point settings finite and in range.
+  ///
+  /// - Throws: ``ArchitectureError/invalidConfiguration(type:reason:)`` naming the layer.
+  public func validate(limits: ArchitectureLimits = .standard) throws(ArchitectureError) {
+    let extents = 1...limits.maximumExtent
+    switch self {
+    case .input(let c):
+      try require(
+        !c.shape.isEmpty && c.shape.count <= limits.maximumRank
+          && c.shape.allSatisfy(extents.contains),
+        layer: c.name,
+        "shape \(c.shape) must have 1…\(limits.maximumRank) extents in 1…\(limits.maximumExtent)")
+    case .dense(let c), .metricEmbedding(let c):
+      try require(
+        extents.contains(c.units), layer: c.name,
+        "units \(c.units) must be in 1…\(limits.maximumExtent)")
+      try requireFinite(c.activation, layer: c.name)
+    case .conv2D(let c):
+      try requirePairs(
+        ["kernelSize": c.kernelSize, "strides": c.strides, "dilationRate": c.dilationRate],
+        layer: c.name, limits: limits)
+      try require(
+        extents.contains(c.filters), layer: c.name,
+        "filters \(c.filters) must be in 1…\(limits.maximumExtent)")
+      try requireFinite(c.activation, layer: c.name)
+    case .maxPooling2D(let c), .averagePooling2D(let c):
+      try requirePairs(
+        ["poolSize": c.poolSize, "strides": c.strides], layer: c.name, limits: limits)
+    case .dropout(let c):
+      try require(c.rate >= 0 && c.rate < 1, layer: c.name, "rate \(c.rate) not in [0, 1)")
+    case .rescaling(let c):
+      try require(
+        c.scale.isFinite && c.offset.isFinite, layer: c.name,
+        "scale \(c.scale) and offset \(c.offset) must be finite")
+    case .batchNormalization(let c):
+      try require(
+        c.momentum >= 0 && c.momentum <= 1 && c.epsilon > 0 && c.epsilon.isFinite,
+        layer: c.name, "momentum \(c.momentum) or epsilon \(c.epsilon) out of range")
+    case .activation(let c):
+      try requireFinite(c.activation, layer: c.name)
+    case .l2Normalization(let c):
+      try require(
+        c.epsilon >= 0 && c.epsilon.isFinite, layer: c.name,
+        "epsilon \(c.epsilon) must be finite and ≥ 0")
+    case .generalizedMeanPooling1D(let c), .generalizedMeanPooling2D(let c):
+      try require(!c.p.isNaN, layer: c.name, "p must not be NaN")
+    case .flatten, .lambda, .collapseMonitor, .sequential:
+      break
+    }
+  }
+
+  private func require(_ condition: Bool, layer: String, _ message: @autoclosure () -> String)
+    throws(ArchitectureError)
+  {
+    if !condition {
+      throw .invalidConfiguration(type: "\(typeName) '\(layer)'", reason: message())
+    }
+  }
+
+  private func requireFinite(_ activation: Activation, layer: String) throws(ArchitectureError) {
+    if case .leakyRelu(let alpha) = activation {
+      try require(alpha.isFinite, layer: layer, "leaky_relu alpha \(alpha) must be finite")
+    }
+  }
+
+  private func requirePairs(
+    _ pairs: KeyValuePairs<String, [Int]>, layer: String, limits: ArchitectureLimits
+  ) throws(ArchitectureError) {
+    for (key, value) in pairs {
+      try require(
+        value.count == 2 && value.allSatisfy((1...limits.maximumExtent).contains), layer: layer,
+        "\(key) \(value) must be two integers in 1…\(limits.maximumExtent)")
+    }
+  }
+}

@@ -1,0 +1,231 @@
+import SimilarityFileReading
+import SimilarityTensors
+
+/// What a ``Sequential/Configuration`` builds, worked out from the configuration alone — no
+/// layer created, no tensor allocated — with overflow-checked arithmetic: the shape of one
+/// example after every layer and the name and shape of every parameter.
+///
+/// Creating a plan checks that each layer's hyper-parameters are valid
+/// (``LayerConfiguration/validate(limits:)``), that each layer accepts the shape it receives
+/// (a `Conv2D` needs `[height, width, channels]`, a window must fit its input, a nested model's
+/// input must be the shape reaching it), and that sizes stay within ``ArchitectureLimits``:
+/// every activation, every parameter tensor and the parameter total. Checkpoint loading
+/// compares ``parameters`` with the weights file's header before the model is built.
+///
+/// ```swift
+/// let plan = try ArchitecturePlan(configuration)
+/// plan.outputShape        // [64]
+/// plan.parameters[0]      // ("conv2d.kernel", [3, 3, 1, 32])
+/// ```
+public struct ArchitecturePlan: Sendable {
+  /// One parameter tensor: its dotted name (`conv2d.kernel`) and shape.
+  public struct Parameter: Equatable, Sendable {
+    public var name: String
+    public var shape: [Int]
+  }
+
+  /// The example shape the input declares (no batch axis).
+  public private(set) var inputShape: [Int]
+  /// The shape of one example after the last layer (no batch axis).
+  public private(set) var outputShape: [Int]
+  /// Every parameter in the order of ``Sequential/namedParameters``.
+  public private(set) var parameters: [Parameter] = []
+  /// The number of scalars in ``parameters``.
+  public private(set) var parameterCount = 0
+
+  private let limits: ArchitectureLimits
+  private var layerCount = 0
+
+  /// Plans `configuration`.
+  ///
+  /// - Parameters:
+  ///   - lambdas: closures for ``Lambda`` layers (run once on a zero example to learn their
+  ///     output shape, after its size was checked).
+  ///   - limits: the largest sizes accepted.
+  /// - Throws: ``ArchitectureError`` naming the layer, what it needs and what it got.
+  public init(
+    _ configuration: Sequential.Configuration, lambdas: [String: Lambda.Function] = [:],
+    limits: ArchitectureLimits = .standard
+  ) throws(ArchitectureError) {
+    guard case .input(let input) = configuration.layers.first else { throw .missingInput }
+    try LayerConfiguration.input(input).validate(limits: limits)
+    self.limits = limits
+    inputShape = input.shape
+    outputShape = input.shape
+    try checkActivation(input.shape, of: .input(input), name: input.name)
+    try walk(configuration.layers.dropFirst(), prefix: "", lambdas: lambdas)
+  }
+
+  private mutating func walk(
+    _ layers: ArraySlice<LayerConfiguration>, prefix: String,
+    lambdas: [String: Lambda.Function]
+  ) throws(ArchitectureError) {
+    var names: Set<String> = []
+    for layer in layers {
+      layerCount += 1
+      guard layerCount <= limits.maximumLayers else {
+        throw .invalidConfiguration(
+          type: Sequential.typeName, reason: "more than \(limits.maximumLayers) layers")
+      }
+      try layer.validate(limits: limits)
+      let name = layer.layerName
+      guard names.insert(name).inserted else {
+        throw .invalidConfiguration(
+          type: Sequential.typeName, reason: "two layers are named '\(name)'")
+      }
+      try apply(layer, name: name, prefix: prefix, lambdas: lambdas)
+    }
+  }
+
+  /// Moves ``outputShape`` through `layer` and records its parameters.
+  private mutating func apply(
+    _ layer: LayerConfiguration, name: String, prefix: String,
+    lambdas: [String: Lambda.Function]
+  ) throws(ArchitectureError) {
+    let shape = outputShape
+    func fail(_ reason: String) -> ArchitectureError {
+      .invalidConfiguration(type: "\(layer.typeName) '\(name)'", reason: reason)
+    }
+    func needRank(_ rank: Int, _ what: String) throws(ArchitectureError) {
+      guard shape.count == rank else { throw fail("needs \(what) inputs, found \(shape)") }
+    }
+    var next = shape
+    switch layer {
+    case .input(let c):
+      guard c.shape == shape else {
+        throw fail("declares inputs of \(c.shape), but the layers before it produce \(shape)")
+      }
+    case .dense(let c), .metricEmbedding(let c):
+      let features = shape.last!
+      try addParameter(prefix + name + ".kernel", [features, c.units], layer: layer, name: name)
+      if c.useBias { try addParameter(prefix + name + ".bias", [c.units], layer: layer, name: name) }
+      next = shape.dropLast() + [c.units]
+    case .conv2D(let c):
+      try needRank(3, "[height, width, channels]")
+      let height = try Self.windowExtent(
+        shape[0], window: c.kernelSize[0], stride: c.strides[0], dilation: c.dilationRate[0],
+        padding: c.padding, axis: "height", fail: fail)
+      let width = try Self.windowExtent(
+        shape[1], window: c.kernelSize[1], stride: c.strides[1], dilation: c.dilationRate[1],
+        padding: c.padding, axis: "width", fail: fail)
+      try addParameter(
+        prefix + name + ".kernel", [c.kernelSize[0], c.kernelSize[1], shape[2], c.filters],
+        layer: layer, name: name)
+      if c.useBias {
+        try addParameter(prefix + name + ".bias", [c.filters], layer: layer, name: name)
+      }
+      next = [height, width, c.filters]
+    case .maxPooling2D(let c), .averagePooling2D(let c):
+      try needRank(3, "[height, width, channels]")
+      let height = try Self.windowExtent(
+        shape[0], window: c.poolSize[0], stride: c.strides[0], dilation: 1, padding: c.padding,
+        axis: "height", fail: fail)
+      let width = try Self.windowExtent(
+        shape[1], window: c.poolSize[1], stride: c.strides[1], dilation: 1, padding: c.padding,
+        axis: "width", fail: fail)
+      next = [height, width, shape[2]]
+    case .flatten:
+      next = [shape.reduce(1, *)]  // within the activation limit already
+    case .batchNormalization:
+      let channels = shape.last!
+      for weight in ["gamma", "beta", "moving_mean", "moving_variance"] {
+        try addParameter(prefix + name + "." + weight, [channels], layer: layer, name: name)
+      }
+    case .generalizedMeanPooling1D(let c):
+      try needRank(2, "[steps, channels]")
+      next = c.keepsDimensions ? [1, shape[1]] : [shape[1]]
+    case .generalizedMeanPooling2D(let c):
+      try needRank(3, "[height, width, channels]")
+      next = c.keepsDimensions ? [1, 1, shape[2]] : [shape[2]]
+    case .lambda(let c):
+      guard let body = lambdas[c.function] else {
+        throw .unregisteredLambda(function: c.function, registered: lambdas.keys.sorted())
+      }
+      let output = body(Tensor.zeros([1] + shape)).shape
+      guard output.first == 1, output.count >= 2, output.dropFirst().allSatisfy({ $0 > 0 }) else {
+        throw fail("function \"\(c.function)\" maps one example of \(shape) to \(output); "
+                     + "expected [1, …] with positive extents")
+      }
+      next = Array(output.dropFirst())
+    case .sequential(let c):
+      guard case .input(let input) = c.layers.first else { throw ArchitectureError.missingInput }
+      guard input.shape == shape else {
+        throw fail("its input is \(input.shape), but the layers before it produce \(shape)")
+      }
+      try walk(c.layers.dropFirst(), prefix: prefix + name + ".", lambdas: lambdas)
+      next = outputShape
+    case .dropout, .rescaling, .activation, .l2Normalization, .collapseMonitor:
+      break
+    }
+    try checkActivation(next, of: layer, name: name)
+    outputShape = next
+  }
+
+  /// Throws unless one example of `shape` fits ``ArchitectureLimits/maximumActivationElements``
+  /// and every extent is positive.
+  private func checkActivation(_ shape: [Int], of layer: LayerConfiguration, name: String)
+    throws(ArchitectureError)
+  {
+    let elements = shape.checkedProduct()
+    guard shape.allSatisfy({ $0 > 0 }), let elements,
+      elements <= limits.maximumActivationElements
+    else {
+      throw .invalidConfiguration(
+        type: "\(layer.typeName) '\(name)'",
+        reason: "produces examples of \(shape)"
+          + (elements.map { " = \($0) elements" } ?? " (overflows)")
+          + "; at most \(limits.maximumActivationElements) elements per example are accepted")
+    }
+  }
+
+  private mutating func addParameter(
+    _ name: String, _ shape: [Int], layer: LayerConfiguration, name layerName: String
+  ) throws(ArchitectureError) {
+    guard let count = shape.checkedProduct(),
+      let total = [parameterCount, count].checkedSum(), total <= limits.maximumParameters
+    else {
+      throw .invalidConfiguration(
+        type: "\(layer.typeName) '\(layerName)'",
+        reason: "parameter \(name) of shape \(shape) brings the model beyond "
+          + "\(limits.maximumParameters) parameters")
+    }
+    parameters.append(Parameter(name: name, shape: shape))
+    parameterCount = total
+  }
+
+  /// The output extent of a window over `extent` positions (``Conv2D``'s rule), checked: the
+  /// dilated window must fit a `.valid` input.
+  private static func windowExtent(
+    _ extent: Int, window: Int, stride: Int, dilation: Int, padding: Padding, axis: String,
+    fail: (String) -> ArchitectureError
+  ) throws(ArchitectureError) -> Int {
+    // Every factor is at most 2²⁰ (validated), so the span cannot overflow.
+    let span = dilation * (window - 1) + 1
+    if padding == .valid && span > extent {
+      throw fail("a \(axis) window of \(span) (dilation included) does not fit the input \(axis) \(extent)")
+    }
+    return convolutionOutputExtent(
+      extent, window: window, stride: stride, dilation: dilation, padding: padding)
+  }
+}
+
+extension LayerConfiguration {
+  /// The `name` of the layer's configuration.
+  public var layerName: String {
+    switch self {
+    case .input(let c): c.name
+    case .dense(let c), .metricEmbedding(let c): c.name
+    case .conv2D(let c): c.name
+    case .maxPooling2D(let c), .averagePooling2D(let c): c.name
+    case .flatten(let c), .collapseMonitor(let c): c.name
+    case .dropout(let c): c.name
+    case .rescaling(let c): c.name
+    case .batchNormalization(let c): c.name
+    case .activation(let c): c.name
+    case .lambda(let c): c.name
+    case .l2Normalization(let c): c.name
+    case .generalizedMeanPooling1D(let c), .generalizedMeanPooling2D(let c): c.name
+    case .sequential(let c): c.name
+    }
+  }
+}
