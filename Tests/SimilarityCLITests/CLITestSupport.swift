@@ -22,18 +22,23 @@ enum CLI {
     return directory.appendingPathComponent("similarity")
   }
 
-  /// The package root (for `../shared/datasets`).
-  static var packageRoot: URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
-  }
+  /// The `HOME` of every run: a directory that does not exist, so no download cache is found.
+  static let missingHome = FileManager.default.temporaryDirectory
+    .appendingPathComponent("similarity-cli-no-home-\(UUID().uuidString)")
 
-  /// Runs `similarity arguments…` in the package root and waits for it.
+  /// Runs `similarity arguments…` and waits for it. The tool runs in the system temporary
+  /// directory with a `HOME` that does not exist and without `MNIST_DIR` / `XDG_CACHE_HOME`, so
+  /// it finds only what the tests name and what scripts/setup.sh installs (Fashion-MNIST).
   static func run(_ arguments: [String]) throws -> Result {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
-    process.currentDirectoryURL = packageRoot
+    process.currentDirectoryURL = FileManager.default.temporaryDirectory
+    var environment = ProcessInfo.processInfo.environment
+    environment["MNIST_DIR"] = nil
+    environment["XDG_CACHE_HOME"] = nil
+    environment["HOME"] = missingHome.path
+    process.environment = environment
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

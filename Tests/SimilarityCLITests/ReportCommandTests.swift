@@ -7,9 +7,9 @@ import Testing
   private func trainTinyModel(in directory: URL) throws -> String {
     let model = directory.appendingPathComponent("model").path
     let trained = try CLI.run([
-      "train", "--epochs", "1", "--steps", "2", "--classes-per-batch", "3",
-      "--examples-per-class", "2", "--index-per-class", "3", "--calibrate", "40", "--seed", "5",
-      "--out", model,
+      "train", "--dataset", "fashion-mnist", "--epochs", "1", "--steps", "2",
+      "--classes-per-batch", "3", "--examples-per-class", "2", "--index-per-class", "3",
+      "--calibrate", "40", "--seed", "5", "--out", model,
     ])
     #expect(trained.status == 0, "\(trained.stderr)")
     return model

@@ -9,9 +9,9 @@ import Testing
     defer { try? FileManager.default.removeItem(at: directory) }
     let model = directory.appendingPathComponent("model").path
     let trained = try CLI.run([
-      "train", "--epochs", "1", "--steps", "2", "--classes-per-batch", "3",
-      "--examples-per-class", "2", "--classes", "1,2,3", "--index-per-class", "3",
-      "--calibrate", "40", "--seed", "4", "--out", model,
+      "train", "--dataset", "fashion-mnist", "--epochs", "1", "--steps", "2",
+      "--classes-per-batch", "3", "--examples-per-class", "2", "--classes", "1,2,3",
+      "--index-per-class", "3", "--calibrate", "40", "--seed", "4", "--out", model,
     ])
     #expect(trained.status == 0, "\(trained.stderr)")
     #expect(trained.stdout.contains("Saved to"))
