@@ -9,8 +9,10 @@ struct Evaluate: ParsableCommand {
     abstract: "Evaluate a saved, calibrated model on the test set.",
     discussion: """
       Queries the first --count test images against the model's index: recall@1/5/10, \
-      precision@1/5, MAP@10, MAP@R, NDCG@10, classification metrics at every calibrated cutpoint, and the \
-      confusion matrix of matching at the optimal cutpoint (last column: unknown).
+      precision@1/5 (relevant neighbours among the first k, divided by k), MAP@10 and MAP@R \
+      (divided by R, the indexed examples of the query's class), NDCG@10, classification \
+      metrics at every calibrated cutpoint, and the confusion matrix of matching at the \
+      optimal cutpoint (last column: unknown).
       """)
 
   @Argument(help: "A directory written by `similarity train` or `hello-world --out`.")

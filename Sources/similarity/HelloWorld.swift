@@ -158,7 +158,8 @@ struct HelloWorld: ParsableCommand {
       .precision(k: 10), .meanAveragePrecision(k: 10),
     ]
     let retrieval = try evaluateRetrieval(
-      queryLabels: queries.labels, lookups: results, metrics: metrics)
+      queryLabels: queries.labels, lookups: results, metrics: metrics,
+      classSizes: model.indexedClassSizes)
     for metric in metrics { print("RETRIEVAL \(metric) = \(format(retrieval[metric]!))") }
     let top1 = lookups.map { $0.first?.label }
     func top1Accuracy(_ keep: (Int) -> Bool) -> Double {

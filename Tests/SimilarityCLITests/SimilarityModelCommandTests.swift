@@ -33,7 +33,9 @@ import Testing
       JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any])
     #expect(report["queries"] as? Int == 30)
     let retrieval = try #require(report["retrieval"] as? [String: Double])
-    #expect(retrieval["recall@1"] != nil)
+    // Single-label retrieval: precision@1 is recall@1 (it was recall@1 / R, R = 3 here).
+    let recallAtOne = try #require(retrieval["recall@1"])
+    #expect(retrieval["precision@1"] == recallAtOne)
     let recalibrated = try CLI.run([
       "calibrate", model, "--count", "30", "--target", "precision:0.5",
     ])
