@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the `similarity` binary built beside the test bundle and captures its output.
 enum CLI {
@@ -51,6 +52,26 @@ enum CLI {
     return Result(
       status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
       stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// Runs `similarity arguments…` and expects it to succeed (a failure shows its stderr).
+  static func succeed(
+    _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> Result {
+    let result = try run(arguments)
+    #expect(result.status == 0, "\(result.stderr)", sourceLocation: sourceLocation)
+    return result
+  }
+
+  /// The JSON object `similarity evaluate MODEL --count COUNT --json` prints.
+  static func evaluateJSON(
+    _ model: String, count: Int, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> [String: Any] {
+    let evaluated = try succeed(
+      ["evaluate", model, "--count", "\(count)", "--json"], sourceLocation: sourceLocation)
+    return try #require(
+      JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any],
+      "\(evaluated.stdout)", sourceLocation: sourceLocation)
   }
 
   /// A fresh temporary directory.

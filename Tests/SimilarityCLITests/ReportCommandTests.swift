@@ -38,10 +38,7 @@ import Testing
     }
     #expect(html.contains("data:image/png;base64,"))
 
-    let evaluated = try CLI.run(["evaluate", model, "--count", "50", "--json"])
-    #expect(evaluated.status == 0, "\(evaluated.stderr)")
-    let json = try #require(
-      JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any])
+    let json = try CLI.evaluateJSON(model, count: 50)
     let retrieval = try #require(json["retrieval"] as? [String: Double])
     #expect(retrieval.keys.contains("recall@1") && retrieval.keys.contains("map@r"))
     for (name, value) in retrieval {
