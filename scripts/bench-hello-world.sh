@@ -12,8 +12,11 @@
 # (6 classes x 10 examples), seed and evaluation protocol; prints both sets of figures with
 # ratios. The peer runs with --no-val: its per-epoch validation pass does not change the weights
 # and is excluded from its epoch time anyway. Logs go to $LOG_DIR (default /tmp/bench-hello-world).
+# MNIST comes from $MNIST_DIR, by default the peers' copy ../shared/datasets/mnist next to the
+# checkout (the library itself only looks in $MNIST_DIR and its download cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export MNIST_DIR="${MNIST_DIR:-$(cd .. && pwd)/shared/datasets/mnist}"
 EPOCHS=${1:-10}
 STEPS=${2:-1000}
 LOG_DIR=${LOG_DIR:-/tmp/bench-hello-world}

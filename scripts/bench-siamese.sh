@@ -8,9 +8,12 @@
 # Environment: VENV (peer venv, default ~/.cache/similarity-peers/venv, made by
 # ../shared/peers/setup.sh), SEEDS (default "1 2 3": our seeds, one per round, cycling),
 # BLAS=fast to unset OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE for both sides (the machine exports
-# OPENBLAS_CORETYPE=Haswell, which halves OpenBLAS speed; TensorFlow uses oneDNN either way).
+# OPENBLAS_CORETYPE=Haswell, which halves OpenBLAS speed; TensorFlow uses oneDNN either way),
+# MNIST_DIR (default ../shared/datasets/mnist next to the checkout, the peers' copy; the
+# library itself only looks in $MNIST_DIR and its download cache).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export MNIST_DIR="${MNIST_DIR:-$(cd .. && pwd)/shared/datasets/mnist}"
 ROUNDS="${1:-1}"
 EPOCHS="${2:-20}"
 VENV="${VENV:-$HOME/.cache/similarity-peers/venv}"

@@ -18,7 +18,8 @@ public struct EvaluationCallback: Sendable {
   public var targetLabels: [Int]
   /// Classes the model is trained on; `nil` scores all queries together only.
   public var knownClasses: Set<Int>?
-  /// Retrieval metrics to compute (k is clipped to the number of targets by the lookups).
+  /// Retrieval metrics to compute; a metric needing more lookups than there are targets is left
+  /// out, and R (for MAP and the clipped metrics) is the number of targets of each class.
   public var metrics: [RetrievalMetric]
 
   /// - Throws: ``SimilarityModelError/countMismatch(what:expected:found:)`` when labels and
@@ -57,6 +58,7 @@ public struct EvaluationCallback: Sendable {
     let k = min(metrics.map(\.requiredLookupCount).max() ?? 1, index.count)
     let lookups = SimilarityModel.lookupResults(
       try index.search(queries: model.embed(queries).scalars, k: max(k, 1)))
+    let targetClassSizes = targetLabels.reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }
     var results: [String: Double] = [:]
     func score(_ rows: [Int], suffix: String) throws {
       guard !rows.isEmpty else { return }
@@ -64,9 +66,10 @@ public struct EvaluationCallback: Sendable {
       let subset = rows.map { lookups[$0] }
       let correct = zip(labels, subset).filter { $0.0 == $0.1.first?.label }.count
       results["binary_accuracy" + suffix] = Double(correct) / Double(rows.count)
-      for metric in metrics where metric.requiredLookupCount <= k && !metric.requiresClassSizes {
+      let sizes = SimilarityModel.retrievalClassSizes(targetClassSizes, queryLabels: labels)
+      for metric in metrics where metric.requiredLookupCount <= k {
         results[metric.description + suffix] = Double(
-          try metric.value(queryLabels: labels, lookups: subset, classSizes: nil))
+          try metric.value(queryLabels: labels, lookups: subset, classSizes: sizes))
       }
     }
     let all = Array(0..<queryLabels.count)

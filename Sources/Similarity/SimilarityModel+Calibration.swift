@@ -98,7 +98,8 @@ extension SimilarityModel {
 
   /// Retrieval metrics of `examples` against the index (TF Similarity's
   /// `evaluate_retrieval`). Looks up as many neighbours as the metrics need; the class sizes
-  /// R come from the indexed labels.
+  /// R (read by MAP and the clipped-at-R metrics) are the indexed labels' counts, 0 for a query
+  /// label the index does not hold, whichever metrics are asked for.
   /// - Throws: ``SimilarityModelError`` for mismatched counts, no queries or an empty index;
   ///   `EvaluationError` when the index holds fewer items than a metric's k.
   public func evaluateRetrieval(
@@ -108,12 +109,17 @@ extension SimilarityModel {
     let k = metrics.map(\.requiredLookupCount).max() ?? 1
     let lookups = try labelledLookups(
       examples, labels: labels, k: k, operation: "evaluateRetrieval")
-    let needsSizes = metrics.contains { $0.requiresClassSizes }
-    var sizes = indexedClassSizes
-    if needsSizes { for label in labels where sizes[label] == nil { sizes[label] = 0 } }
     return try SimilarityEvaluation.evaluateRetrieval(
       queryLabels: labels, lookups: lookups, metrics: metrics,
-      classSizes: needsSizes ? sizes : nil)
+      classSizes: Self.retrievalClassSizes(indexedClassSizes, queryLabels: labels))
+  }
+
+  /// The class sizes R that retrieval metrics read: `sizes`, plus 0 for every query label it
+  /// lacks (a query whose class is not indexed scores 0 on MAP and the clipped metrics).
+  static func retrievalClassSizes(_ sizes: [Int: Int], queryLabels: [Int]) -> [Int: Int] {
+    var covering = sizes
+    for label in queryLabels where covering[label] == nil { covering[label] = 0 }
+    return covering
   }
 
   /// Classification metrics of matching `examples` at every calibrated cutpoint (the optimal

@@ -33,7 +33,8 @@ public final class SimilarityModel {
   public internal(set) var calibration: Calibration?
   /// How many neighbours the calibration's strategy looked at (and ``match(_:cutpoint:)`` uses).
   public internal(set) var calibrationK = 1
-  /// How many indexed items carry each label (the R of the retrieval metrics clipped at R).
+  /// How many indexed items carry each label (the R of MAP and the retrieval metrics clipped at
+  /// R).
   public internal(set) var indexedClassSizes: [Int: Int] = [:]
   /// Rows embedded per forward pass at inference.
   public var inferenceBatchSize = 256

@@ -70,8 +70,6 @@ extension ImageDataset {
         }
       case .relativeToWorkingDirectory(let relative):
         resolved = (context.currentDirectory.appendingPathComponent(relative), "working directory")
-      case .relativeToPackageRoot(let relative):
-        resolved = context.packageRoot.map { ($0.appendingPathComponent(relative), "package root") }
       case .absolute(let absolute):
         resolved = (URL(fileURLWithPath: absolute), "system location")
       case .cache:

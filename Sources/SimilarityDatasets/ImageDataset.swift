@@ -47,8 +47,6 @@ public struct ImageDataset: Sendable {
     case environment(String)
     /// A path relative to the current working directory.
     case relativeToWorkingDirectory(String)
-    /// A path relative to the swift-similarity checkout the library was built from.
-    case relativeToPackageRoot(String)
     /// An absolute path, e.g. where a system package installs the data.
     case absolute(String)
     /// `<cache root>/<cacheName>`, where `download(to:)` puts the files by default.
@@ -124,12 +122,7 @@ public struct ImageDataset: Sendable {
         name: "t10k-labels-idx1-ubyte", md5: "27ae3e4e09519cfbb04c329615203637",
         byteCount: 10_008)),
     classNames: (0...9).map(String.init),
-    searchPaths: [
-      .environment("MNIST_DIR"),
-      .relativeToWorkingDirectory("../shared/datasets/mnist"),
-      .relativeToPackageRoot("../shared/datasets/mnist"),
-      .cache,
-    ],
+    searchPaths: [.environment("MNIST_DIR"), .cache],
     mirrors: [
       URL(string: "https://ossci-datasets.s3.amazonaws.com/mnist/")!,
       URL(string: "https://storage.googleapis.com/cvdf-datasets/mnist/")!,

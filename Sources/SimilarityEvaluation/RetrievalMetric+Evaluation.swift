@@ -8,8 +8,8 @@ extension RetrievalMetric {
   ///   - lookups: one list per query, ranked nearest first, each at least
   ///     ``requiredLookupCount`` long (longer lists are cut).
   ///   - classSizes: the number of indexed examples of each label (`R`), counting the queries
-  ///     themselves if they are indexed. Required by the clipped-at-R kinds; precision and MAP use
-  ///     it when given.
+  ///     themselves if they are indexed. Required by MAP@k and the clipped-at-R kinds
+  ///     (``requiresClassSizes``); the other kinds ignore it.
   /// - Throws: ``EvaluationError`` when `k < 1`, counts differ, there are no queries, a list is
   ///   too short or unsorted, a distance is NaN, or a needed class size is missing.
   /// - Complexity: O(n·k) for n queries.
@@ -46,29 +46,30 @@ extension RetrievalMetric {
     if requiresClassSizes && classSizes == nil {
       throw EvaluationError.missingClassSizes(metric: self)
     }
-    if let classSizes, kind == .precision || kind == .meanAveragePrecision,
+    if let classSizes, requiresClassSizes,
       let missing = queryLabels.first(where: { classSizes[$0] == nil })
     {
       throw EvaluationError.missingClassSize(label: missing, metric: self)
     }
   }
 
-  /// The metric for one query; `lookups` is long enough and `classSize` is present if needed.
+  /// The metric for one query; `lookups` is long enough and `classSize` is present when
+  /// ``requiresClassSizes``.
   func queryValue(label: Int, lookups: [LookupResult], classSize: Int?) -> Double {
     let window = lookups[(dropsClosestLookup ? 1 : 0)..<requiredLookupCount]
     let relevance = window.map { lookup in
       lookup.label == label && (distanceThreshold.map { lookup.distance <= $0 } ?? true)
     }
-    // R excludes the query itself when its own lookup is dropped.
-    let r = classSize.map { Swift.max(0, $0 - (dropsClosestLookup ? 1 : 0)) }
-    let denominator = Double(r ?? k)
-    let ranks = clipsAtR ? Swift.min(k, r ?? k) : k
+    // R excludes the query itself when its own lookup is dropped; it is read only by the kinds
+    // that require class sizes (MAP and the clipped kinds).
+    let r = Swift.max(0, (classSize ?? 0) - (dropsClosestLookup ? 1 : 0))
+    let ranks = clipsAtR ? Swift.min(k, r) : k
     switch kind {
     case .recall:
       return relevance.contains(true) ? 1 : 0
     case .precision:
       let hits = relevance.prefix(ranks).filter { $0 }.count
-      return divideNoNaN(Double(hits), denominator)
+      return divideNoNaN(Double(hits), Double(clipsAtR ? r : k))
     case .meanAveragePrecision:
       var hits = 0
       var sum = 0.0
@@ -76,7 +77,7 @@ extension RetrievalMetric {
         hits += 1
         sum += Double(hits) / Double(index + 1)
       }
-      return divideNoNaN(sum, denominator)
+      return divideNoNaN(sum, Double(r))
     case .ndcg:
       var dcg = 0.0
       var ideal = 0.0

@@ -10,12 +10,19 @@
 /// Per query, with the sums over `j = 1…k` unless noted:
 ///
 ///     recall@k      1 if some rel_j = 1, else 0
-///     precision@k   Σ rel_j / D                 D = R with class sizes, else k
+///     precision@k   Σ rel_j / k
 ///     R-precision   Σ_{j ≤ min(k, R)} rel_j / R  (precision clipped at R)
-///     MAP@k         Σ rel_j · P@j / D           P@j = (Σ_{i ≤ j} rel_i) / j
+///     MAP@k         Σ rel_j · P@j / R           P@j = (Σ_{i ≤ j} rel_i) / j
 ///     MAP@R         Σ_{j ≤ min(k, R)} rel_j · P@j / R
 ///     NDCG@k        Σ rel_j / log2(j + 1), divided by the same sum with the relevant lookups
 ///                   moved to the front (0 when there are none)
+///
+/// Precision@k always divides by k (TF Similarity's `PrecisionAtK` formula), so with one label
+/// per example precision@1 equals recall@1. TF Similarity 0.17's `PrecisionAtK(r=…)` without
+/// `clip_at_r` divides by R instead; that figure is neither P@k nor R-precision and is not
+/// offered here: R-precision (``rPrecision(maxK:averaging:distanceThreshold:dropsClosestLookup:)``,
+/// named `r_precision`) is the R-based precision. MAP@k is TF Similarity's `MapAtK` with its
+/// class-size mapping `r`, so it needs class sizes and is at most `min(k, R) / R`.
 ///
 /// MAP@R is Musgrave et al., "A Metric Learning Reality Check", ECCV 2020, §3.2
 /// (https://arxiv.org/abs/2003.08505); it needs `k ≥ R` for every class, otherwise the missing
@@ -51,7 +58,8 @@ public struct RetrievalMetric: Hashable, Codable, Sendable, CustomStringConverti
   public var kind: Kind
   /// Number of lookups examined per query (the largest k for the clipped-at-R kinds).
   public var k: Int
-  /// Whether precision and MAP stop at rank `R` and divide by `R`; requires class sizes.
+  /// Whether precision and MAP stop at rank `R` (precision then divides by `R` instead of k);
+  /// requires class sizes.
   public var clipsAtR: Bool
   /// How per-query values are combined.
   public var averaging: Averaging
@@ -89,7 +97,7 @@ public struct RetrievalMetric: Hashable, Codable, Sendable, CustomStringConverti
       dropsClosestLookup: dropsClosestLookup)
   }
 
-  /// Precision@k: relevant lookups among the first k, divided by k (by R with class sizes).
+  /// Precision@k: relevant lookups among the first k, divided by k (class sizes play no part).
   public static func precision(
     k: Int, averaging: Averaging = .micro, distanceThreshold: Float? = nil,
     dropsClosestLookup: Bool = false
@@ -109,8 +117,8 @@ public struct RetrievalMetric: Hashable, Codable, Sendable, CustomStringConverti
       distanceThreshold: distanceThreshold, dropsClosestLookup: dropsClosestLookup)
   }
 
-  /// MAP@k: the sum of precision@j at each relevant rank j ≤ k, divided by R (by k without
-  /// class sizes, as in TF Similarity).
+  /// MAP@k: the sum of precision@j at each relevant rank j ≤ k, divided by R (TF Similarity's
+  /// `MapAtK` with its class-size mapping); needs class sizes.
   public static func meanAveragePrecision(
     k: Int, averaging: Averaging = .micro, distanceThreshold: Float? = nil,
     dropsClosestLookup: Bool = false
@@ -140,9 +148,9 @@ public struct RetrievalMetric: Hashable, Codable, Sendable, CustomStringConverti
       dropsClosestLookup: dropsClosestLookup)
   }
 
-  /// Whether evaluation needs class sizes: true for the clipped kinds. Precision and MAP without
-  /// clipping use class sizes when given, and k otherwise.
-  public var requiresClassSizes: Bool { clipsAtR }
+  /// Whether evaluation needs class sizes (R): true for MAP@k and the clipped kinds; recall,
+  /// precision@k and NDCG never read them.
+  public var requiresClassSizes: Bool { clipsAtR || kind == .meanAveragePrecision }
 
   /// Number of lookups each query must have.
   public var requiredLookupCount: Int { dropsClosestLookup ? k + 1 : k }

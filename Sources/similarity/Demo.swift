@@ -49,16 +49,16 @@ struct Demo: ParsableCommand {
     try train.run()
 
     print("\n== 2/3 Evaluating on the test set (similarity evaluate)")
-    let (model, test) = try loadModelAndData(
-      out, dataset: .fashionMNIST, split: .test, dataDirectory: dataDir, count: count)
-    let evaluation = try ModelEvaluation(model: model, test: test)
-    evaluation.printSummary(indexCount: model.index.count)
+    let loaded = try ModelQueries(
+      out, dataset: .fashionMNIST, dataDirectory: dataDir, count: count)
+    let evaluation = try ModelEvaluation(loaded)
+    evaluation.printSummary(indexCount: loaded.model.index.count)
 
     print("\n== 3/3 Writing the report (similarity report)")
     let output = directory.appendingPathComponent("report.html")
     try writeModelReport(
-      model: model, run: try TrainingRun.read(from: directory), dataset: .fashionMNIST,
-      test: test, evaluation: evaluation, modelDirectory: directory,
+      model: loaded.model, run: loaded.run, dataset: .fashionMNIST,
+      test: loaded.queries, evaluation: evaluation, modelDirectory: directory,
       projectorPoints: projectorPoints, to: output)
     print("Demo finished in \(formatSeconds(monotonicSeconds() - start)); open \(output.path)")
   }

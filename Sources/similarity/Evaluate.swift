@@ -8,9 +8,12 @@ struct Evaluate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Evaluate a saved, calibrated model on the test set.",
     discussion: """
-      Queries the first --count test images against the model's index: recall@1/5/10, \
-      precision@1/5, MAP@10, MAP@R, NDCG@10, classification metrics at every calibrated cutpoint, and the \
-      confusion matrix of matching at the optimal cutpoint (last column: unknown).
+      Queries the first --count test images the model's index does not hold (run.json records \
+      which images it indexed; `hello-world --out` indexes test images) against the index: \
+      recall@1/5/10, precision@1/5 (relevant neighbours among the first k, divided by k), \
+      MAP@10 and MAP@R (divided by R, the indexed examples of the query's class), NDCG@10, \
+      classification metrics at every calibrated cutpoint, and the confusion matrix of \
+      matching at the optimal cutpoint (last column: unknown).
       """)
 
   @Argument(help: "A directory written by `similarity train` or `hello-world --out`.")
@@ -27,6 +30,8 @@ struct Evaluate: ParsableCommand {
 
   struct Report: Codable {
     var queries: Int
+    /// Test images left out because the model's index holds them.
+    var indexedTestImagesLeftOut: Int
     var retrieval: [String: Float]
     var classification: [String: [String: Float]]
     var confusionMatrix: ConfusionMatrix
@@ -35,9 +40,9 @@ struct Evaluate: ParsableCommand {
   }
 
   func run() throws {
-    let (model, test) = try loadModelAndData(
-      modelDirectory, dataset: dataset, split: .test, dataDirectory: dataDir, count: count)
-    let evaluation = try ModelEvaluation(model: model, test: test)
+    let loaded = try ModelQueries(
+      modelDirectory, dataset: dataset, dataDirectory: dataDir, count: count)
+    let evaluation = try ModelEvaluation(loaded)
     let report = evaluation.report
     if json {
       let encoder = JSONEncoder()
@@ -45,7 +50,7 @@ struct Evaluate: ParsableCommand {
       print(String(decoding: try encoder.encode(report), as: UTF8.self))
       return
     }
-    evaluation.printSummary(indexCount: model.index.count)
+    evaluation.printSummary(indexCount: loaded.model.index.count)
   }
 }
 
@@ -62,9 +67,12 @@ struct ModelEvaluation {
   let matches: [Int?]
   let confusion: ConfusionMatrix
   let queries: Int
+  /// Test images left out of the queries because the index holds them.
+  let indexedLeftOut: Int
 
-  /// Evaluates `model` (indexed and calibrated) on `test`.
-  init(model: SimilarityModel, test: ImageSplit) throws {
+  /// Evaluates the model (indexed and calibrated) on the queries.
+  init(_ loaded: ModelQueries) throws {
+    let (model, test) = (loaded.model, loaded.queries)
     let largestClass = model.indexedClassSizes.values.max() ?? 1
     metrics = [
       .recall(k: 1), .recall(k: 5), .recall(k: 10), .precision(k: 1), .precision(k: 5),
@@ -76,12 +84,19 @@ struct ModelEvaluation {
     matches = try model.match(test.examples)
     confusion = try ConfusionMatrix(trueLabels: test.labels, predictedLabels: matches)
     queries = test.count
+    indexedLeftOut = loaded.indexedLeftOut
+  }
+
+  /// E.g. "300 test queries (the 2000 test images the index holds left out)".
+  var queriesDescription: String {
+    "\(queries) test queries"
+      + (indexedLeftOut > 0 ? " (the \(indexedLeftOut) test images the index holds left out)" : "")
   }
 
   /// The JSON form printed by `similarity evaluate --json`.
   var report: Evaluate.Report {
     Evaluate.Report(
-      queries: queries,
+      queries: queries, indexedTestImagesLeftOut: indexedLeftOut,
       retrieval: Dictionary(uniqueKeysWithValues: metrics.map { ($0.description, retrieval[$0]!) }),
       classification: Dictionary(
         uniqueKeysWithValues: classification.map { evaluation in
@@ -95,7 +110,7 @@ struct ModelEvaluation {
 
   /// Prints the figures as `similarity evaluate` shows them.
   func printSummary(indexCount: Int) {
-    print("\(queries) test queries against \(indexCount) indexed items")
+    print("\(queriesDescription) against \(indexCount) indexed items")
     for metric in metrics { print("\(metric.description): \(format(retrieval[metric]!))") }
     for evaluation in classification {
       print(

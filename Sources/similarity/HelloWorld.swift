@@ -20,11 +20,16 @@ struct HelloWorld: ParsableCommand {
       tfsim_hello.py: protocol A indexes 20 training images per class, calibrates on the first \
       1000 training images and matches 1000 test images per class; protocol B indexes the first \
       200 test images per class, calibrates on the same 1000 training images and queries the \
-      rest of the test set (classification at the calibrated cutpoint, recall@k, top-1 on seen \
-      and unseen classes). Lines starting with RESULT are for scripts.
+      rest of the test set, or its first --query-limit images (classification at the \
+      calibrated cutpoint, recall@k, precision@k, MAP@10, top-1 on seen and unseen classes). \
+      --dataset fashion-mnist runs the same protocol on Fashion-MNIST. \
+      --out saves the protocol B model; run.json records that it indexes test images, so \
+      `evaluate`, `report` and `match` leave them out of their queries. Lines starting with \
+      RESULT are for scripts.
       """)
 
-  @Option(help: "Directory holding the MNIST IDX files (default: the usual places).")
+  @Option(help: "Data set (the notebook's: mnist).") var dataset: DatasetChoice = .mnist
+  @Option(help: "Directory holding the data set's IDX files (default: the usual places).")
   var dataDir: String?
   @Option(parsing: .unconditional, help: "Epochs.") var epochs: Int = 10
   @Option(parsing: .unconditional, help: "Steps per epoch.") var steps: Int = 1000
@@ -35,6 +40,8 @@ struct HelloWorld: ParsableCommand {
   @Option(parsing: .unconditional, help: "Protocol B: test images indexed per class.") var testIndexPerClass = 200
   @Option(parsing: .unconditional, help: "Calibration images (the first N of the training set).") var calibrate = 1000
   @Option(parsing: .unconditional, help: "Protocol A: test images matched per class.") var matchPerClass = 1000
+  @Option(parsing: .unconditional, help: "Protocol B: query only the first N remaining test images (default: all).")
+  var queryLimit: Int?
   @Option(help: "Seed for weights and sampling.") var seed: UInt64 = 7
   @Flag(help: "Score known/unknown classes on the test set after every epoch (EvalCallback).")
   var evalCallback = false
@@ -50,6 +57,7 @@ struct HelloWorld: ParsableCommand {
     try OptionCheck.positive(testIndexPerClass, "--test-index-per-class")
     try OptionCheck.positive(calibrate, "--calibrate")
     try OptionCheck.positive(matchPerClass, "--match-per-class")
+    if let queryLimit { try OptionCheck.positive(queryLimit, "--query-limit") }
     _ = try trainClasses()
   }
 
@@ -65,11 +73,11 @@ struct HelloWorld: ParsableCommand {
     let seen = try trainClasses()
     let allClasses = Array(0..<10)
     let unseen = allClasses.filter { !seen.contains($0) }
-    let train = try ImageSplit.load(.mnist, .train, dataDirectory: dataDir)
-    let test = try ImageSplit.load(.mnist, .test, dataDirectory: dataDir)
+    let train = try ImageSplit.load(dataset, .train, dataDirectory: dataDir)
+    let test = try ImageSplit.load(dataset, .test, dataDirectory: dataDir)
     print(
-      "MNIST: \(train.count) training, \(test.count) test images; train classes \(seen), "
-        + "unseen \(unseen)")
+      "\(dataset.dataset.name): \(train.count) training, \(test.count) test images; train "
+        + "classes \(seen), unseen \(unseen)")
     let sampler = try MultiShotSampler(
       examples: train.examples, labels: train.labels, classesPerBatch: seen.count,
       examplesPerClass: examplesPerClass, stepsPerEpoch: steps, classList: seen, seed: seed)
@@ -133,12 +141,13 @@ struct HelloWorld: ParsableCommand {
     // Protocol B: index test N/class, query the rest.
     print(
       "\n=== Protocol B: index test \(testIndexPerClass)/class, calibrate on "
-        + "train[:\(calibrate)], query the remaining test images")
-    let indexed = test.firstIndices(perClass: testIndexPerClass, classes: allClasses)
-    let indexedSet = Set(indexed)
-    let queries = test.subset((0..<test.count).filter { !indexedSet.contains($0) })
+        + "train[:\(calibrate)], query \(queryLimit.map { "the first \($0) of " } ?? "")the "
+        + "remaining test images")
+    let indexed = IndexedExamples(split: .test, perClass: testIndexPerClass, classes: allClasses)
+    let remaining = indexed.unindexedIndices(in: test)
+    let queries = test.subset(Array(remaining.prefix(queryLimit ?? remaining.count)))
     model.resetIndex()
-    try indexWithProgress(model, test.subset(indexed))
+    try indexWithProgress(model, test.subset(indexed.indices(in: test)))
     let calibrationB = try model.calibrate(
       calibration.examples, labels: calibration.labels, optimizing: .f1)
     printCutpoint("B", calibrationB.optimal)
@@ -160,7 +169,8 @@ struct HelloWorld: ParsableCommand {
       .precision(k: 10), .meanAveragePrecision(k: 10),
     ]
     let retrieval = try evaluateRetrieval(
-      queryLabels: queries.labels, lookups: results, metrics: metrics)
+      queryLabels: queries.labels, lookups: results, metrics: metrics,
+      classSizes: model.indexedClassSizes)
     for metric in metrics { print("RETRIEVAL \(metric) = \(format(retrieval[metric]!))") }
     let top1 = lookups.map { $0.first?.label }
     func top1Accuracy(_ keep: (Int) -> Bool) -> Double {
@@ -189,9 +199,9 @@ struct HelloWorld: ParsableCommand {
     if let out {
       try model.save(to: URL(fileURLWithPath: out))
       try TrainingRun(
-        dataset: .mnist, trainClasses: seen, loss: .multiSimilarity, epochs: epochs,
+        dataset: dataset, trainClasses: seen, loss: .multiSimilarity, epochs: epochs,
         stepsPerEpoch: steps, classesPerBatch: seen.count, examplesPerClass: examplesPerClass,
-        learningRate: learningRate, seed: seed, history: history
+        learningRate: learningRate, seed: seed, history: history, indexed: indexed
       ).write(to: URL(fileURLWithPath: out))
       print("Saved to \(out)")
     }

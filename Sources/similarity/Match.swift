@@ -7,9 +7,10 @@ struct Match: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Match test images against a saved, calibrated model.",
     discussion: """
-      Prints, for the first --count test images, the true label, the matched label (or \
-      "unknown" when the nearest indexed item is beyond the calibrated distance) and the \
-      distance, then the accuracy with unknown counted as wrong.
+      Prints, for the first --count test images the model's index does not hold (run.json \
+      records which images it indexed), the image's position in the test set, the true label, \
+      the matched label (or "unknown" when the nearest indexed item is beyond the calibrated \
+      distance) and the distance, then the accuracy with unknown counted as wrong.
       """)
 
   @Argument(help: "A directory written by `similarity train` or `hello-world --out`.")
@@ -32,8 +33,9 @@ struct Match: ParsableCommand {
   }
 
   func run() throws {
-    let (model, test) = try loadModelAndData(
-      modelDirectory, dataset: dataset, split: .test, dataDirectory: dataDir, count: count)
+    let loaded = try ModelQueries(
+      modelDirectory, dataset: dataset, dataDirectory: dataDir, count: count)
+    let (model, test) = (loaded.model, loaded.queries)
     if let distance, distance < 0, !model.distance.isSimilarity {
       throw ValidationError(
         "--distance: expected a threshold ≥ 0 (\(model.distance) distances are never negative, "
@@ -42,11 +44,14 @@ struct Match: ParsableCommand {
     let matches = try model.match(
       test.examples, cutpoint: distance.map { .distance($0) } ?? .optimal)
     let nearest = try model.lookup(test.examples, k: 1)
+    if loaded.indexedLeftOut > 0 {
+      print("(the \(loaded.indexedLeftOut) test images the index holds are left out)")
+    }
     print("image  true  match    distance")
     for i in 0..<test.count {
       let shown = matches[i].map(String.init) ?? "unknown"
       print(
-        "\(pad(i, 5))  \(pad(test.labels[i], 4))  "
+        "\(pad(loaded.testIndices[i], 5))  \(pad(test.labels[i], 4))  "
           + "\(shown.padding(toLength: 7, withPad: " ", startingAt: 0))  "
           + format(nearest[i].first?.distance ?? .nan))
     }

@@ -83,6 +83,29 @@ struct ImageSplit {
   func prefix(_ n: Int) -> ImageSplit { subset(Array(0..<min(n, count))) }
 }
 
+/// The examples of a run's data set that its saved index holds: the first `perClass` images of
+/// each of `classes` in `split`, in data set order. `run.json` records it so that the commands
+/// scoring test queries (`evaluate`, `report`, `demo`, `match`) leave those images out.
+struct IndexedExamples: Codable, Equatable {
+  /// The split the indexed images come from.
+  var split: DatasetSplit
+  /// How many images of each class, the first ones in data set order.
+  var perClass: Int
+  /// The classes indexed.
+  var classes: [Int]
+
+  /// The positions of the indexed images in `data` (a whole split, as loaded).
+  func indices(in data: ImageSplit) -> [Int] {
+    data.firstIndices(perClass: perClass, classes: classes)
+  }
+
+  /// The positions of the other images of `data`, in order.
+  func unindexedIndices(in data: ImageSplit) -> [Int] {
+    let held = Set(indices(in: data))
+    return (0..<data.count).filter { !held.contains($0) }
+  }
+}
+
 /// What `similarity train` records beside the saved model (`run.json`), so the other commands
 /// know the data without being told again.
 struct TrainingRun: Codable {
@@ -97,6 +120,9 @@ struct TrainingRun: Codable {
   var learningRate: Float
   var seed: UInt64
   var history: FitHistory?
+  /// Which images of `dataset` the index holds; `nil` in a `run.json` written before it was
+  /// recorded.
+  var indexed: IndexedExamples?
 
   func write(to directory: URL) throws {
     let encoder = JSONEncoder()
@@ -122,19 +148,71 @@ struct TrainingRun: Codable {
   }
 }
 
+/// The saved model in `directory`, its `run.json` (if any) and the data set it is used with:
+/// `dataset`, else the one in its `run.json`, else MNIST.
+private func loadModel(_ directory: URL, dataset: DatasetChoice?) throws
+  -> (model: SimilarityModel, run: TrainingRun?, dataset: DatasetChoice)
+{
+  let model = try SimilarityModel.load(from: directory)
+  try checkThumbnailPayloads(of: model, in: directory)
+  let run = try TrainingRun.read(from: directory)
+  return (model, run, dataset ?? run?.dataset ?? .mnist)
+}
+
 /// A saved model and the first `count` images of a split of its data set (`dataset`, else the
 /// one in its `run.json`, else MNIST).
 func loadModelAndData(
   _ path: String, dataset: DatasetChoice?, split: DatasetSplit, dataDirectory: String?,
   count: Int
 ) throws -> (SimilarityModel, ImageSplit) {
-  let directory = URL(fileURLWithPath: path)
-  let model = try SimilarityModel.load(from: directory)
-  try checkThumbnailPayloads(of: model, in: directory)
-  let run = try TrainingRun.read(from: directory)
-  let data = try ImageSplit.load(
-    dataset ?? run?.dataset ?? .mnist, split, dataDirectory: dataDirectory)
-  return (model, data.prefix(count))
+  let loaded = try loadModel(URL(fileURLWithPath: path), dataset: dataset)
+  let data = try ImageSplit.load(loaded.dataset, split, dataDirectory: dataDirectory)
+  return (loaded.model, data.prefix(count))
+}
+
+/// A saved model and the test images it is scored on.
+struct ModelQueries {
+  let model: SimilarityModel
+  /// The model's `run.json`, if it has one.
+  let run: TrainingRun?
+  /// The data set the queries come from.
+  let dataset: DatasetChoice
+  /// The first `count` test images the model's index does not hold.
+  let queries: ImageSplit
+  /// The position of each query in the test split.
+  let testIndices: [Int]
+  /// How many test images were left out because the index holds them (`run.json`'s
+  /// ``TrainingRun/indexed``).
+  let indexedLeftOut: Int
+
+  /// Loads the model in `path` and the test split of its data set (`dataset`, else the one in
+  /// its `run.json`, else MNIST) without the images its index holds, so that no query finds
+  /// itself (`hello-world --out` indexes test images).
+  ///
+  /// - Throws: `ValidationError` when `run.json` is from the same data set but does not say
+  ///   which images are indexed (written before that was recorded): the figures could
+  ///   include queries that find themselves.
+  init(_ path: String, dataset: DatasetChoice?, dataDirectory: String?, count: Int) throws {
+    let directory = URL(fileURLWithPath: path)
+    let loaded = try loadModel(directory, dataset: dataset)
+    (model, run, self.dataset) = loaded
+    let choice = loaded.dataset
+    let test = try ImageSplit.load(choice, .test, dataDirectory: dataDirectory)
+    var remaining = Array(0..<test.count)
+    if let run = loaded.run, run.dataset == choice {
+      guard let indexed = run.indexed else {
+        throw ValidationError(
+          "\(directory.appendingPathComponent(TrainingRun.fileName).path) does not record which "
+            + "\(choice.dataset.name) images the index holds (it predates that record), so test "
+            + "queries could be indexed images that find themselves; re-run `similarity train` "
+            + "or `similarity hello-world --out` to save the model again")
+      }
+      if indexed.split == .test { remaining = indexed.unindexedIndices(in: test) }
+    }
+    testIndices = Array(remaining.prefix(count))
+    queries = test.subset(testIndices)
+    indexedLeftOut = test.count - remaining.count
+  }
 }
 
 /// Trains with a progress bar per epoch; returns the history.

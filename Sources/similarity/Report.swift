@@ -12,11 +12,12 @@ struct ReportCommand: ParsableCommand {
     commandName: "report",
     abstract: "Write a self-contained HTML report of a saved model on the test set.",
     discussion: """
-      Loads MODEL_DIR, queries the first --count test images against its index and writes one \
-      HTML page (no external resources): model summary, training history from run.json, \
-      calibration, the retrieval and classification figures and confusion matrix of \
-      `similarity evaluate` (same numbers for the same --count), nearest-neighbour examples \
-      and a t-SNE projector of the first --projector-points test embeddings.
+      Loads MODEL_DIR, queries the first --count test images its index does not hold against \
+      the index and writes one HTML page (no external resources): model summary, training \
+      history from run.json, calibration, the retrieval and classification figures and \
+      confusion matrix of `similarity evaluate` (same numbers for the same --count), \
+      nearest-neighbour examples and a t-SNE projector of the first --projector-points test \
+      embeddings.
       """)
 
   @Argument(help: "A directory written by `similarity train` or `hello-world --out`.")
@@ -38,15 +39,14 @@ struct ReportCommand: ParsableCommand {
     let output = URL(fileURLWithPath: out)
     try checkWritable(output)
     let directory = URL(fileURLWithPath: modelDirectory)
-    let (model, test) = try loadModelAndData(
-      modelDirectory, dataset: dataset, split: .test, dataDirectory: dataDir, count: count)
-    let run = try TrainingRun.read(from: directory)
-    let choice = dataset ?? run?.dataset ?? .mnist
-    try requireCalibration(model, directory: directory)
-    let evaluation = try ModelEvaluation(model: model, test: test)
+    let loaded = try ModelQueries(
+      modelDirectory, dataset: dataset, dataDirectory: dataDir, count: count)
+    try requireCalibration(loaded.model, directory: directory)
+    let evaluation = try ModelEvaluation(loaded)
     try writeModelReport(
-      model: model, run: run, dataset: choice, test: test, evaluation: evaluation,
-      modelDirectory: directory, projectorPoints: projectorPoints, to: output)
+      model: loaded.model, run: loaded.run, dataset: loaded.dataset, test: loaded.queries,
+      evaluation: evaluation, modelDirectory: directory, projectorPoints: projectorPoints,
+      to: output)
   }
 }
 
@@ -92,7 +92,7 @@ func writeModelReport(
   var report = Report(
     title: "Similarity model report: \(modelDirectory.lastPathComponent)",
     subtitle:
-      "\(modelDirectory.path) — \(dataset.dataset.name), \(evaluation.queries) test queries "
+      "\(modelDirectory.path) — \(dataset.dataset.name), \(evaluation.queriesDescription) "
       + "against \(model.index.count) indexed items")
   report.addPreformatted(
     model.embedding.summary() + "\n\n" + String(describing: model.indexSummary))

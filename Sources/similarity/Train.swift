@@ -60,9 +60,9 @@ struct Train: ParsableCommand {
     let history = try trainWithProgress(
       model, sampler: sampler, loss: loss.makeLoss(distance: .cosine), learningRate: learningRate,
       epochs: epochs)
-    let allClasses = Array(Set(train.labels)).sorted()
-    try indexWithProgress(
-      model, train.subset(train.firstIndices(perClass: indexPerClass, classes: allClasses)))
+    let indexed = IndexedExamples(
+      split: .train, perClass: indexPerClass, classes: Array(Set(train.labels)).sorted())
+    try indexWithProgress(model, train.subset(indexed.indices(in: train)))
     let calibrationSet = train.prefix(calibrate)
     let calibration = try model.calibrate(
       calibrationSet.examples, labels: calibrationSet.labels)
@@ -74,7 +74,7 @@ struct Train: ParsableCommand {
     try TrainingRun(
       dataset: dataset, trainClasses: sampler.classes, loss: loss, epochs: epochs,
       stepsPerEpoch: steps, classesPerBatch: classesPerBatch, examplesPerClass: examplesPerClass,
-      learningRate: learningRate, seed: seed, history: history
+      learningRate: learningRate, seed: seed, history: history, indexed: indexed
     ).write(to: directory)
     print("Saved to \(directory.path)")
   }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the `similarity` binary built beside the test bundle and captures its output.
 enum CLI {
@@ -22,22 +23,25 @@ enum CLI {
     return directory.appendingPathComponent("similarity")
   }
 
-  /// The package root (for `../shared/datasets`).
-  static var packageRoot: URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
-  }
+  /// The `HOME` of every run: a directory that does not exist, so no download cache is found.
+  static let missingHome = FileManager.default.temporaryDirectory
+    .appendingPathComponent("similarity-cli-no-home-\(UUID().uuidString)")
 
-  /// Runs `similarity arguments…` in the package root and waits for it; `environment` adds to
-  /// (or overrides) the test's own environment.
-  static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+  /// Runs `similarity arguments…` and waits for it. The tool runs in the system temporary
+  /// directory with a `HOME` that does not exist and without `MNIST_DIR` / `XDG_CACHE_HOME`, so
+  /// it finds only what the tests name and what scripts/setup.sh installs (Fashion-MNIST);
+  /// `environment` adds to (or overrides) that environment.
+  static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
-    if !environment.isEmpty {
-      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    }
-    process.currentDirectoryURL = packageRoot
+    process.currentDirectoryURL = FileManager.default.temporaryDirectory
+    var environment = ProcessInfo.processInfo.environment
+    environment["MNIST_DIR"] = nil
+    environment["XDG_CACHE_HOME"] = nil
+    environment["HOME"] = missingHome.path
+    environment.merge(extra) { $1 }
+    process.environment = environment
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
@@ -50,6 +54,26 @@ enum CLI {
     return Result(
       status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
       stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// Runs `similarity arguments…` and expects it to succeed (a failure shows its stderr).
+  static func succeed(
+    _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> Result {
+    let result = try run(arguments)
+    #expect(result.status == 0, "\(result.stderr)", sourceLocation: sourceLocation)
+    return result
+  }
+
+  /// The JSON object `similarity evaluate MODEL --count COUNT --json` prints.
+  static func evaluateJSON(
+    _ model: String, count: Int, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> [String: Any] {
+    let evaluated = try succeed(
+      ["evaluate", model, "--count", "\(count)", "--json"], sourceLocation: sourceLocation)
+    return try #require(
+      JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any],
+      "\(evaluated.stdout)", sourceLocation: sourceLocation)
   }
 
   /// A fresh temporary directory.

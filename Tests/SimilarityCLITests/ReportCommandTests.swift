@@ -7,9 +7,9 @@ import Testing
   private func trainTinyModel(in directory: URL) throws -> String {
     let model = directory.appendingPathComponent("model").path
     let trained = try CLI.run([
-      "train", "--epochs", "1", "--steps", "2", "--classes-per-batch", "3",
-      "--examples-per-class", "2", "--index-per-class", "3", "--calibrate", "40", "--seed", "5",
-      "--out", model,
+      "train", "--dataset", "fashion-mnist", "--epochs", "1", "--steps", "2",
+      "--classes-per-batch", "3", "--examples-per-class", "2", "--index-per-class", "3",
+      "--calibrate", "40", "--seed", "5", "--out", model,
     ])
     #expect(trained.status == 0, "\(trained.stderr)")
     return model
@@ -38,10 +38,7 @@ import Testing
     }
     #expect(html.contains("data:image/png;base64,"))
 
-    let evaluated = try CLI.run(["evaluate", model, "--count", "50", "--json"])
-    #expect(evaluated.status == 0, "\(evaluated.stderr)")
-    let json = try #require(
-      JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any])
+    let json = try CLI.evaluateJSON(model, count: 50)
     let retrieval = try #require(json["retrieval"] as? [String: Double])
     #expect(retrieval.keys.contains("recall@1") && retrieval.keys.contains("map@r"))
     for (name, value) in retrieval {

@@ -13,7 +13,8 @@ import Testing
     let directory = try CLI.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let trained = try CLI.run([
-      "siamese", "--limit", "600", "--epochs", "1", "--seed", "3", "--out", directory.path,
+      "siamese", "--dataset", "fashion-mnist", "--limit", "600", "--epochs", "1", "--seed", "3",
+      "--out", directory.path,
     ])
     #expect(trained.status == 0, "\(trained.stderr)")
     #expect(trained.stdout.contains("Total params: 133,504"))

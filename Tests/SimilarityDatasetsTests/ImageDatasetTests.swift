@@ -59,7 +59,7 @@ import Testing
       environment: [
         "XDG_CACHE_HOME": root.appendingPathComponent("xdg").path, "HOME": "/nonexistent",
       ],
-      currentDirectory: root.appendingPathComponent("work"), packageRoot: nil)
+      currentDirectory: root.appendingPathComponent("work"))
     #expect(
       try dataset.locate(.test, context: context).images.deletingLastPathComponent().path
         == work.path)
@@ -75,16 +75,49 @@ import Testing
     #expect(try dataset.load(.test, context: context).labels == [2, 0, 1])
   }
 
+  /// MNIST is looked for in `$MNIST_DIR` and the download cache only: a copy beside the
+  /// working directory (the old `../shared/datasets/mnist` default) is not a default location.
+  @Test func mnistIsLookedForInMNISTDirAndTheCacheOnly() throws {
+    let root = try TestSupport.makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let beside = root.appendingPathComponent("shared/datasets/mnist")
+    try FileManager.default.createDirectory(at: beside, withIntermediateDirectories: true)
+    for name in ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
+      #expect(
+        FileManager.default.createFile(
+          atPath: beside.appendingPathComponent(name).path, contents: Data()))
+    }
+    let work = root.appendingPathComponent("work")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    var context = DatasetSearchContext(environment: ["HOME": root.path], currentDirectory: work)
+    #expect(ImageDataset.mnist.candidateDirectories(context: context).map(\.origin) == ["cache"])
+    #expect {
+      try ImageDataset.mnist.locate(.test, context: context)
+    } throws: { error in
+      guard case DatasetError.notFound("MNIST", .test, let searched, _) = error else {
+        return false
+      }
+      return searched.map(\.directory.path) == [
+        root.appendingPathComponent(".cache/swift-similarity/mnist").path
+      ]
+    }
+    context.environment["MNIST_DIR"] = beside.path
+    #expect(
+      ImageDataset.mnist.candidateDirectories(context: context).map(\.origin) == [
+        "$MNIST_DIR", "cache",
+      ])
+    #expect(
+      try ImageDataset.mnist.locate(.test, context: context).images.path.hasPrefix(beside.path))
+  }
+
   @Test func theCacheFollowsXDGOrHome() {
     let xdg = DatasetSearchContext(
       environment: ["XDG_CACHE_HOME": "/x/cache", "HOME": "/home/u"],
-      currentDirectory: URL(fileURLWithPath: "/"),
-      packageRoot: nil)
+      currentDirectory: URL(fileURLWithPath: "/"))
     #expect(
       ImageDataset.mnist.cacheDirectory(context: xdg).path == "/x/cache/swift-similarity/mnist")
     let home = DatasetSearchContext(
-      environment: ["HOME": "/home/u"], currentDirectory: URL(fileURLWithPath: "/"),
-      packageRoot: nil)
+      environment: ["HOME": "/home/u"], currentDirectory: URL(fileURLWithPath: "/"))
     #expect(
       ImageDataset.fashionMNIST.cacheDirectory(context: home).path
         == "/home/u/.cache/swift-similarity/fashion-mnist")
@@ -95,7 +128,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: root) }
     _ = try directory(with: ["tiny-images-idx3-ubyte.gz"], in: root.appendingPathComponent("data"))
     let context = DatasetSearchContext(
-      environment: ["HOME": root.path], currentDirectory: root, packageRoot: nil)
+      environment: ["HOME": root.path], currentDirectory: root)
     let dataset = Self.tiny(searchPaths: [.relativeToWorkingDirectory("data"), .cache])
     #expect {
       try dataset.load(.train, context: context)

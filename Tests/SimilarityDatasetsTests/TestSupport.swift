@@ -23,12 +23,6 @@ enum TestSupport {
     return url
   }
 
-  /// The package root (three levels above this file: Tests/SimilarityDatasetsTests/<file>).
-  static var packageRoot: URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
-  }
-
   /// Big-endian bytes of a 32-bit value, as IDX headers store their dimensions.
   static func bigEndian(_ value: UInt32) -> [UInt8] {
     [

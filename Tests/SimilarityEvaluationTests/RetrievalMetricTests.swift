@@ -24,6 +24,44 @@ import Testing
     expectClose(try metric.value(queryLabels: queryLabels, lookups: batch), expected)
   }
 
+  /// Precision@k divides by k whatever the class sizes (TF Similarity's `PrecisionAtK`). It
+  /// used to divide by R when class sizes were given: (3 · 2/3 + 1/10) / 4 = 0.525 here.
+  @Test func precisionDividesByKEvenWithClassSizes() throws {
+    let batch = lookups(queryLabels: queryLabels, mask: mask)
+    let sizes = [0: 10, 1: 3]
+    expectClose(
+      try RetrievalMetric.precision(k: 3)
+        .value(queryLabels: queryLabels, lookups: batch, classSizes: sizes), 0.583333)
+    expectClose(
+      try RetrievalMetric.precision(k: 3, averaging: .macro)
+        .value(queryLabels: queryLabels, lookups: batch, classSizes: sizes), 0.5)
+    #expect(!RetrievalMetric.precision(k: 3).requiresClassSizes)
+  }
+
+  /// With one label per example, precision@1 and recall@1 both ask whether the nearest
+  /// neighbour has the query's label. `evaluate` printed precision@1 0.0435 beside recall@1
+  /// 0.8696 (divided by R = 20) before.
+  @Test(arguments: 0..<4 as Range<UInt64>)
+  func precisionAtOneEqualsRecallAtOne(seed: UInt64) throws {
+    let data = RandomBatch(seed: seed, queryCount: 30, lookupCount: 3)
+    for averaging in RetrievalMetric.Averaging.allCases {
+      let recall = try RetrievalMetric.recall(k: 1, averaging: averaging)
+        .value(queryLabels: data.queryLabels, lookups: data.lookups)
+      let precision = try RetrievalMetric.precision(k: 1, averaging: averaging)
+        .value(queryLabels: data.queryLabels, lookups: data.lookups, classSizes: data.classSizes)
+      #expect(precision == recall, "\(averaging): precision@1 \(precision), recall@1 \(recall)")
+    }
+  }
+
+  @Test func meanAveragePrecisionNeedsClassSizes() throws {
+    let map = RetrievalMetric.meanAveragePrecision(k: 3)
+    #expect(map.requiresClassSizes)
+    #expect(throws: EvaluationError.missingClassSizes(metric: map)) {
+      try map.value(
+        queryLabels: queryLabels, lookups: lookups(queryLabels: queryLabels, mask: mask))
+    }
+  }
+
   @Test func meanAveragePrecisionGoldenValues() throws {
     // Label 1 (R = 3): (1 + 1) / 3 three times; label 0 (R = 10): (1/3) / 10. Mean 0.508333.
     let batch = lookups(queryLabels: queryLabels, mask: mask)
@@ -68,7 +106,7 @@ import Testing
     let precision = RetrievalMetric.precision(k: 3, dropsClosestLookup: true)
     #expect(precision.requiredLookupCount == 4)
     // Lookups 2…4 (not TF Similarity's 2…3), divided by k = 3.
-    expectClose(try precision.value(queryLabels: [3], lookups: batch), 1.0 / 3)
+    expectClose(try precision.value(queryLabels: [3], lookups: batch, classSizes: [3: 3]), 1.0 / 3)
     // R excludes the query itself: 3 indexed examples of label 3, so R = 2.
     let map = RetrievalMetric.meanAveragePrecision(k: 3, dropsClosestLookup: true)
     expectClose(try map.value(queryLabels: [3], lookups: batch, classSizes: [3: 3]), 0.25)
@@ -116,7 +154,7 @@ import Testing
   func agreesWithNaiveLoopsOnRandomData(seed: UInt64) throws {
     let data = RandomBatch(seed: seed, queryCount: 25, lookupCount: 8)
     for metric in Self.randomMetrics {
-      for sizes in [nil, data.classSizes] where sizes != nil || !metric.clipsAtR {
+      for sizes in [nil, data.classSizes] where sizes != nil || !metric.requiresClassSizes {
         let value = try metric.value(
           queryLabels: data.queryLabels, lookups: data.lookups, classSizes: sizes)
         let expected = naiveRetrieval(metric, data: data, classSizes: sizes)
@@ -140,7 +178,8 @@ func naiveRetrieval(_ metric: RetrievalMetric, data: RandomBatch, classSizes: [I
       if let threshold = metric.distanceThreshold, lookup.distance > threshold { near = false }
       rel.append(lookup.label == label && near)
     }
-    var r = metric.k
+    // R, the indexed examples of the query's class other than the query itself.
+    var r = 0
     if let size = classSizes?[label] { r = max(0, size - first) }
     let depth = metric.clipsAtR ? min(r, metric.k) : metric.k
     var value = 0.0
@@ -149,7 +188,8 @@ func naiveRetrieval(_ metric: RetrievalMetric, data: RandomBatch, classSizes: [I
       value = rel.contains(true) ? 1 : 0
     case .precision:
       for j in 0..<depth where rel[j] { value += 1 }
-      value = r == 0 ? 0 : value / Double(r)
+      let denominator = metric.clipsAtR ? r : metric.k
+      value = denominator == 0 ? 0 : value / Double(denominator)
     case .meanAveragePrecision:
       for j in 0..<depth where rel[j] {
         let hitsSoFar = rel[0...j].filter { $0 }.count

@@ -46,6 +46,34 @@ import Testing
     #expect(after > before + 0.1)
   }
 
+  /// A figure's value does not depend on the other metrics asked for or on who asks: the model
+  /// used to pass class sizes only when a clipped metric was in the list (precision@1 and
+  /// map@k then divided by R instead of k), and the training callback divided MAP by k and
+  /// silently dropped the metrics that need class sizes.
+  @Test func retrievalFiguresDoNotDependOnTheMetricListOrTheCaller() throws {
+    let data = ClusteredData()
+    let model = SimilarityModel(embedding: ClusteredData.embeddingModel())
+    try model.index(data.train, labels: data.trainLabels)
+    let precision = RetrievalMetric.precision(k: 1)
+    let map = RetrievalMetric.meanAveragePrecision(k: 5)
+    let plain = try model.evaluateRetrieval(
+      data.test, labels: data.testLabels, metrics: [precision, .recall(k: 1), map])
+    let withClipped = try model.evaluateRetrieval(
+      data.test, labels: data.testLabels,
+      metrics: [precision, map, .meanAveragePrecisionAtR(maxK: 50)])
+    let precisionAtOne = try #require(plain[precision])
+    #expect(precisionAtOne == plain[.recall(k: 1)])
+    #expect(withClipped[precision] == precisionAtOne)
+    #expect(withClipped[map] == plain[map])
+    let callback = try EvaluationCallback(
+      queries: data.test, queryLabels: data.testLabels, targets: data.train,
+      targetLabels: data.trainLabels, metrics: [precision, map, .rPrecision(maxK: 50)])
+    let scores = try callback.evaluate(model)
+    #expect(scores["precision@1"] == Double(precisionAtOne))
+    #expect(scores["map@5"] == plain[map].map(Double.init))
+    #expect(scores["r_precision"] != nil)
+  }
+
   /// A model with 6 well-separated classes indexed and calibrated, after a short fit.
   func calibratedModel(indexKind: IndexKind = .exact) throws -> (SimilarityModel, ClusteredData) {
     let data = ClusteredData()
