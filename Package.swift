@@ -8,10 +8,12 @@ import PackageDescription
 //   SimilarityLayers   <- layers, optimizers, models, safetensors checkpoints
 //   SimilarityDatasets <- IDX (MNIST, Fashion-MNIST), .npy
 //   SimilaritySearch   <- distances, exact and HNSW indexes (no training stack)
+//   SimilarityIO       <- the one atomic file writer and saved-folder ownership (Foundation only)
 //   similarity         <- the command-line tool
 let package = Package(
   name: "swift-similarity",
   products: [
+    .library(name: "SimilarityIO", targets: ["SimilarityIO"]),
     .library(name: "SimilarityKernels", targets: ["SimilarityKernels"]),
     .library(name: "SimilarityTensors", targets: ["SimilarityTensors"]),
     .library(name: "SimilarityLayers", targets: ["SimilarityLayers"]),
@@ -35,33 +37,39 @@ let package = Package(
     .systemLibrary(
       name: "CSimilarityZlib", path: "Sources/CSimilarityZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "CSimilarityKernels", path: "Sources/CSimilarityKernels"),
+    .target(name: "SimilarityIO"),
     .target(name: "SimilarityKernels", dependencies: ["CSimilarityBLAS", "CSimilarityKernels"]),
     .target(name: "SimilarityTensors", dependencies: ["SimilarityKernels", "CSimilarityKernels"]),
-    .target(name: "SimilarityLayers", dependencies: ["SimilarityTensors", "CSimilarityKernels"]),
-    .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib"]),
-    .target(name: "SimilaritySearch", dependencies: ["SimilarityKernels", "CSimilarityKernels"]),
+    .target(
+      name: "SimilarityLayers",
+      dependencies: ["SimilarityTensors", "CSimilarityKernels", "SimilarityIO"]),
+    .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib", "SimilarityIO"]),
+    .target(
+      name: "SimilaritySearch",
+      dependencies: ["SimilarityKernels", "CSimilarityKernels", "SimilarityIO"]),
     .target(
       name: "SimilarityMetricLearning",
       dependencies: ["SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilaritySearch"]),
     .target(name: "SimilarityEvaluation"),
     .target(
       name: "SimilarityVisualization",
-      dependencies: ["CSimilarityPNG", "SimilarityEvaluation", "SimilarityKernels"]),
+      dependencies: ["CSimilarityPNG", "SimilarityEvaluation", "SimilarityKernels", "SimilarityIO"]),
     .target(
       name: "Similarity",
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
         "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
-        "SimilarityVisualization", "CSimilarityPNG",
+        "SimilarityVisualization", "CSimilarityPNG", "SimilarityIO",
       ]),
     .executableTarget(
       name: "similarity",
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
         "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
-        "SimilarityVisualization", "Similarity", "CSimilarityKernels",
+        "SimilarityVisualization", "Similarity", "CSimilarityKernels", "SimilarityIO",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    .testTarget(name: "SimilarityIOTests", dependencies: ["SimilarityIO"]),
     .testTarget(name: "SimilarityKernelsTests", dependencies: ["SimilarityKernels"]),
     .testTarget(name: "SimilarityTensorsTests", dependencies: ["SimilarityTensors"]),
     .testTarget(name: "SimilarityLayersTests", dependencies: ["SimilarityLayers"]),
