@@ -26,7 +26,7 @@ public enum OutputPath {
       throw FileWriteError(path: path, problem: .notAFileName)
     }
     guard let status = FileStatus.of(path) else {
-      guard errno == ENOENT else { throw .system(path, "lstat") }
+      guard errno == ENOENT || errno == ENOTDIR else { throw .system(path, "lstat") }
       let directory = PathText.directory(of: path)
       guard FileStatus.following(directory)?.kind == .directory else {
         throw FileWriteError(path: path, problem: .missingDirectory(directory))

@@ -43,6 +43,9 @@ public struct SavedFolder: Sendable {
     guard !path.isEmpty else { throw FileWriteError(path: path, problem: .notAFileName) }
     let expected = "a folder (new, empty, or a saved \(kind.name))"
     guard let status = FileStatus.of(path) else {
+      if errno == ENOTDIR {
+        throw FileWriteError(path: path, problem: .missingDirectory(PathText.directory(of: path)))
+      }
       guard errno == ENOENT else { throw .system(path, "lstat") }
       let absolute =
         path.hasPrefix("/")

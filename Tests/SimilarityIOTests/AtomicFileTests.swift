@@ -49,6 +49,7 @@ import Testing
     #expect(mkfifo(folder + "/pipe", 0o644) == 0)
     #expect(symlink("/dev/null", folder + "/null-link") == 0)
     #expect(symlink("missing", folder + "/dangling") == 0)
+    try Scratch.put("plain", folder + "/plain")
     let cases: [(String, FileWriteError.Problem, String)] = [
       (folder, .notARegularFile(.directory), "is a directory"),
       ("/dev/null", .notARegularFile(.characterDevice), "is a character device"),
@@ -61,6 +62,8 @@ import Testing
        "which does not exist"),
       (folder + "/missing/out.bin", .missingDirectory(folder + "/missing"),
        "\(folder)/missing is not an existing directory"),
+      (folder + "/plain/out.bin", .missingDirectory(folder + "/plain"),
+       "\(folder)/plain is not an existing directory"),
       (folder + "/", .notAFileName, "is not a file name"),
     ]
     for (path, problem, text) in cases {
@@ -72,7 +75,8 @@ import Testing
     }
     #expect(Scratch.mode("/dev/null").map { $0 & S_IFMT == S_IFCHR } == true)
     #expect(Scratch.mode(folder + "/pipe").map { $0 & S_IFMT == S_IFIFO } == true)
-    #expect(Scratch.entries(folder) == ["dangling", "null-link", "pipe"])
+    #expect(Scratch.entries(folder) == ["dangling", "null-link", "pipe", "plain"])
+    #expect(Scratch.text(folder + "/plain") == "plain")
   }
 
   @Test func aLinkPlantedAtTheNextTemporaryNameIsNeverFollowed() throws {

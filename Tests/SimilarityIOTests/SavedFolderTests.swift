@@ -98,6 +98,7 @@ import Testing
       (root + "/link-to-file",
        .unusableLink(target: PathText.real(root + "/file")!, found: .regularFile, expected: "a link to " + expected)),
       (root + "/dangling", .unusableLink(target: "nowhere", found: nil, expected: "a link to " + expected)),
+      (root + "/file/model", .missingDirectory(root + "/file")),
     ]
     for (path, problem) in cases {
       #expect(throws: FileWriteError(path: path, problem: problem)) { try Self.save(path, version: 1) }
