@@ -27,7 +27,7 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "Number of test images to evaluate.") var count = 10_000
   @Option(help: "Test embeddings shown in the t-SNE projector (0: none).")
   var projectorPoints = 1500
-  @Option(help: "The HTML file to write.") var out: String
+  @Option(help: "The HTML file to write (not a file of MODEL_DIR's model).") var out: String
 
   func validate() throws {
     guard count > 0 else { throw ValidationError("--count must be positive, got \(count)") }
@@ -38,7 +38,9 @@ struct ReportCommand: ParsableCommand {
 
   func run() throws {
     let output = URL(fileURLWithPath: out)
-    try checkWritable(output)
+    try OutputCheck.file(
+      "--out", out,
+      inputs: OutputCheck.savedFiles(in: modelDirectory, of: .similarityModel, label: "MODEL_DIR file"))
     let directory = URL(fileURLWithPath: modelDirectory)
     let (model, test) = try loadModelAndData(
       modelDirectory, dataset: dataset, split: .test, dataDirectory: dataDir, count: count)
@@ -49,29 +51,6 @@ struct ReportCommand: ParsableCommand {
     try writeModelReport(
       model: model, run: run, dataset: choice, test: test, evaluation: evaluation,
       modelDirectory: directory, projectorPoints: projectorPoints, to: output)
-  }
-}
-
-/// Throws unless `url` can be created or replaced: its directory must exist and be writable,
-/// and `url` must not be a directory. Checked before any long work.
-func checkWritable(_ url: URL) throws {
-  let parent = url.deletingLastPathComponent()
-  var isDirectory: ObjCBool = false
-  guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory),
-    isDirectory.boolValue
-  else {
-    throw ValidationError(
-      "--out \(url.path): cannot write the report: \(parent.path) is not an existing directory")
-  }
-  guard FileManager.default.isWritableFile(atPath: parent.path) else {
-    throw ValidationError(
-      "--out \(url.path): cannot write the report: directory \(parent.path) is not writable")
-  }
-  if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
-    isDirectory.boolValue
-  {
-    throw ValidationError(
-      "--out \(url.path): expected a file name, found an existing directory")
   }
 }
 

@@ -9,17 +9,20 @@ enum CLI {
   }
 
   /// The `similarity` executable in the same build directory as the running tests.
-  static var executable: URL {
+  static var executable: URL { builtProgram("similarity") }
+
+  /// An executable of the package in the same build directory as the running tests.
+  static func builtProgram(_ name: String) -> URL {
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var directory = testBinary.deletingLastPathComponent()
     // On Linux the tests run from `<build>/swift-similarityPackageTests.xctest`; on macOS from
     // inside the `.xctest` bundle.
-    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("similarity").path),
+    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path),
       directory.path != "/"
     {
       directory = directory.deletingLastPathComponent()
     }
-    return directory.appendingPathComponent("similarity")
+    return directory.appendingPathComponent(name)
   }
 
   /// The package root (for `../shared/datasets`).
@@ -28,12 +31,17 @@ enum CLI {
       .deletingLastPathComponent()
   }
 
-  /// Runs `similarity arguments…` in the package root and waits for it.
-  static func run(_ arguments: [String]) throws -> Result {
+  /// Runs `similarity arguments…` in `directory` (default: the package root) and waits for it.
+  static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    try run(executable, arguments, in: directory)
+  }
+
+  /// Runs `program arguments…` in `directory` (default: the package root) and waits for it.
+  static func run(_ program: URL, _ arguments: [String], in directory: URL? = nil) throws -> Result {
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = program
     process.arguments = arguments
-    process.currentDirectoryURL = packageRoot
+    process.currentDirectoryURL = directory ?? packageRoot
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
