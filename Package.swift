@@ -69,6 +69,13 @@ let package = Package(
         "SimilarityVisualization", "Similarity", "CSimilarityKernels", "SimilarityIO",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Saves one kind of file over and over, for the kill -9 crash-safety test and script.
+    .executableTarget(
+      name: "similarity-save-loop",
+      dependencies: [
+        "Similarity", "SimilarityIO", "SimilarityLayers", "SimilaritySearch",
+        "SimilarityVisualization",
+      ]),
     .testTarget(name: "SimilarityIOTests", dependencies: ["SimilarityIO"]),
     .testTarget(name: "SimilarityKernelsTests", dependencies: ["SimilarityKernels"]),
     .testTarget(name: "SimilarityTensorsTests", dependencies: ["SimilarityTensors"]),
@@ -81,7 +88,7 @@ let package = Package(
       name: "SimilarityMetricLearningTests",
       dependencies: ["SimilarityMetricLearning", "SimilarityKernels", "SimilarityTensors"]),
     .testTarget(name: "SimilarityEvaluationTests", dependencies: ["SimilarityEvaluation"]),
-    .testTarget(name: "SimilarityCLITests", dependencies: ["similarity"]),
+    .testTarget(name: "SimilarityCLITests", dependencies: ["similarity", "similarity-save-loop"]),
     .testTarget(name: "SimilarityTests", dependencies: ["Similarity"]),
     .testTarget(name: "SimilarityVisualizationTests", dependencies: ["SimilarityVisualization"]),
   ],
