@@ -125,7 +125,7 @@ extension SimilarityModel {
     }
     for name in [manifest.architectureFile, manifest.weightsFile, manifest.indexFile,
                  manifest.calibrationFile].compactMap({ $0 })
-    where name.isEmpty || name.contains("/") || name == "." || name == ".." {
+    where !SavedFolder.isFileName(name) {
       throw SimilarityModelError.invalidSavedModel(
         file: manifestURL.path,
         reason: "file name \"\(name)\" is not a name inside the model directory")

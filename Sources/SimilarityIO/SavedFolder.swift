@@ -127,6 +127,12 @@ public struct SavedFolder: Sendable {
       exists: true, holdsSave: false)
   }
 
+  /// Whether `name`, read from a marker, names a file directly inside the folder (not empty,
+  /// no `/`, not `.` or `..`): what loaders accept before opening it.
+  public static func isFileName(_ name: String) -> Bool {
+    !name.isEmpty && !name.contains("/") && name != "." && name != ".."
+  }
+
   /// The `"format"` of the JSON object in the marker file `file`.
   static func markerFormat(_ file: String, in path: String, kind: SavedFolderKind)
     throws(FileWriteError) -> String

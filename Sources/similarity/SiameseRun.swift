@@ -63,7 +63,7 @@ struct SiameseRun: Codable {
   func loadTower(from directory: URL) throws -> Sequential {
     let names = [architectureFile ?? Checkpoint.architectureFileName,
                  weightsFile ?? Checkpoint.weightsFileName]
-    if let bad = names.first(where: { $0.isEmpty || $0.contains("/") || $0 == ".." }) {
+    if let bad = names.first(where: { !SavedFolder.isFileName($0) }) {
       throw ValidationError(
         "\(directory.appendingPathComponent(Self.fileName).path): file name \"\(bad)\" is not a "
           + "name inside the run's folder")
