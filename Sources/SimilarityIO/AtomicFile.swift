@@ -28,13 +28,17 @@ import Foundation
 public enum AtomicFile {
   /// Writes `bytes` to `path`, creating or replacing the file.
   /// - Throws: ``FileWriteError`` naming `path`, the failed step and the system's reason.
-  public static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws(FileWriteError) {
+  public static func write(_ bytes: UnsafeRawBufferPointer, to path: String)
+    throws(FileWriteError)
+  {
     try write(bytes, to: path, hooks: Hooks())
   }
 
   /// Writes `bytes` (an array, `Data`, a slice, …) to `path`, creating or replacing the file.
   /// - Throws: ``FileWriteError`` naming `path`, the failed step and the system's reason.
-  public static func write(_ bytes: some Collection<UInt8>, to path: String) throws(FileWriteError) {
+  public static func write(_ bytes: some Collection<UInt8>, to path: String)
+    throws(FileWriteError)
+  {
     func attempt(_ raw: UnsafeRawBufferPointer) -> Result<Void, FileWriteError> {
       Result { () throws(FileWriteError) in try write(raw, to: path, hooks: Hooks()) }
     }
@@ -84,7 +88,9 @@ public enum AtomicFile {
     let name = PathText.name(of: destination)
     TemporaryFiles.removeStale(in: directory, for: name)
     let previous = FileStatus.following(destination)
-    if hooks.failing == .create { throw .system(path, "creating a temporary file in \(directory)", EIO) }
+    if hooks.failing == .create {
+      throw .system(path, "creating a temporary file in \(directory)", EIO)
+    }
     let (descriptor, temporary) = try TemporaryFiles.create(
       in: directory, for: name, random: hooks.random, destination: path)
     var isOpen = true
@@ -104,7 +110,8 @@ public enum AtomicFile {
         hooks.interruptions -= 1
         errno = EINTR
       } else if hooks.failing != .write {
-        count = systemWrite(descriptor, bytes.baseAddress! + offset, min(bytes.count - offset, hooks.chunk))
+        let size = min(bytes.count - offset, hooks.chunk)
+        count = systemWrite(descriptor, bytes.baseAddress! + offset, size)
       }
       if count < 0 && errno == EINTR && hooks.failing != .write { continue }
       guard count > 0 else {
@@ -121,7 +128,9 @@ public enum AtomicFile {
       if geteuid() == 0 { _ = fchown(descriptor, previous.owner, previous.group) }
     }
     var synced: Int32
-    repeat { synced = hooks.failing == .fsync ? -1 : fsync(descriptor) } while synced != 0 && errno == EINTR && hooks.failing != .fsync
+    repeat {
+      synced = hooks.failing == .fsync ? -1 : fsync(descriptor)
+    } while synced != 0 && errno == EINTR && hooks.failing != .fsync
     if synced != 0 { throw fail(.fsync, "fsync of \(temporary)") }
     isOpen = false
     if (close(descriptor) != 0 && errno != EINTR) || hooks.failing == .close {
@@ -131,7 +140,9 @@ public enum AtomicFile {
       throw fail(.rename, "renaming \(temporary) to \(destination)")
     }
     renamed = true
-    if hooks.failing == .syncDirectory { throw fail(.syncDirectory, "fsync of the directory \(directory)") }
+    if hooks.failing == .syncDirectory {
+      throw fail(.syncDirectory, "fsync of the directory \(directory)")
+    }
     try PathText.syncDirectory(directory)
   }
 }

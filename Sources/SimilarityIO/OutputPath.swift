@@ -46,7 +46,8 @@ public enum OutputPath {
       guard final.kind == .regularFile else {
         throw FileWriteError(
           path: path,
-          problem: .unusableLink(target: target, found: final.kind, expected: "a link to a regular file"))
+          problem: .unusableLink(
+            target: target, found: final.kind, expected: "a link to a regular file"))
       }
       return target
     default:

@@ -52,9 +52,8 @@ enum PathText {
     var names: [String] = []
     while let entry = readdir(stream) {
       let name = withUnsafePointer(to: &entry.pointee.d_name) { field in
-        field.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: field.pointee)) {
-          String(cString: $0)
-        }
+        let capacity = MemoryLayout.size(ofValue: field.pointee)
+        return field.withMemoryRebound(to: CChar.self, capacity: capacity) { String(cString: $0) }
       }
       if name != "." && name != ".." { names.append(name) }
     }

@@ -131,7 +131,7 @@ extension SavedFolder {
     }
     for name in kind.dataFiles where !names.contains(name) {
       let own = PathText.join(location, name)
-      if let status = FileStatus.of(own), status.kind == .regularFile || status.kind == .symbolicLink {
+      if let found = FileStatus.of(own)?.kind, found == .regularFile || found == .symbolicLink {
         unlink(own)
       }
     }

@@ -67,7 +67,8 @@ public struct SavedFolder: Sendable {
       guard final.kind == .directory else {
         throw FileWriteError(
           path: path,
-          problem: .unusableLink(target: target, found: final.kind, expected: "a link to \(expected)"))
+          problem: .unusableLink(
+            target: target, found: final.kind, expected: "a link to \(expected)"))
       }
       location = target
     default:
@@ -139,7 +140,8 @@ public struct SavedFolder: Sendable {
   {
     func refuse(_ detail: String) -> FileWriteError {
       FileWriteError(
-        path: path, problem: .unreadableMarker(kind: kind.name, marker: kind.marker, detail: detail))
+        path: path,
+        problem: .unreadableMarker(kind: kind.name, marker: kind.marker, detail: detail))
     }
     guard let status = FileStatus.following(file), status.kind == .regularFile else {
       throw refuse("it is not a readable regular file")
