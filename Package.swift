@@ -3,17 +3,18 @@ import PackageDescription
 
 // Targets form a DAG (see docs/ARCHITECTURE.md):
 //   CSimilarityBLAS, CSimilarityZlib (system libraries), CSimilarityKernels (C, runtime SIMD dispatch)
-//   SimilarityFileReading <- bounded reads of regular files, strict JSON (no dependencies)
 //   SimilarityKernels  <- thread pool, RNG, GEMM backend, distance kernels
 //   SimilarityTensors  <- Tensor + reverse-mode gradients
 //   SimilarityLayers   <- layers, optimizers, models, safetensors checkpoints
 //   SimilarityDatasets <- IDX (MNIST, Fashion-MNIST), .npy
 //   SimilaritySearch   <- distances, exact and HNSW indexes (no training stack)
+//   SimilarityIO       <- files: the one atomic writer, saved-folder ownership, bounded reads of
+//                         regular files, strict JSON (Foundation only)
 //   similarity         <- the command-line tool
 let package = Package(
   name: "swift-similarity",
   products: [
-    .library(name: "SimilarityFileReading", targets: ["SimilarityFileReading"]),
+    .library(name: "SimilarityIO", targets: ["SimilarityIO"]),
     .library(name: "SimilarityKernels", targets: ["SimilarityKernels"]),
     .library(name: "SimilarityTensors", targets: ["SimilarityTensors"]),
     .library(name: "SimilarityLayers", targets: ["SimilarityLayers"]),
@@ -37,39 +38,46 @@ let package = Package(
     .systemLibrary(
       name: "CSimilarityZlib", path: "Sources/CSimilarityZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "CSimilarityKernels", path: "Sources/CSimilarityKernels"),
-    .target(name: "SimilarityFileReading"),
+    .target(name: "SimilarityIO"),
     .target(name: "SimilarityKernels", dependencies: ["CSimilarityBLAS", "CSimilarityKernels"]),
     .target(name: "SimilarityTensors", dependencies: ["SimilarityKernels", "CSimilarityKernels"]),
     .target(
       name: "SimilarityLayers",
-      dependencies: ["SimilarityTensors", "CSimilarityKernels", "SimilarityFileReading"]),
-    .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib", "SimilarityFileReading"]),
+      dependencies: ["SimilarityTensors", "CSimilarityKernels", "SimilarityIO"]),
+    .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib", "SimilarityIO"]),
     .target(
       name: "SimilaritySearch",
-      dependencies: ["SimilarityKernels", "CSimilarityKernels", "SimilarityFileReading"]),
+      dependencies: ["SimilarityKernels", "CSimilarityKernels", "SimilarityIO"]),
     .target(
       name: "SimilarityMetricLearning",
       dependencies: ["SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilaritySearch"]),
     .target(name: "SimilarityEvaluation"),
     .target(
       name: "SimilarityVisualization",
-      dependencies: ["CSimilarityPNG", "SimilarityEvaluation", "SimilarityKernels"]),
+      dependencies: ["CSimilarityPNG", "SimilarityEvaluation", "SimilarityKernels", "SimilarityIO"]),
     .target(
       name: "Similarity",
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
         "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
-        "SimilarityVisualization", "CSimilarityPNG", "SimilarityFileReading",
+        "SimilarityVisualization", "CSimilarityPNG", "SimilarityIO",
       ]),
     .executableTarget(
       name: "similarity",
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
         "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
-        "SimilarityVisualization", "Similarity", "CSimilarityKernels", "SimilarityFileReading",
+        "SimilarityVisualization", "Similarity", "CSimilarityKernels", "SimilarityIO",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .testTarget(name: "SimilarityFileReadingTests", dependencies: ["SimilarityFileReading"]),
+    // Saves one kind of file over and over, for the kill -9 crash-safety test and script.
+    .executableTarget(
+      name: "similarity-save-loop",
+      dependencies: [
+        "Similarity", "SimilarityIO", "SimilarityLayers", "SimilaritySearch",
+        "SimilarityVisualization",
+      ]),
+    .testTarget(name: "SimilarityIOTests", dependencies: ["SimilarityIO"]),
     .testTarget(name: "SimilarityKernelsTests", dependencies: ["SimilarityKernels"]),
     .testTarget(name: "SimilarityTensorsTests", dependencies: ["SimilarityTensors"]),
     .testTarget(name: "SimilarityLayersTests", dependencies: ["SimilarityLayers"]),
@@ -81,7 +89,7 @@ let package = Package(
       name: "SimilarityMetricLearningTests",
       dependencies: ["SimilarityMetricLearning", "SimilarityKernels", "SimilarityTensors"]),
     .testTarget(name: "SimilarityEvaluationTests", dependencies: ["SimilarityEvaluation"]),
-    .testTarget(name: "SimilarityCLITests", dependencies: ["similarity"]),
+    .testTarget(name: "SimilarityCLITests", dependencies: ["similarity", "similarity-save-loop"]),
     .testTarget(name: "SimilarityTests", dependencies: ["Similarity"]),
     .testTarget(name: "SimilarityVisualizationTests", dependencies: ["SimilarityVisualization"]),
   ],

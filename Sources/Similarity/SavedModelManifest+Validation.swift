@@ -1,6 +1,6 @@
 import Foundation
 import SimilarityEvaluation
-import SimilarityFileReading
+import SimilarityIO
 import SimilarityLayers
 import SimilaritySearch
 
@@ -51,6 +51,10 @@ extension SavedModelManifest {
           + Distance.allCases.map(\.rawValue).joined(separator: ", "))
     }
     try Self.checkFileName(indexFile, field: "indexFile", file: file)
+    if let architectureFile {
+      try Self.checkFileName(architectureFile, field: "architectureFile", file: file)
+    }
+    if let weightsFile { try Self.checkFileName(weightsFile, field: "weightsFile", file: file) }
     if let calibrationFile {
       try Self.checkFileName(calibrationFile, field: "calibrationFile", file: file)
     }
@@ -83,8 +87,7 @@ extension SavedModelManifest {
   static func checkFileName(_ name: String, field: String, file: String)
     throws(SimilarityModelError)
   {
-    guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.contains("\0")
-    else {
+    guard SavedFolder.isFileName(name), !name.contains("\0") else {
       throw .invalidSavedModel(
         file: file,
         reason: "\(field) \"\(name)\" is not a plain file name; a model directory is "
@@ -99,7 +102,7 @@ extension SavedModelManifest {
   {
     let path = directory.appendingPathComponent(name).path
     switch FileKind(linkAt: path) {
-    case .regular:
+    case .regularFile:
       return path
     case nil:
       throw .invalidSavedModel(file: path, reason: "missing; the manifest's \(field) names it")

@@ -1,21 +1,16 @@
 import Foundation
 import SimilarityEvaluation
+import SimilarityIO
 import SimilarityLayers
 import SimilaritySearch
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// `manifest.json` of a saved ``SimilarityModel`` directory: what the other files are and how
 /// to rebuild the model from them without any further hints.
 struct SavedModelManifest: Codable, Equatable {
-  static let fileName = "manifest.json"
+  static let fileName = SavedFolderKind.similarityModel.marker
   static let indexFileName = "index.simx"
   static let calibrationFileName = "calibration.json"
-  static let format = "swift-similarity-model"
+  static let format = SavedFolderKind.similarityModel.format
   static let formatVersion = 1
 
   var format: String
@@ -23,6 +18,11 @@ struct SavedModelManifest: Codable, Equatable {
   /// `Distance.rawValue`.
   var distance: String
   var index: IndexKind
+  /// Where the embedding's architecture is stored when not in `architecture.json` (only while a
+  /// save is between its two markers; see `SavedFolder.commit`).
+  var architectureFile: String?
+  /// Where the embedding's weights are stored when not in `model.safetensors` (as above).
+  var weightsFile: String?
   var indexFile: String
   var dimension: Int
   var inputShape: [Int]
@@ -38,55 +38,57 @@ extension SimilarityModel {
   /// `manifest.json`, `architecture.json`, `model.safetensors`, `index.simx` and, when
   /// calibrated, `calibration.json`.
   ///
-  /// The files are written into a temporary sibling directory which then replaces `directory`
-  /// by renames, so a crash leaves the old directory or the new one, never a mixture.
-  /// - Throws: ``SimilarityModelError/saveFailed(file:reason:)``.
+  /// The directory belongs to the model only as far as those files go (SimilarityIO's
+  /// `SavedFolder`): a new or empty directory is used (and created with its parents), a saved
+  /// model's files are replaced, `calibration.json` is removed when the model is no longer
+  /// calibrated, and every other file (a report, notes, sub-folders, the command-line tool's
+  /// `run.json`) is left alone. A non-empty directory without a model manifest, a saved model
+  /// of another kind, a regular file or a device is refused. The files are staged under new
+  /// names and committed by the manifest, so a crash at any moment leaves the previous model
+  /// or the new one, complete.
+  /// - Throws: ``SimilarityModelError/saveFailed(file:reason:)`` naming the file and why.
   public func save(to directory: URL) throws {
-    let directory = directory.standardizedFileURL
-    let manager = FileManager.default
-    let parent = directory.deletingLastPathComponent()
-    let token = UUID().uuidString
-    let staging = parent.appendingPathComponent(".\(directory.lastPathComponent).saving-\(token)")
-    do {
-      try manager.createDirectory(at: staging, withIntermediateDirectories: true)
-    } catch {
-      throw SimilarityModelError.saveFailed(file: staging.path, reason: "\(error)")
-    }
-    var moved = false
-    defer { if !moved { try? manager.removeItem(at: staging) } }
-    do {
-      try Checkpoint.save(embedding, to: staging, metadata: ["kind": "similarity-model"])
-    } catch {
-      throw SimilarityModelError.saveFailed(file: staging.path, reason: error.description)
-    }
-    do {
-      try index.write(to: staging.appendingPathComponent(SavedModelManifest.indexFileName).path)
-    } catch {
-      throw SimilarityModelError.saveFailed(file: staging.path, reason: error.description)
-    }
-    var calibrationFile: String?
-    if let calibration {
-      calibrationFile = SavedModelManifest.calibrationFileName
-      try writeFile(
-        try calibration.jsonData(), to: staging.appendingPathComponent(calibrationFile!))
-    }
-    let manifest = SavedModelManifest(
-      format: SavedModelManifest.format, formatVersion: SavedModelManifest.formatVersion,
-      distance: distance.rawValue, index: indexKind, indexFile: SavedModelManifest.indexFileName,
-      dimension: dimension, inputShape: inputShape, indexedClassSizes: indexedClassSizes,
-      calibrationFile: calibrationFile, calibrationK: calibrationK)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try writeFile(
-      try encoder.encode(manifest), to: staging.appendingPathComponent(SavedModelManifest.fileName))
-    // Swap the staging directory in.
-    let old = parent.appendingPathComponent(".\(directory.lastPathComponent).old-\(token)")
-    let existed = manager.fileExists(atPath: directory.path)
-    if existed { try renameItem(directory, to: old) }
-    try renameItem(staging, to: directory)
-    moved = true
-    if existed { try? manager.removeItem(at: old) }
-    syncDirectory(parent)
+    let architecture = Checkpoint.architectureFileName
+    let weights = Checkpoint.weightsFileName
+    do {
+      let folder = try SavedFolder.prepare(directory.path, for: .similarityModel)
+      var files: [SavedFolder.File] = [
+        .init(name: architecture) { path in
+          try Checkpoint.writeArchitecture(of: self.embedding, to: URL(fileURLWithPath: path))
+        },
+        .init(name: weights) { path in
+          try Checkpoint.saveWeights(
+            of: self.embedding, to: URL(fileURLWithPath: path),
+            metadata: ["kind": "similarity-model"])
+        },
+        .init(name: SavedModelManifest.indexFileName) { path in try self.index.write(to: path) },
+      ]
+      if let calibration {
+        files.append(
+          .init(name: SavedModelManifest.calibrationFileName, bytes: Array(try calibration.jsonData())))
+      }
+      try folder.commit(files) { names in
+        func moved(_ name: String) -> String? { names[name] == name ? nil : names[name] }
+        let manifest = SavedModelManifest(
+          format: SavedModelManifest.format, formatVersion: SavedModelManifest.formatVersion,
+          distance: distance.rawValue, index: indexKind, architectureFile: moved(architecture),
+          weightsFile: moved(weights), indexFile: names[SavedModelManifest.indexFileName]!,
+          dimension: dimension, inputShape: inputShape, indexedClassSizes: indexedClassSizes,
+          calibrationFile: names[SavedModelManifest.calibrationFileName],
+          calibrationK: calibrationK)
+        return Array(try encoder.encode(manifest))
+      }
+    } catch let error as FileWriteError {
+      throw SimilarityModelError.saveFailed(file: error.path, reason: error.reason)
+    } catch let error as CheckpointError {
+      throw SimilarityModelError.saveFailed(file: file(named: error), reason: reason(of: error))
+    } catch SearchError.file(let error) {
+      throw SimilarityModelError.saveFailed(file: error.path, reason: error.detail)
+    } catch {
+      throw SimilarityModelError.saveFailed(file: directory.path, reason: "\(error)")
+    }
   }
 
   /// Loads a directory written by ``save(to:)``.
@@ -98,7 +100,11 @@ extension SimilarityModel {
     let distance = Distance(rawValue: manifest.distance)!  // checked by `read`
     let embedding: Sequential
     do {
-      embedding = try Checkpoint.loadSequential(from: directory)
+      embedding = try Checkpoint.loadSequential(
+        architecture: directory.appendingPathComponent(
+          manifest.architectureFile ?? Checkpoint.architectureFileName),
+        weights: directory.appendingPathComponent(
+          manifest.weightsFile ?? Checkpoint.weightsFileName))
     } catch {
       throw SimilarityModelError.invalidSavedModel(
         file: file(named: error), reason: reason(of: error))
@@ -164,29 +170,4 @@ private func reason(of error: CheckpointError) -> String {
   let prefix = file(named: error) + ": "
   let text = error.description
   return text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
-}
-
-/// Writes `data` to `url` atomically (temporary file and rename).
-private func writeFile(_ data: Data, to url: URL) throws {
-  do {
-    try data.write(to: url, options: .atomic)
-  } catch {
-    throw SimilarityModelError.saveFailed(file: url.path, reason: "\(error)")
-  }
-}
-
-private func renameItem(_ source: URL, to destination: URL) throws {
-  guard rename(source.path, destination.path) == 0 else {
-    throw SimilarityModelError.saveFailed(
-      file: destination.path,
-      reason: "renaming \(source.path) failed: \(String(cString: strerror(errno)))")
-  }
-}
-
-/// Flushes a directory's entries (the renames) to disk; best effort.
-private func syncDirectory(_ url: URL) {
-  let fd = open(url.path, O_RDONLY)
-  guard fd >= 0 else { return }
-  _ = fsync(fd)
-  close(fd)
 }

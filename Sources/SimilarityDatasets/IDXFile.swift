@@ -1,5 +1,5 @@
 import Foundation
-import SimilarityFileReading
+import SimilarityIO
 
 /// An array read from an IDX file: its element type, its dimensions and its raw element bytes
 /// (big-endian, as stored; for `.uint8` the bytes are the values).

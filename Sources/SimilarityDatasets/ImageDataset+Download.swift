@@ -1,4 +1,5 @@
 import Foundation
+import SimilarityIO
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking
@@ -66,7 +67,7 @@ extension ImageDataset {
       } catch {
         throw DatasetError.cacheWrite(
           directory: target.deletingLastPathComponent(),
-          message: "cannot \(error.operation) \(error.path): \(error.message)")
+          message: "cannot write \(error.description)")
       }
       return
     }

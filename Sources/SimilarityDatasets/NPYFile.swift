@@ -1,4 +1,5 @@
 import Foundation
+import SimilarityIO
 
 /// Reads and writes NumPy `.npy` files (format versions 1.0, 2.0 and 3.0; little-endian, C order).
 ///
@@ -17,13 +18,14 @@ public enum NPYFile {
     return try bytes.withUnsafeBytes { raw in try decode(raw, file: url.path) }
   }
 
-  /// Writes `array` to `url` atomically (temporary file in the same directory, `fsync`, rename).
+  /// Writes `array` to `url` through SimilarityIO's `AtomicFile` (temporary file in the same
+  /// directory, `fsync`, rename; a symbolic link is followed, a directory or device refused).
   /// Uses format version 1.0 unless the header needs more than 65535 bytes. Throws `NPYError`.
   public static func write(_ array: NPYArray, to url: URL) throws {
     do {
       try AtomicFile.write(encode(array), to: url)
     } catch {
-      throw NPYError.io(file: error.path, message: "cannot \(error.operation): \(error.message)")
+      throw NPYError.io(file: error.path, message: "cannot write the file: \(error.reason)")
     }
   }
 

@@ -1,5 +1,5 @@
 import Foundation
-import SimilarityFileReading
+import SimilarityIO
 
 /// Where the parts of a `.npy` file lie, from its preamble and header alone: the element type,
 /// the shape, where the data starts and how many bytes it must have. Reading a file checks this

@@ -1,4 +1,4 @@
-import SimilarityFileReading
+import SimilarityIO
 import SimilarityTensors
 
 /// What a ``Sequential/Configuration`` builds, worked out from the configuration alone — no

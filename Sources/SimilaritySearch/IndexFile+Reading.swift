@@ -1,4 +1,4 @@
-import SimilarityFileReading
+import SimilarityIO
 
 /// The limits an index file's reader enforces; writers and the command line check data against
 /// them before building an index, so nothing is written that cannot be read back.

@@ -1,3 +1,5 @@
+import SimilarityIO
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -26,39 +28,17 @@ enum IndexFile {
     return hash
   }
 
-  /// Writes `bytes` plus their checksum to `path` atomically: a temporary file in the same
-  /// directory is written, fsynced and renamed over `path`.
+  /// Writes `bytes` plus their checksum to `path` through SimilarityIO's `AtomicFile`: a new
+  /// temporary file in the same directory, fsynced and renamed over `path` (a symbolic link is
+  /// followed and kept; a directory or device is refused).
   static func writeAtomically(_ body: ByteWriter, to path: String) throws(SearchError) {
     var bytes = body.bytes
     let checksum = bytes.withUnsafeBytes { fnv1a64($0) }
     withUnsafeBytes(of: checksum.littleEndian) { bytes.append(contentsOf: $0) }
-    let temporary = path + ".tmp-\(getpid())"
-    let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw ioError(path: temporary, "cannot create") }
-    var written = 0
-    let ok = bytes.withUnsafeBytes { raw -> Bool in
-      while written < raw.count {
-        let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-        if n <= 0 { return false }
-        written += n
-      }
-      return fsync(fd) == 0
-    }
-    let closed = close(fd) == 0
-    guard ok && closed else {
-      unlink(temporary)
-      throw ioError(path: temporary, "write failed after \(written) of \(bytes.count) bytes")
-    }
-    guard rename(temporary, path) == 0 else {
-      unlink(temporary)
-      throw ioError(path: path, "cannot rename \(temporary) to it")
-    }
-    // Make the rename durable too.
-    let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-    let dfd = Glibc.open(directory.isEmpty ? "/" : directory, O_RDONLY)
-    if dfd >= 0 {
-      _ = fsync(dfd)
-      close(dfd)
+    do {
+      try AtomicFile.write(bytes, to: path)
+    } catch {
+      throw .file(IndexFileError(.io, path: error.path, error.reason))
     }
   }
 

@@ -1,4 +1,4 @@
-import SimilarityFileReading
+import SimilarityIO
 
 /// The common header and item sections of an index file.
 struct IndexFileHeader {

@@ -59,10 +59,8 @@ struct Calibrate: ParsableCommand {
           .map { "\($0.key.rawValue)=\(format($0.value))" }.joined(separator: " "))
     }
     for unreached in calibration.unreachedTargets { print("\(unreached): not reached") }
-    // Saving replaces the whole directory; keep the training record.
-    let run = try TrainingRun.read(from: directory)
+    // Saving replaces the model's own files only: run.json, a report and the user's files stay.
     try model.save(to: directory)
-    try run?.write(to: directory)
     print("Saved calibration to \(directory.path)")
   }
 }

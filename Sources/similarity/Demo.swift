@@ -23,7 +23,7 @@ struct Demo: ParsableCommand {
   @Option(help: "Directory holding Fashion-MNIST's IDX files.") var dataDir: String?
   @Option(parsing: .unconditional, help: "Test images evaluated.") var count = 10_000
   @Option(parsing: .unconditional, help: "Test embeddings shown in the t-SNE projector.") var projectorPoints = 1500
-  @Option(help: "Directory for the saved model and report.html.")
+  @Option(help: "Directory for the saved model and report.html (new, empty, or a saved model).")
   var out = "runs/demo-fashion-mnist"
 
   func validate() throws {
@@ -37,8 +37,10 @@ struct Demo: ParsableCommand {
   func run() throws {
     let start = monotonicSeconds()
     let directory = URL(fileURLWithPath: out)
-    try FileManager.default.createDirectory(
-      at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let output = directory.appendingPathComponent("report.html")
+    if try OutputCheck.folder("--out", out, for: .similarityModel).exists {
+      try OutputCheck.file("--out", output.path)
+    }
     print("== 1/3 Training (similarity train)")
     var arguments = [
       "--dataset", DatasetChoice.fashionMNIST.rawValue, "--epochs", "\(epochs)", "--steps",
@@ -55,7 +57,6 @@ struct Demo: ParsableCommand {
     evaluation.printSummary(indexCount: loaded.model.index.count)
 
     print("\n== 3/3 Writing the report (similarity report)")
-    let output = directory.appendingPathComponent("report.html")
     try writeModelReport(
       model: loaded.model, run: loaded.run, dataset: .fashionMNIST,
       test: loaded.queries, evaluation: evaluation, modelDirectory: directory,

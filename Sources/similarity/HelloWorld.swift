@@ -45,7 +45,7 @@ struct HelloWorld: ParsableCommand {
   @Option(help: "Seed for weights and sampling.") var seed: UInt64 = 7
   @Flag(help: "Score known/unknown classes on the test set after every epoch (EvalCallback).")
   var evalCallback = false
-  @Option(help: "Save the trained, indexed and calibrated model (protocol B) here.")
+  @Option(help: "Save the trained, indexed and calibrated model (protocol B) here (a new or empty folder, or a saved model).")
   var out: String?
 
   func validate() throws {
@@ -70,6 +70,7 @@ struct HelloWorld: ParsableCommand {
   }
 
   func run() throws {
+    if let out { try OutputCheck.folder("--out", out, for: .similarityModel) }
     let seen = try trainClasses()
     let allClasses = Array(0..<10)
     let unseen = allClasses.filter { !seen.contains($0) }

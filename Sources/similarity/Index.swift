@@ -70,6 +70,13 @@ struct VectorInputOptions: ParsableArguments {
   @Option(help: "Integer ids, one per row (.npy); default: the next unused ids.")
   var ids: String?
 
+  /// The input files with their options, for output checks.
+  var paths: [OutputCheck.Input] {
+    [("--vectors", vectors)] + [("--labels", labels), ("--ids", ids)].compactMap { option, path in
+      path.map { (label: option, path: $0) }
+    }
+  }
+
   func load() throws -> (values: [Float], rows: Int, dimension: Int, labels: [Int?]?, ids: [Int]?) {
     let m = try IndexInput.matrix(vectors)
     let labelValues = try labels.map { try IndexInput.integers($0, rows: m.rows, what: "labels") }

@@ -13,7 +13,7 @@ struct IndexBuild: ParsableCommand {
   @Option(help: "cosine, euclidean, squaredEuclidean, manhattan, innerProduct or snr (aliases: l2, l1, ip, …).")
   var distance = "cosine"
 
-  @Option(help: "Output index file (.simx); written atomically.")
+  @Option(help: "Output index file (.simx); written atomically. A link to an index is followed; a directory, a device or one of the inputs is refused.")
   var out: String
 
   @Option(name: .customLong("m"), parsing: .unconditional, help: "HNSW M: links per node (layer 0 gets 2·M).")
@@ -47,6 +47,7 @@ struct IndexBuild: ParsableCommand {
   func run() throws {
     let distance = try IndexInput.distance(self.distance)
     try IndexInput.check(basis: basis, distance: distance, isHNSW: !exact, notHNSW: ", not --exact")
+    let target = try OutputCheck.file("--out", out, inputs: input.paths)
     let data = try input.load()
     // The reader refuses files beyond these limits, so refuse to write them.
     guard data.dimension <= IndexFileLimits.maximumDimension else {
@@ -66,7 +67,7 @@ struct IndexBuild: ParsableCommand {
                 labels: data.labels, threads: threads ?? ProcessInfoThreads.count)
     let seconds = monotonicSeconds() - start
     try index.write(to: out)
-    print("\(exact ? "exact" : "hnsw") index: \(index.count) × \(data.dimension), \(distance.rawValue), built in \(formatSeconds(seconds))\(basis == .original ? "" : " (principal-axes walk)") -> \(out)")
+    print("\(exact ? "exact" : "hnsw") index: \(index.count) × \(data.dimension), \(distance.rawValue), built in \(formatSeconds(seconds))\(basis == .original ? "" : " (principal-axes walk)") -> \(OutputCheck.describe(out, writing: target))")
   }
 }
 

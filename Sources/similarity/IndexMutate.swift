@@ -6,7 +6,7 @@ struct IndexAdd: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "add", abstract: "Add vectors (with optional labels and ids) to an index file.")
 
-  @Option(help: "The index file to extend (rewritten atomically).")
+  @Option(help: "The index file to extend (rewritten atomically; a link's target is rewritten and the link kept).")
   var index: String
 
   @OptionGroup var input: VectorInputOptions
@@ -19,6 +19,7 @@ struct IndexAdd: ParsableCommand {
   }
 
   func run() throws {
+    let target = try OutputCheck.file("--index", index, inputs: input.paths)
     let loaded = try loadIndex(from: index)
     let data = try input.load()
     guard data.dimension == loaded.dimension else {
@@ -27,7 +28,7 @@ struct IndexAdd: ParsableCommand {
     try addRows(to: loaded, values: data.values, rows: data.rows, ids: data.ids,
                 labels: data.labels, threads: threads ?? ProcessInfoThreads.count)
     try loaded.write(to: index)
-    print("added \(data.rows) vectors; \(index) now holds \(loaded.count)")
+    print("added \(data.rows) vectors; \(OutputCheck.describe(index, writing: target)) now holds \(loaded.count)")
   }
 }
 
@@ -36,7 +37,7 @@ struct IndexRemove: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "remove", abstract: "Remove items by id from an index file.")
 
-  @Option(help: "The index file (rewritten atomically).")
+  @Option(help: "The index file (rewritten atomically; a link's target is rewritten and the link kept).")
   var index: String
 
   @Option(
@@ -48,6 +49,8 @@ struct IndexRemove: ParsableCommand {
   var idsFile: String?
 
   func run() throws {
+    let target = try OutputCheck.file(
+      "--index", index, inputs: idsFile.map { [(label: "--ids-file", path: $0)] } ?? [])
     var all = ids
     if let idsFile {
       let array = try NPYFile.read(from: URL(fileURLWithPath: idsFile))
@@ -64,7 +67,7 @@ struct IndexRemove: ParsableCommand {
     let loaded = try loadIndex(from: index)
     for id in all { try loaded.remove(id: id) }
     try loaded.write(to: index)
-    print("removed \(all.count) items; \(index) now holds \(loaded.count)")
+    print("removed \(all.count) items; \(OutputCheck.describe(index, writing: target)) now holds \(loaded.count)")
   }
 }
 

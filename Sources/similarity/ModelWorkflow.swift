@@ -3,7 +3,7 @@ import Foundation
 import Similarity
 import SimilarityDatasets
 import SimilarityEvaluation
-import SimilarityFileReading
+import SimilarityIO
 import SimilarityLayers
 import SimilarityMetricLearning
 import SimilaritySearch
@@ -124,11 +124,11 @@ struct TrainingRun: Codable {
   /// recorded.
   var indexed: IndexedExamples?
 
+  /// Writes `run.json` into the saved model `directory` (through `AtomicFile`).
   func write(to directory: URL) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try encoder.encode(self).write(
-      to: directory.appendingPathComponent(Self.fileName), options: .atomic)
+    try AtomicFile.write(try encoder.encode(self), to: directory.appendingPathComponent(Self.fileName))
   }
 
   /// The run saved with a model, or `nil` when the directory has none. Strict JSON, and every

@@ -28,7 +28,7 @@ struct ReportCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Number of test images to evaluate.") var count = 10_000
   @Option(parsing: .unconditional, help: "Test embeddings shown in the t-SNE projector (0: none).")
   var projectorPoints = 1500
-  @Option(help: "The HTML file to write.") var out: String
+  @Option(help: "The HTML file to write (not a file of MODEL_DIR's model).") var out: String
 
   func validate() throws {
     try OptionCheck.positive(count, "--count")
@@ -37,7 +37,9 @@ struct ReportCommand: ParsableCommand {
 
   func run() throws {
     let output = URL(fileURLWithPath: out)
-    try checkWritable(output)
+    try OutputCheck.file(
+      "--out", out,
+      inputs: OutputCheck.savedFiles(in: modelDirectory, of: .similarityModel, label: "MODEL_DIR file"))
     let directory = URL(fileURLWithPath: modelDirectory)
     let loaded = try ModelQueries(
       modelDirectory, dataset: dataset, dataDirectory: dataDir, count: count)
@@ -47,29 +49,6 @@ struct ReportCommand: ParsableCommand {
       model: loaded.model, run: loaded.run, dataset: loaded.dataset, test: loaded.queries,
       evaluation: evaluation, modelDirectory: directory, projectorPoints: projectorPoints,
       to: output)
-  }
-}
-
-/// Throws unless `url` can be created or replaced: its directory must exist and be writable,
-/// and `url` must not be a directory. Checked before any long work.
-func checkWritable(_ url: URL) throws {
-  let parent = url.deletingLastPathComponent()
-  var isDirectory: ObjCBool = false
-  guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory),
-    isDirectory.boolValue
-  else {
-    throw ValidationError(
-      "--out \(url.path): cannot write the report: \(parent.path) is not an existing directory")
-  }
-  guard FileManager.default.isWritableFile(atPath: parent.path) else {
-    throw ValidationError(
-      "--out \(url.path): cannot write the report: directory \(parent.path) is not writable")
-  }
-  if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
-    isDirectory.boolValue
-  {
-    throw ValidationError(
-      "--out \(url.path): expected a file name, found an existing directory")
   }
 }
 

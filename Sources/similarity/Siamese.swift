@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SimilarityDatasets
-import SimilarityFileReading
+import SimilarityIO
 import SimilarityKernels
 import SimilarityLayers
 import SimilarityMetricLearning
@@ -48,7 +48,7 @@ struct Siamese: ParsableCommand {
     help: "Use only the first N training images (and N/6 test images), for a quick run.")
   var limit: Int?
 
-  @Option(help: "Directory to save the trained model and its scores in.")
+  @Option(help: "Directory to save the trained model and its scores in (new, empty, or a saved siamese run; other files in it are kept).")
   var out: String?
 
   @Option(help: "Reload the run saved in this directory and score it again instead of training.")
@@ -75,6 +75,7 @@ struct Siamese: ParsableCommand {
   }
 
   private func train() throws {
+    if let out { try OutputCheck.folder("--out", out, for: .siameseRun) }
     let data = try SiameseData.load(dataset, dataDirectory: dataDir, limit: limit, seed: seed)
     let tower = Sequential.kerasSiameseTower(seed: seed)
     if !json {
@@ -106,19 +107,17 @@ struct Siamese: ParsableCommand {
     report.blasKernel = GEMM.kernelName
     try show(report)
     if let out {
-      let directory = URL(fileURLWithPath: out)
-      try Checkpoint.save(tower, to: directory, metadata: ["kind": "siamese-tower"])
       try SiameseRun(
         dataset: dataset, limit: limit, seed: seed, batchSize: batchSize, margin: margin,
         learningRate: learningRate, threshold: threshold, epochs: epochs, report: report
-      ).write(to: directory)
-      if !json { print("Saved to \(directory.path)") }
+      ).save(tower, to: out)
+      if !json { print("Saved to \(out)") }
     }
   }
 
   private func rescore(_ directory: URL) throws {
     let run = try SiameseRun.read(from: directory)
-    let tower = try Checkpoint.loadSequential(from: directory)
+    let tower = try run.loadTower(from: directory)
     let data = try SiameseData.load(
       run.dataset, dataDirectory: dataDir, limit: run.limit, seed: run.seed)
     let trainer = SiameseTrainer(
@@ -225,61 +224,6 @@ struct SiameseReport: Codable, Equatable {
   var medianEpochSeconds: Double? {
     let seconds = history.epochs.map(\.seconds).sorted()
     return seconds.isEmpty ? nil : seconds[seconds.count / 2]
-  }
-}
-
-/// The settings and results of a saved siamese run (`siamese.json`).
-struct SiameseRun: Codable {
-  static let fileName = "siamese.json"
-  static let format = "swift-similarity-siamese"
-  static let formatVersion = 1
-
-  var format = Self.format
-  var formatVersion = Self.formatVersion
-  var dataset: DatasetChoice
-  var limit: Int?
-  var seed: UInt64
-  var batchSize: Int
-  var margin: Float
-  var learningRate: Float
-  var threshold: Float
-  var epochs: Int
-  var report: SiameseReport
-
-  init(
-    dataset: DatasetChoice, limit: Int?, seed: UInt64, batchSize: Int, margin: Float,
-    learningRate: Float, threshold: Float, epochs: Int, report: SiameseReport
-  ) {
-    (self.dataset, self.limit, self.seed, self.batchSize) = (dataset, limit, seed, batchSize)
-    (self.margin, self.learningRate, self.threshold) = (margin, learningRate, threshold)
-    (self.epochs, self.report) = (epochs, report)
-  }
-
-  func write(to directory: URL) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    // `.atomic` writes a temporary file and renames it over the destination.
-    try encoder.encode(self).write(
-      to: directory.appendingPathComponent(Self.fileName), options: .atomic)
-  }
-
-  static func read(from directory: URL) throws -> SiameseRun {
-    let url = directory.appendingPathComponent(fileName)
-    let run: SiameseRun
-    do {
-      run = try JSONFile.read(SiameseRun.self, from: url.path, what: "a siamese run file")
-    } catch let error as FileReadError where error.kind == .missing {
-      throw ValidationError(
-        "\(url.path) is missing: --evaluate needs a directory written by `similarity siamese --out`")
-    } catch let error as FileReadError {
-      throw ValidationError(error.description)
-    }
-    guard run.format == format, run.formatVersion == formatVersion else {
-      throw ValidationError(
-        "\(url.path): format \(run.format) version \(run.formatVersion), expected \(format) version \(formatVersion)")
-    }
-    try run.validate(file: url.path)
-    return run
   }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Similarity
+import SimilarityIO
 import SimilarityLayers
 
 /// `similarity train`: trains the reference conv embedding with a metric loss on
@@ -13,7 +14,9 @@ struct Train: ParsableCommand {
       loss (cosine distance) and Adam on batches of --classes-per-batch classes × \
       --examples-per-class examples, then indexes --index-per-class training images of every \
       class, calibrates on the first --calibrate training images and saves everything (model, \
-      index, calibration, run.json) to --out.
+      index, calibration, run.json) to --out: a new or empty folder, or a saved model whose \
+      files are replaced (other files in it are kept). Any other folder, a file or a device is \
+      refused before training starts.
       """)
 
   @Option(help: "Data set: mnist or fashion-mnist.") var dataset: DatasetChoice = .mnist
@@ -28,7 +31,7 @@ struct Train: ParsableCommand {
   @Option(help: "Seed for weights and sampling.") var seed: UInt64 = 7
   @Option(parsing: .unconditional, help: "Training images indexed per class.") var indexPerClass: Int = 20
   @Option(parsing: .unconditional, help: "Calibration images (the first N of the training set).") var calibrate = 1000
-  @Option(help: "Directory to save the model in.") var out: String
+  @Option(help: "Directory to save the model in (new, empty, or a saved model).") var out: String
 
   func validate() throws {
     try OptionCheck.positive(epochs, "--epochs")
@@ -41,6 +44,7 @@ struct Train: ParsableCommand {
   }
 
   func run() throws {
+    try OutputCheck.folder("--out", out, for: .similarityModel)
     let train = try ImageSplit.load(dataset, .train, dataDirectory: dataDir)
     let classList = try classes.map { text in
       try text.split(separator: ",").map { part -> Int in

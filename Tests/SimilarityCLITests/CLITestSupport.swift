@@ -10,32 +10,46 @@ enum CLI {
   }
 
   /// The `similarity` executable in the same build directory as the running tests.
-  static var executable: URL {
+  static var executable: URL { builtProgram("similarity") }
+
+  /// An executable of the package in the same build directory as the running tests.
+  static func builtProgram(_ name: String) -> URL {
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var directory = testBinary.deletingLastPathComponent()
     // On Linux the tests run from `<build>/swift-similarityPackageTests.xctest`; on macOS from
     // inside the `.xctest` bundle.
-    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("similarity").path),
+    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path),
       directory.path != "/"
     {
       directory = directory.deletingLastPathComponent()
     }
-    return directory.appendingPathComponent("similarity")
+    return directory.appendingPathComponent(name)
   }
 
   /// The `HOME` of every run: a directory that does not exist, so no download cache is found.
   static let missingHome = FileManager.default.temporaryDirectory
     .appendingPathComponent("similarity-cli-no-home-\(UUID().uuidString)")
 
-  /// Runs `similarity arguments…` and waits for it. The tool runs in the system temporary
-  /// directory with a `HOME` that does not exist and without `MNIST_DIR` / `XDG_CACHE_HOME`, so
-  /// it finds only what the tests name and what scripts/setup.sh installs (Fashion-MNIST);
-  /// `environment` adds to (or overrides) that environment.
-  static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+  /// Runs `similarity arguments…` in `directory` (default: the system temporary directory) and
+  /// waits for it; `environment` adds to (or overrides) the environment of `run(_:_:in:)`.
+  static func run(
+    _ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:]
+  ) throws -> Result {
+    try run(executable, arguments, in: directory, environment: extra)
+  }
+
+  /// Runs `program arguments…` in `directory` (default: the system temporary directory) and
+  /// waits for it, with a `HOME` that does not exist and without `MNIST_DIR` /
+  /// `XDG_CACHE_HOME`, so it finds only what the tests name and what scripts/setup.sh installs
+  /// (Fashion-MNIST); `environment` adds to (or overrides) that environment.
+  static func run(
+    _ program: URL, _ arguments: [String], in directory: URL? = nil,
+    environment extra: [String: String] = [:]
+  ) throws -> Result {
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = program
     process.arguments = arguments
-    process.currentDirectoryURL = FileManager.default.temporaryDirectory
+    process.currentDirectoryURL = directory ?? FileManager.default.temporaryDirectory
     var environment = ProcessInfo.processInfo.environment
     environment["MNIST_DIR"] = nil
     environment["XDG_CACHE_HOME"] = nil

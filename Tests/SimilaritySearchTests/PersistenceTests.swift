@@ -1,3 +1,4 @@
+import Foundation
 import SimilaritySearch
 import Testing
 
@@ -145,6 +146,31 @@ import Testing
     try index.add([3, 4])
     try index.write(to: path)
     #expect(try loadIndex(from: path).count == 2)
-    #expect(access(path + ".tmp-\(getpid())", F_OK) != 0)
+    let name = String(path.split(separator: "/").last!)
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter {
+      $0.hasPrefix("." + name) || $0.hasPrefix(name + ".tmp")
+    }
+    #expect(leftovers.isEmpty, "\(leftovers)")
+  }
+
+  @Test func aSymbolicLinkIsUpdatedInPlaceAndADirectoryIsRefused() throws {
+    let target = TestData.temporaryPath("link-target")
+    let link = target + ".link"
+    defer { unlink(target); unlink(link) }
+    let index = ExactIndex(dimension: 2, distance: .euclidean)
+    try index.add([1, 2])
+    try index.write(to: target)
+    #expect(symlink(target, link) == 0)
+    try index.add([3, 4])
+    try index.write(to: link)
+    var status = stat()
+    #expect(lstat(link, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK)
+    #expect(try loadIndex(from: target).count == 2)
+    #expect {
+      try index.write(to: "/tmp")
+    } throws: { error in
+      guard case SearchError.file(let file) = error else { return false }
+      return file.kind == .io && file.path == "/tmp" && file.description.contains("is a directory")
+    }
   }
 }

@@ -72,7 +72,7 @@ import Testing
     } throws: { error in
       guard let error = error as? OutputError else { return false }
       return error.path == url.path && "\(error)".contains(url.path)
-        && "\(error)".contains("No such file or directory")
+        && "\(error)".contains("\(directory.path)/missing is not an existing directory")
     }
     // A regular file where a directory is expected; nothing is left behind either way.
     let file = directory.appendingPathComponent("file")

@@ -1,12 +1,6 @@
 import Foundation
-import SimilarityFileReading
+import SimilarityIO
 import SimilarityTensors
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Saving and loading models.
 ///
@@ -18,9 +12,11 @@ import SimilarityTensors
 /// - `model.safetensors`: every parameter (trainable or not) under its dotted path, e.g.
 ///   `dense_1.kernel`, as `F32` (see ``Safetensors``).
 ///
-/// Every file is written atomically: to a temporary file in the same directory, flushed with
-/// `fsync`, then renamed over the destination, so a crash leaves either the old file or the
-/// new one. Loading validates the files completely and throws ``CheckpointError`` naming the
+/// Every file is written through SimilarityIO's `AtomicFile`: to a new temporary file in the
+/// same directory, flushed with `fsync`, then renamed over the destination, so a crash leaves
+/// either the old file or the new one (each file on its own: a crash between the two files of
+/// ``save(_:to:metadata:)`` can leave a new architecture beside the old weights; saves that must
+/// be consistent as a whole go through SimilarityIO's `SavedFolder`). Loading validates the files completely and throws ``CheckpointError`` naming the
 /// file and what was expected and found.
 public enum Checkpoint {
   /// The name of the weights file in a checkpoint directory.
@@ -32,21 +28,28 @@ public enum Checkpoint {
   /// The architecture format version this library writes and reads.
   public static let architectureFormatVersion = 1
 
-  /// Writes `model`'s architecture and weights into `directory` (created if needed).
+  /// Writes `model`'s architecture and weights into `directory` (created if needed), replacing
+  /// only `architecture.json` and `model.safetensors`.
   public static func save(
     _ model: Sequential, to directory: URL, metadata: [String: String] = [:]
   ) throws(CheckpointError) {
-    let architectureURL = directory.appendingPathComponent(architectureFileName)
-    let configuration: Sequential.Configuration
-    do {
-      configuration = try model.sequentialConfiguration()
-    } catch {
-      throw .architecture(file: architectureURL.path, error)
-    }
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     } catch {
       throw .io(file: directory.path, operation: "creating the directory", reason: "\(error)")
+    }
+    try writeArchitecture(of: model, to: directory.appendingPathComponent(architectureFileName))
+    try saveWeights(
+      of: model, to: directory.appendingPathComponent(weightsFileName), metadata: metadata)
+  }
+
+  /// Writes `model`'s architecture file (the `architecture.json` format) to `url`.
+  public static func writeArchitecture(of model: Sequential, to url: URL) throws(CheckpointError) {
+    let configuration: Sequential.Configuration
+    do {
+      configuration = try model.sequentialConfiguration()
+    } catch {
+      throw .architecture(file: url.path, error)
     }
     let file = ArchitectureFile(
       format: architectureFormat, formatVersion: architectureFormatVersion,
@@ -57,12 +60,9 @@ public enum Checkpoint {
     do {
       json = try encoder.encode(file)
     } catch {
-      throw .io(
-        file: architectureURL.path, operation: "encoding the architecture", reason: "\(error)")
+      throw .io(file: url.path, operation: "encoding the architecture", reason: "\(error)")
     }
-    try writeAtomically(Array(json), to: architectureURL)
-    try saveWeights(
-      of: model, to: directory.appendingPathComponent(weightsFileName), metadata: metadata)
+    try write(Array(json), to: url)
   }
 
   /// Rebuilds the model saved in `directory` and loads its weights.
@@ -71,7 +71,19 @@ public enum Checkpoint {
   public static func loadSequential(
     from directory: URL, lambdas: [String: Lambda.Function] = [:]
   ) throws(CheckpointError) -> Sequential {
-    let architectureURL = directory.appendingPathComponent(architectureFileName)
+    try loadSequential(
+      architecture: directory.appendingPathComponent(architectureFileName),
+      weights: directory.appendingPathComponent(weightsFileName), lambdas: lambdas)
+  }
+
+  /// Rebuilds the model described by the architecture file `architectureURL` and loads its
+  /// weights from the safetensors file `weights` (for folders that name their files, such as a
+  /// saved similarity model).
+  ///
+  /// - Parameter lambdas: closures for ``Lambda`` layers, by registered function name.
+  public static func loadSequential(
+    architecture architectureURL: URL, weights: URL, lambdas: [String: Lambda.Function] = [:]
+  ) throws(CheckpointError) -> Sequential {
     let path = architectureURL.path
     let bytes = try readFile(architectureURL)
     let decoder = JSONDecoder()
@@ -115,7 +127,7 @@ public enum Checkpoint {
     } catch {
       throw .architecture(file: path, error)
     }
-    let weightsURL = directory.appendingPathComponent(weightsFileName)
+    let weightsURL = weights
     try checkNamesAndShapes(
       expected: plan.parameters.map { ($0.name, $0.shape) },
       stored: Safetensors.readHeader(at: weightsURL.path), file: weightsURL.path)
@@ -125,7 +137,7 @@ public enum Checkpoint {
     } catch {
       throw .architecture(file: path, error)
     }
-    try loadWeights(into: model, from: weightsURL)
+    try loadWeights(into: model, from: weights)
     return model
   }
 
@@ -134,7 +146,7 @@ public enum Checkpoint {
     of model: any Model, to url: URL, metadata: [String: String] = [:]
   ) throws(CheckpointError) {
     let tensors = model.namedParameters.map { (name: $0.name, tensor: $0.parameter.value) }
-    try writeAtomically(Safetensors.encode(tensors, metadata: metadata), to: url)
+    try write(Safetensors.encode(tensors, metadata: metadata), to: url)
   }
 
   /// Replaces every parameter of `model` with the tensor of the same name in the safetensors
@@ -201,48 +213,13 @@ public enum Checkpoint {
     return .corruptArchitecture(file: path, reason: reason)
   }
 
-  /// Writes `bytes` to a temporary file beside `url`, fsyncs it, renames it over `url` and
-  /// fsyncs the directory.
-  static func writeAtomically(_ bytes: [UInt8], to url: URL) throws(CheckpointError) {
-    let path = url.path
-    let directory = url.deletingLastPathComponent().path
-    let temporary =
-      "\(directory)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-    guard descriptor >= 0 else {
-      throw .io(file: temporary, operation: "creating a temporary file", reason: errnoDescription())
+  /// Writes `bytes` to `url` through SimilarityIO's `AtomicFile`.
+  static func write(_ bytes: [UInt8], to url: URL) throws(CheckpointError) {
+    do {
+      try AtomicFile.write(bytes, to: url)
+    } catch {
+      throw .io(file: error.path, operation: "writing", reason: error.reason)
     }
-    var written = 0
-    let failure: String? = bytes.withUnsafeBytes { buffer -> String? in
-      while written < buffer.count {
-        let result = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-        if result < 0 {
-          if errno == EINTR { continue }
-          return "write: \(errnoDescription())"
-        }
-        written += result
-      }
-      return fsync(descriptor) == 0 ? nil : "fsync: \(errnoDescription())"
-    }
-    let closed = close(descriptor) == 0
-    if let failure = failure ?? (closed ? nil : "close: \(errnoDescription())") {
-      unlink(temporary)
-      throw .io(file: path, operation: "writing", reason: failure)
-    }
-    guard rename(temporary, path) == 0 else {
-      let reason = errnoDescription()
-      unlink(temporary)
-      throw .io(file: path, operation: "renaming \(temporary) into place", reason: reason)
-    }
-    let directoryDescriptor = open(directory, O_RDONLY)
-    if directoryDescriptor >= 0 {
-      _ = fsync(directoryDescriptor)
-      close(directoryDescriptor)
-    }
-  }
-
-  private static func errnoDescription() -> String {
-    String(cString: strerror(errno))
   }
 }
 

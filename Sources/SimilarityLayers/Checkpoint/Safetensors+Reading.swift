@@ -1,5 +1,5 @@
 import Foundation
-import SimilarityFileReading
+import SimilarityIO
 import SimilarityTensors
 
 extension Safetensors {

@@ -42,7 +42,7 @@ public final class RegularFile {
       throw FileReadError(.io, path: path, "cannot inspect: \(Self.describe(code))")
     }
     let kind = FileKind(mode: status.st_mode)
-    guard kind == .regular else {
+    guard kind == .regularFile else {
       throw FileReadError(.notRegularFile(kind), path: path, "is \(kind), expected \(expected)")
     }
     let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
@@ -50,7 +50,7 @@ public final class RegularFile {
       throw FileReadError(.io, path: path, "cannot open: \(Self.describe(errno))")
     }
     // The path may have been replaced between `stat` and `open`: trust only the open file.
-    guard fstat(descriptor, &status) == 0, FileKind(mode: status.st_mode) == .regular else {
+    guard fstat(descriptor, &status) == 0, FileKind(mode: status.st_mode) == .regularFile else {
       let kind = FileKind(mode: status.st_mode)
       close(descriptor)
       throw FileReadError(.notRegularFile(kind), path: path, "is \(kind), expected \(expected)")

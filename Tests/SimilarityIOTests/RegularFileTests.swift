@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import SimilarityFileReading
+@testable import SimilarityIO
 
 /// `RegularFile` refuses everything but a regular file, by name, and never reads past the size
 /// it saw when opening.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import SimilarityFileReading
+@testable import SimilarityIO
 
 /// `StrictJSON` rejects what `JSONDecoder` accepts silently or reports without a location.
 @Suite struct StrictJSONTests {
