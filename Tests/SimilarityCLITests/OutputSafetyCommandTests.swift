@@ -25,7 +25,7 @@ import Testing
   /// Trains the tiny model of the other CLI tests into `out`.
   static func train(_ out: String, seed: Int = 4) throws -> CLI.Result {
     try CLI.run([
-      "train", "--epochs", "1", "--steps", "2", "--classes-per-batch", "3",
+      "train", "--dataset", "fashion-mnist", "--epochs", "1", "--steps", "2", "--classes-per-batch", "3",
       "--examples-per-class", "2", "--classes", "1,2,3", "--index-per-class", "3",
       "--calibrate", "40", "--seed", "\(seed)", "--out", out,
     ])

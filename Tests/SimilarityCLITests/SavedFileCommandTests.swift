@@ -39,7 +39,7 @@ import Testing
   private func trainTinyModel(in directory: URL) throws -> URL {
     let model = directory.appendingPathComponent("model")
     let trained = try CLI.run([
-      "train", "--epochs", "1", "--steps", "2", "--classes-per-batch", "3",
+      "train", "--dataset", "fashion-mnist", "--epochs", "1", "--steps", "2", "--classes-per-batch", "3",
       "--examples-per-class", "2", "--index-per-class", "3", "--calibrate", "40", "--seed", "5",
       "--out", model.path,
     ])

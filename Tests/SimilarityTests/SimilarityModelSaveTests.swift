@@ -142,7 +142,9 @@ import Testing
     manifest.indexFile = "../index.simx"
     try JSONEncoder().encode(manifest).write(to: manifestURL)
     #expect(throws: SimilarityModelError.invalidSavedModel(
-      file: manifestURL.path, reason: "file name \"../index.simx\" is not a name inside the model directory")) {
+      file: manifestURL.path,
+      reason: "indexFile \"../index.simx\" is not a plain file name; a model directory is "
+        + "self-contained, so it names files inside it (no '/', not '..')")) {
       try SimilarityModel.load(from: folder)
     }
   }
