@@ -1,5 +1,5 @@
 #include "CSimilarityKernels.h"
-#include "variants.h"
+#include "kernel_table.h"
 
 #include <string.h>
 
@@ -107,47 +107,46 @@ __attribute__((target("avx512f"))) static void accumulate_row_avx512(
 }
 #endif
 
-typedef void (*accumulate_row_kernel)(const int32_t *, const float *, size_t, const float *,
-                                      size_t, const float *, int, float *);
-static accumulate_row_kernel pick_accumulate_row(int level, const char **variant) {
+void csim_fill_affine(struct csim_kernel_table *t, int level) {
+  t->accumulate_row = accumulate_row_portable;
+  t->variant[CSIM_FAMILY_AFFINE] = "portable";
 #if defined(__x86_64__)
-  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
-    if (variant) *variant = "avx512";
-    return accumulate_row_avx512;
-  }
-  if (csim_isa_reaches(level, CSIM_ISA_AVX2)) {
-    if (variant) *variant = "avx2";
-    return accumulate_row_avx2;
+  if (level >= CSIM_ISA_AVX512) {
+    t->accumulate_row = accumulate_row_avx512;
+    t->variant[CSIM_FAMILY_AFFINE] = "avx512";
+  } else if (level >= CSIM_ISA_AVX2) {
+    t->accumulate_row = accumulate_row_avx2;
+    t->variant[CSIM_FAMILY_AFFINE] = "avx2";
   }
 #else
   (void)level;
 #endif
-  if (variant) *variant = "portable";
-  return accumulate_row_portable;
 }
 
-const char *csim_affine_variant(int level) {
-  const char *name;
-  pick_accumulate_row(level, &name);
-  return name;
+/// csim_affine_sparse_rows with the kernels of table `k`.
+static void affine_sparse_rows(const struct csim_kernel_table *k, const float *x, size_t rows,
+                               size_t width, const float *w, size_t n, const float *bias,
+                               int relu, float *y, int32_t *scratch_columns,
+                               float *scratch_values) {
+  for (size_t r = 0; r < rows; r++) {
+    // Pack the row's non-zeros with the CSR compressor (one row, offsets from 0).
+    int32_t start;
+    size_t nnz =
+        k->compress_rows(x + r * width, 1, width, &start, scratch_columns, scratch_values);
+    k->accumulate_row(scratch_columns, scratch_values, nnz, w, n, bias, relu, y + r * n);
+  }
 }
 
 void csim_affine_sparse_rows_at(int level, const float *x, size_t rows, size_t k, const float *w,
                                 size_t n, const float *bias, int relu, float *y,
                                 int32_t *scratch_columns, float *scratch_values) {
-  const accumulate_row_kernel accumulate = pick_accumulate_row(level, NULL);
-  for (size_t r = 0; r < rows; r++) {
-    // Pack the row's non-zeros with the CSR compressor (one row, offsets from 0).
-    int32_t start;
-    size_t nnz =
-        csim_compress_rows_at(level, x + r * k, 1, k, &start, scratch_columns, scratch_values);
-    accumulate(scratch_columns, scratch_values, nnz, w, n, bias, relu, y + r * n);
-  }
+  affine_sparse_rows(csim_table(level), x, rows, k, w, n, bias, relu, y, scratch_columns,
+                     scratch_values);
 }
 
 void csim_affine_sparse_rows(const float *x, size_t rows, size_t k, const float *w, size_t n,
                              const float *bias, int relu, float *y, int32_t *scratch_columns,
                              float *scratch_values) {
-  csim_affine_sparse_rows_at(csim_isa_active(), x, rows, k, w, n, bias, relu, y,
-                             scratch_columns, scratch_values);
+  affine_sparse_rows(&csim_active, x, rows, k, w, n, bias, relu, y, scratch_columns,
+                     scratch_values);
 }

@@ -5,7 +5,7 @@
 // rounding of the sums, well inside the error bound the caller re-ranks with. Its selection
 // pass, `csim_scan_bounded`, is in scan.c; the caller re-ranks the survivors in float32.
 #include "CSimilarityKernels.h"
-#include "variants.h"
+#include "kernel_table.h"
 
 #include <string.h>
 
@@ -51,8 +51,6 @@ size_t csim_bf16_query_words(size_t m, size_t d) {
   return (m + BF16_ROWS - 1) / BF16_ROWS * BF16_ROWS * ((d + 1) / 2);
 }
 
-typedef void (*bf16_scores_kernel)(const uint32_t *, size_t, size_t, const uint32_t *, size_t,
-                                   size_t, float *, size_t);
 
 /// The float32 value of the bfloat16 in the low / high half of a packed pair.
 static inline float bf16_low(uint32_t word) {
@@ -222,48 +220,31 @@ static void bf16_scores_avx512(const uint32_t *queries, size_t m, size_t d,
 }
 #endif
 
-static bf16_scores_kernel pick_bf16(int level, const char **variant) {
+void csim_fill_bfloat16(struct csim_kernel_table *t, int level) {
+  t->bf16_scores = bf16_scores_portable;
+  t->variant[CSIM_FAMILY_BFLOAT16] = "portable";
 #if defined(__x86_64__)
-  level = csim_isa_clamp(level);
   if (level >= CSIM_ISA_AVX512 && csim_cpu_has_avx512_bf16()) {
-    if (variant) *variant = "avx512bf16";
-    return bf16_scores_avx512;
-  }
-  if (level >= CSIM_ISA_AVX2) {
-    if (variant) *variant = "avx2";
-    return bf16_scores_avx2;
+    t->bf16_scores = bf16_scores_avx512;
+    t->variant[CSIM_FAMILY_BFLOAT16] = "avx512bf16";
+  } else if (level >= CSIM_ISA_AVX2) {
+    t->bf16_scores = bf16_scores_avx2;
+    t->variant[CSIM_FAMILY_BFLOAT16] = "avx2";
   }
 #else
   (void)level;
 #endif
-  if (variant) *variant = "portable";
-  return bf16_scores_portable;
 }
 
-static bf16_scores_kernel k_bf16_scores = bf16_scores_portable;
-static int bf16_accelerated = 0;
-
-__attribute__((constructor)) static void csim_select_bf16_kernels(void) {
-  const char *variant;
-  k_bf16_scores = pick_bf16(csim_isa_active(), &variant);
-  bf16_accelerated = strcmp(variant, "avx512bf16") == 0;
-}
-
-int csim_bf16_available(void) { return bf16_accelerated; }
-
-const char *csim_bfloat16_variant(int level) {
-  const char *name;
-  pick_bf16(level, &name);
-  return name;
-}
+int csim_bf16_available(void) { return strcmp(csim_active.variant[CSIM_FAMILY_BFLOAT16], "avx512bf16") == 0; }
 
 void csim_bf16_scores_at(int level, const uint32_t *queries, size_t m, size_t d,
                          const uint32_t *panels, size_t first_panel, size_t panel_count,
                          float *scores, size_t ldc) {
-  pick_bf16(level, NULL)(queries, m, d, panels, first_panel, panel_count, scores, ldc);
+  csim_table(level)->bf16_scores(queries, m, d, panels, first_panel, panel_count, scores, ldc);
 }
 
 void csim_bf16_scores(const uint32_t *queries, size_t m, size_t d, const uint32_t *panels,
                       size_t first_panel, size_t panel_count, float *scores, size_t ldc) {
-  k_bf16_scores(queries, m, d, panels, first_panel, panel_count, scores, ldc);
+  csim_active.bf16_scores(queries, m, d, panels, first_panel, panel_count, scores, ldc);
 }

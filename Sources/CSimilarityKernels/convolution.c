@@ -8,7 +8,7 @@
 // flipped filter) and the filter gradient are all this one tile with different strides.
 // AVX-512 only; the Swift side falls back to im2col + GEMM elsewhere.
 #include "CSimilarityKernels.h"
-#include "variants.h"
+#include "kernel_table.h"
 #include "convolution_tiles.h"
 
 #include <string.h>
@@ -252,55 +252,36 @@ static void conv_tiled_avx2(struct tile_args p, size_t rows, size_t cols) {
 }
 #endif
 
-static int direct_available = 0;
 #if defined(__x86_64__)
-typedef void (*tiled_kernel)(struct tile_args, size_t, size_t);
-typedef void (*pad_kernel)(const float *, const float *, size_t, size_t, size_t, size_t, size_t,
-                           float *, float *);
 static void pad_gradient_avx512(const float *, const float *, size_t, size_t, size_t, size_t,
                                 size_t, float *, float *);
 static void pad_gradient_avx2(const float *, const float *, size_t, size_t, size_t, size_t,
                               size_t, float *, float *);
-static tiled_kernel conv_tiled = NULL;
-static pad_kernel pad_gradient = NULL;
 #endif
 
-__attribute__((constructor)) static void csim_select_convolution_kernels(void) {
+void csim_fill_convolution(struct csim_kernel_table *t, int level) {
+  t->conv_tiled = NULL, t->pad_gradient = NULL;
+  t->variant[CSIM_FAMILY_CONVOLUTION] = "none";
+  t->variant[CSIM_FAMILY_WINOGRAD] = "none";
 #if defined(__x86_64__)
-  const int level = csim_isa_active();
   if (level >= CSIM_ISA_AVX512) {
-    conv_tiled = csim_conv_tiled;
-    pad_gradient = pad_gradient_avx512;
+    t->conv_tiled = csim_conv_tiled, t->pad_gradient = pad_gradient_avx512;
+    t->variant[CSIM_FAMILY_CONVOLUTION] = "avx512";
+    t->variant[CSIM_FAMILY_WINOGRAD] = "avx512";
   } else if (level >= CSIM_ISA_AVX2) {
-    conv_tiled = conv_tiled_avx2;
-    pad_gradient = pad_gradient_avx2;
+    t->conv_tiled = conv_tiled_avx2, t->pad_gradient = pad_gradient_avx2;
+    t->variant[CSIM_FAMILY_CONVOLUTION] = "avx2";
   }
-  direct_available = conv_tiled != NULL;
-#endif
-}
-
-const char *csim_convolution_variant(int level) {
-#if defined(__x86_64__)
-  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) return "avx512";
-  if (csim_isa_reaches(level, CSIM_ISA_AVX2)) return "avx2";
 #else
   (void)level;
 #endif
-  return "none";
 }
 
-const char *csim_winograd_variant(int level) {
-#if defined(__x86_64__)
-  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) return "avx512";
-#else
-  (void)level;
-#endif
-  return "none";
+int csim_conv2d_winograd_available(void) {
+  return strcmp(csim_active.variant[CSIM_FAMILY_WINOGRAD], "none") != 0;
 }
 
-int csim_conv2d_winograd_available(void) { return csim_isa_active() >= CSIM_ISA_AVX512; }
-
-int csim_conv2d_direct_available(void) { return direct_available; }
+int csim_conv2d_direct_available(void) { return csim_active.conv_tiled != NULL; }
 
 #if defined(__x86_64__)
 // c[rows, cols] (+)= the tile sum, split into register tiles: column blocks of up to 64, row
@@ -347,7 +328,7 @@ static void forward_band(const float *x, size_t h, size_t w, size_t c, const flo
         .b = filter + first * kw * c * k, .bos = (ptrdiff_t)(kw * c * k), .bis = (ptrdiff_t)k,
         .outer = end > first ? end - first : 0, .inner = kw * c,
         .c = y + row * ow * k, .ldc = (ptrdiff_t)k, .accumulate = 0, .bias = bias, .relu = relu};
-    conv_tiled(p, ow, k);
+    csim_active.conv_tiled(p, ow, k);
   }
 }
 #endif
@@ -356,7 +337,7 @@ void csim_conv2d_direct_forward(const float *x, size_t h, size_t w, size_t c, co
                                 size_t kh, size_t kw, size_t k, const float *bias, int relu,
                                 float *y) {
 #if defined(__x86_64__)
-  if (!direct_available || h < kh || w < kw) return;
+  if (!csim_conv2d_direct_available() || h < kh || w < kw) return;
   forward_band(x, h, w, c, filter, kh, kw, k, bias, relu, y, 0, 0);
 #else
   (void)x, (void)h, (void)w, (void)c, (void)filter, (void)kh, (void)kw, (void)k, (void)bias;
@@ -449,9 +430,9 @@ void csim_conv2d_direct_backward(const float *x, size_t h, size_t w, size_t c,
                                  const float *y, const float *dy, float *dx, float *dw,
                                  float *bias_gradient, float *scratch) {
 #if defined(__x86_64__)
-  if (!direct_available || h < kh || w < kw) return;
+  if (!csim_conv2d_direct_available() || h < kh || w < kw) return;
   const size_t oh = h - kh + 1, ow = w - kw + 1, pw = ow + 2 * (kw - 1);
-  pad_gradient(dy, y, oh, ow, k, kh, kw, scratch, bias_gradient);
+  csim_active.pad_gradient(dy, y, oh, ow, k, kh, kw, scratch, bias_gradient);
   const float *g = scratch + ((kh - 1) * pw + (kw - 1)) * k;
   if (dw) {
     for (size_t a = 0; a < kh; a++) {
@@ -462,7 +443,7 @@ void csim_conv2d_direct_backward(const float *x, size_t h, size_t w, size_t c,
           .b = g, .bos = (ptrdiff_t)(pw * k), .bis = (ptrdiff_t)k,
           .outer = oh, .inner = ow,
           .c = dw + a * kw * c * k, .ldc = (ptrdiff_t)k, .accumulate = 1};
-      conv_tiled(p, kw * c, k);
+      csim_active.conv_tiled(p, kw * c, k);
     }
   }
   // The input gradient is the full correlation of the gradient with the flipped filter: a

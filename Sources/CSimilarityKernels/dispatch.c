@@ -1,10 +1,11 @@
 // The instruction-set level every kernel family dispatches on: the best the CPU runs, or the
 // level SIMILARITY_ISA asks for (read once; a value the CPU cannot run, or an unknown name,
 // leaves the best level in force and is reported by csim_isa_request_status for the caller to
-// turn into an error). Each family picks its variant for a level with a pick_* function, at
-// load for the dispatched entry points and per call for the csim_*_at test entry points.
+// turn into an error), and the one dispatch table (kernel_table.h): a table per level the CPU
+// runs, filled once at load by each family's csim_fill_*; the dispatched entry points call
+// through `csim_active`, the csim_*_at entry points through `csim_table(level)`.
 #include "CSimilarityKernels.h"
-#include "variants.h"
+#include "kernel_table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -82,8 +83,6 @@ int csim_isa_clamp(int level) {
   return level > supported ? supported : level;
 }
 
-int csim_isa_reaches(int level, int wanted) { return csim_isa_clamp(level) >= wanted; }
-
 const char *csim_kernel_isa(void) { return csim_isa_name(csim_isa_active()); }
 
 static const char *const family_names[CSIM_FAMILY_COUNT] = {
@@ -94,18 +93,33 @@ const char *csim_kernel_family_name(int family) {
   return family >= 0 && family < CSIM_FAMILY_COUNT ? family_names[family] : NULL;
 }
 
+// ---- the dispatch table ----
+// One table per level the CPU runs, filled once at load; `csim_active` is the active level's.
+static struct csim_kernel_table tables[CSIM_ISA_AVX512 + 1];
+struct csim_kernel_table csim_active;
+
+static void fill(struct csim_kernel_table *t, int level) {
+  t->level = level;
+  csim_fill_distance(t, level);
+  csim_fill_half(t, level);
+  csim_fill_scan(t, level);
+  csim_fill_bfloat16(t, level);
+  csim_fill_sparse(t, level);
+  csim_fill_affine(t, level);
+  csim_fill_pooling(t, level);
+  csim_fill_optimizer(t, level);
+  csim_fill_convolution(t, level);
+}
+
+__attribute__((constructor)) static void csim_fill_kernel_tables(void) {
+  const int supported = csim_isa_supported();
+  for (int level = CSIM_ISA_PORTABLE; level <= supported; level++) fill(&tables[level], level);
+  csim_active = tables[csim_isa_active()];
+}
+
+const struct csim_kernel_table *csim_table(int level) { return &tables[csim_isa_clamp(level)]; }
+
 const char *csim_kernel_variant(int family, int level) {
-  switch (family) {
-  case CSIM_FAMILY_DISTANCE: return csim_distance_variant(level);
-  case CSIM_FAMILY_HALF: return csim_half_variant(level);
-  case CSIM_FAMILY_SCAN: return csim_scan_variant(level);
-  case CSIM_FAMILY_BFLOAT16: return csim_bfloat16_variant(level);
-  case CSIM_FAMILY_SPARSE: return csim_sparse_variant(level);
-  case CSIM_FAMILY_AFFINE: return csim_affine_variant(level);
-  case CSIM_FAMILY_POOLING: return csim_pooling_variant(level);
-  case CSIM_FAMILY_OPTIMIZER: return csim_optimizer_variant(level);
-  case CSIM_FAMILY_CONVOLUTION: return csim_convolution_variant(level);
-  case CSIM_FAMILY_WINOGRAD: return csim_winograd_variant(level);
-  default: return "none";
-  }
+  if (family < 0 || family >= CSIM_FAMILY_COUNT) return "none";
+  return csim_table(level)->variant[family];
 }

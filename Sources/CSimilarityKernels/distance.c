@@ -1,7 +1,7 @@
 // Distance kernels: portable C, AVX2+FMA and AVX-512 variants chosen at run time.
 // The target attributes let one translation unit hold all variants without compiler flags.
 #include "CSimilarityKernels.h"
-#include "variants.h"
+#include "kernel_table.h"
 #include "early_abandon.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -219,60 +219,40 @@ CSIM_BOUNDED_BY_BLOCKS(l1_bounded_avx512, l1_avx512, "avx512f")
 #endif
 
 // ---- dispatch ----
-typedef float (*csim_kernel)(const float *, const float *, size_t);
-typedef float (*csim_bounded_kernel)(const float *, const float *, size_t, float);
-/// The reductions of one level.
-struct distance_kernels {
-  csim_kernel l2sq, dot, l1;
-  csim_bounded_kernel l2sq_bounded, l1_bounded;
-  const char *variant;
-};
-
-static struct distance_kernels pick_distance(int level) {
-  struct distance_kernels k = {l2sq_portable, dot_portable, l1_portable, l2sq_bounded_portable,
-                               l1_bounded_portable, "portable"};
+void csim_fill_distance(struct csim_kernel_table *t, int level) {
+  t->l2sq = l2sq_portable, t->dot = dot_portable, t->l1 = l1_portable;
+  t->l2sq_bounded = l2sq_bounded_portable, t->l1_bounded = l1_bounded_portable;
+  t->variant[CSIM_FAMILY_DISTANCE] = "portable";
 #ifdef CSIM_X86
-  level = csim_isa_clamp(level);
   if (level >= CSIM_ISA_AVX512) {
-    k = (struct distance_kernels){l2sq_avx512, dot_avx512, l1_avx512, l2sq_bounded_avx512,
-                                  l1_bounded_avx512, "avx512"};
+    t->l2sq = l2sq_avx512, t->dot = dot_avx512, t->l1 = l1_avx512;
+    t->l2sq_bounded = l2sq_bounded_avx512, t->l1_bounded = l1_bounded_avx512;
+    t->variant[CSIM_FAMILY_DISTANCE] = "avx512";
   } else if (level >= CSIM_ISA_AVX2) {
-    k = (struct distance_kernels){l2sq_avx2, dot_avx2, l1_avx2, l2sq_bounded_avx2,
-                                  l1_bounded_avx2, "avx2"};
+    t->l2sq = l2sq_avx2, t->dot = dot_avx2, t->l1 = l1_avx2;
+    t->l2sq_bounded = l2sq_bounded_avx2, t->l1_bounded = l1_bounded_avx2;
+    t->variant[CSIM_FAMILY_DISTANCE] = "avx2";
   }
 #else
   (void)level;
 #endif
-  return k;
 }
-
-static csim_kernel k_l2sq = l2sq_portable, k_dot = dot_portable, k_l1 = l1_portable;
-static csim_bounded_kernel k_l2sq_bounded = l2sq_bounded_portable,
-                           k_l1_bounded = l1_bounded_portable;
-
-__attribute__((constructor)) static void csim_select_kernels(void) {
-  const struct distance_kernels k = pick_distance(csim_isa_active());
-  k_l2sq = k.l2sq; k_dot = k.dot; k_l1 = k.l1;
-  k_l2sq_bounded = k.l2sq_bounded; k_l1_bounded = k.l1_bounded;
-}
-
-const char *csim_distance_variant(int level) { return pick_distance(level).variant; }
 
 float csim_reduce_at(int level, int reduction, const float *a, const float *b, size_t n,
                      float bound) {
-  const struct distance_kernels k = pick_distance(level);
+  const struct csim_kernel_table *k = csim_table(level);
   switch (reduction) {
-  case CSIM_REDUCE_L2SQ: return k.l2sq(a, b, n);
-  case CSIM_REDUCE_DOT: return k.dot(a, b, n);
-  case CSIM_REDUCE_L1: return k.l1(a, b, n);
-  case CSIM_REDUCE_L2SQ_BOUNDED: return k.l2sq_bounded(a, b, n, bound);
-  default: return k.l1_bounded(a, b, n, bound);
+  case CSIM_REDUCE_L2SQ: return k->l2sq(a, b, n);
+  case CSIM_REDUCE_DOT: return k->dot(a, b, n);
+  case CSIM_REDUCE_L1: return k->l1(a, b, n);
+  case CSIM_REDUCE_L2SQ_BOUNDED: return k->l2sq_bounded(a, b, n, bound);
+  default: return k->l1_bounded(a, b, n, bound);
   }
 }
 
-float csim_l2sq(const float *a, const float *b, size_t n) { return k_l2sq(a, b, n); }
-float csim_dot(const float *a, const float *b, size_t n) { return k_dot(a, b, n); }
-float csim_l1(const float *a, const float *b, size_t n) { return k_l1(a, b, n); }
+float csim_l2sq(const float *a, const float *b, size_t n) { return csim_active.l2sq(a, b, n); }
+float csim_dot(const float *a, const float *b, size_t n) { return csim_active.dot(a, b, n); }
+float csim_l1(const float *a, const float *b, size_t n) { return csim_active.l1(a, b, n); }
 
 float csim_snr(const float *a, const float *b, size_t n) {
   // var(a - b) = E[(a-b)^2] - E[a-b]^2, var(a) = E[a^2] - E[a]^2, in double for stability.
@@ -288,18 +268,22 @@ float csim_snr(const float *a, const float *b, size_t n) {
 }
 
 float csim_l2sq_bounded(const float *a, const float *b, size_t n, float bound) {
-  return k_l2sq_bounded(a, b, n, bound);
+  return csim_active.l2sq_bounded(a, b, n, bound);
 }
 float csim_l1_bounded(const float *a, const float *b, size_t n, float bound) {
-  return k_l1_bounded(a, b, n, bound);
+  return csim_active.l1_bounded(a, b, n, bound);
 }
 
 void csim_distances_rows(int metric, const float *query, const float *base, size_t dim,
                          const uint32_t *rows, size_t count, float bound, float *out) {
-  csim_kernel k = metric == CSIM_METRIC_L2SQ ? k_l2sq : metric == CSIM_METRIC_L1 ? k_l1 : k_dot;
-  csim_bounded_kernel kb = metric == CSIM_METRIC_L2SQ ? k_l2sq_bounded
-                           : metric == CSIM_METRIC_L1 ? k_l1_bounded
-                                                      : 0;
+  float (*k)(const float *, const float *, size_t) =
+      metric == CSIM_METRIC_L2SQ ? csim_active.l2sq
+      : metric == CSIM_METRIC_L1 ? csim_active.l1
+                                 : csim_active.dot;
+  float (*kb)(const float *, const float *, size_t, float) =
+      metric == CSIM_METRIC_L2SQ ? csim_active.l2sq_bounded
+      : metric == CSIM_METRIC_L1 ? csim_active.l1_bounded
+                                 : 0;
   int bounded = kb != 0 && bound < __builtin_inff();
   for (size_t j = 0; j < count; j++) {
     if (j + 1 < count) {

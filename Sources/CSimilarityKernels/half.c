@@ -2,7 +2,7 @@
 // kernel with float16 rows and a float32 query. AVX-512 (VCVTPH2PS on 16 lanes), AVX2 + F16C
 // (8 lanes) and portable C variants, chosen at run time like distance.c.
 #include "CSimilarityKernels.h"
-#include "variants.h"
+#include "kernel_table.h"
 #include "early_abandon.h"
 
 #include <string.h>
@@ -189,37 +189,25 @@ __attribute__((target("avx2,fma,f16c"))) static float half_row_avx2(int metric, 
 }
 #endif
 
-typedef float (*half_row_kernel)(int, const float *, const uint16_t *, size_t, float);
-
-static half_row_kernel pick_half(int level, const char **variant) {
-  half_row_kernel k = half_row_portable;
-  const char *name = "portable";
+void csim_fill_half(struct csim_kernel_table *t, int level) {
+  t->half_row = half_row_portable;
+  t->variant[CSIM_FAMILY_HALF] = "portable";
 #ifdef CSIM_HALF_X86
-  level = csim_isa_clamp(level);
-  if (level >= CSIM_ISA_AVX512) { k = half_row_avx512; name = "avx512"; }
-  else if (level >= CSIM_ISA_AVX2) { k = half_row_avx2; name = "avx2"; }
+  if (level >= CSIM_ISA_AVX512) {
+    t->half_row = half_row_avx512;
+    t->variant[CSIM_FAMILY_HALF] = "avx512";
+  } else if (level >= CSIM_ISA_AVX2) {
+    t->half_row = half_row_avx2;
+    t->variant[CSIM_FAMILY_HALF] = "avx2";
+  }
 #else
   (void)level;
 #endif
-  if (variant) *variant = name;
-  return k;
-}
-
-static half_row_kernel k_half_row = half_row_portable;
-
-__attribute__((constructor)) static void csim_select_half_kernels(void) {
-  k_half_row = pick_half(csim_isa_active(), NULL);
-}
-
-const char *csim_half_variant(int level) {
-  const char *name;
-  pick_half(level, &name);
-  return name;
 }
 
 float csim_half_row_at(int level, int metric, const float *query, const uint16_t *row, size_t n,
                        float bound) {
-  return pick_half(level, NULL)(metric, query, row, n, bound);
+  return csim_table(level)->half_row(metric, query, row, n, bound);
 }
 
 void csim_distances_rows_half(int metric, const float *query, const uint16_t *base, size_t dim,
@@ -235,7 +223,7 @@ void csim_distances_rows_half(int metric, const float *query, const uint16_t *ba
       const char *next = (const char *)(base + (size_t)rows[j + 1] * dim);
       for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(next + off, 0, 3);
     }
-    float v = k_half_row(reduction, query, base + (size_t)rows[j] * dim, dim, limit);
+    float v = csim_active.half_row(reduction, query, base + (size_t)rows[j] * dim, dim, limit);
     if (metric == CSIM_METRIC_NEG_DOT) v = -v;
     else if (metric == CSIM_METRIC_ONE_MINUS_DOT) v = 1.0f - v;
     out[j] = v;

@@ -1,7 +1,7 @@
 // Max pooling's inner step: merge one window element (all channels of one input pixel) into
 // the running maximum and its argmax, branch-free (ReLU outputs tie often and mispredict).
 #include "CSimilarityKernels.h"
-#include "variants.h"
+#include "kernel_table.h"
 
 static void merge_portable(const float *input, int32_t base, size_t c, int first, float *out,
                            int32_t *best) {
@@ -66,42 +66,28 @@ __attribute__((target("avx512f"))) static void merge_avx512(const float *input, 
 }
 #endif
 
-typedef void (*merge_kernel)(const float *, int32_t, size_t, int, float *, int32_t *);
-static merge_kernel pick_merge(int level, const char **variant) {
+void csim_fill_pooling(struct csim_kernel_table *t, int level) {
+  t->max_pool_merge = merge_portable;
+  t->variant[CSIM_FAMILY_POOLING] = "portable";
 #if defined(__x86_64__)
-  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
-    if (variant) *variant = "avx512";
-    return merge_avx512;
-  }
-  if (csim_isa_reaches(level, CSIM_ISA_AVX2)) {
-    if (variant) *variant = "avx2";
-    return merge_avx2;
+  if (level >= CSIM_ISA_AVX512) {
+    t->max_pool_merge = merge_avx512;
+    t->variant[CSIM_FAMILY_POOLING] = "avx512";
+  } else if (level >= CSIM_ISA_AVX2) {
+    t->max_pool_merge = merge_avx2;
+    t->variant[CSIM_FAMILY_POOLING] = "avx2";
   }
 #else
   (void)level;
 #endif
-  if (variant) *variant = "portable";
-  return merge_portable;
-}
-
-static merge_kernel k_merge = merge_portable;
-
-__attribute__((constructor)) static void csim_select_pooling_kernels(void) {
-  k_merge = pick_merge(csim_isa_active(), NULL);
-}
-
-const char *csim_pooling_variant(int level) {
-  const char *name;
-  pick_merge(level, &name);
-  return name;
 }
 
 void csim_max_pool_merge_at(int level, const float *input, int32_t base, size_t c, int first,
                             float *out, int32_t *best) {
-  pick_merge(level, NULL)(input, base, c, first, out, best);
+  csim_table(level)->max_pool_merge(input, base, c, first, out, best);
 }
 
 void csim_max_pool_merge(const float *input, int32_t base, size_t c, int first, float *out,
                          int32_t *best) {
-  k_merge(input, base, c, first, out, best);
+  csim_active.max_pool_merge(input, base, c, first, out, best);
 }

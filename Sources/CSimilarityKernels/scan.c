@@ -3,7 +3,7 @@
 // scores: keep v <= threshold) or bounded (bfloat16 scores with an error e per entry: keep
 // v − e <= threshold, reporting both bounds).
 #include "CSimilarityKernels.h"
-#include "variants.h"
+#include "kernel_table.h"
 
 // v = offset + scale·scores[j] (+ norms[j]); e = slack·roots[j] when roots, else 0. Entries
 // with v − e <= threshold go to indices / lower (v − e) / upper (v + e, when upper is given).
@@ -98,49 +98,36 @@ __attribute__((target("avx512f"))) static size_t scan_avx512(
 }
 #endif
 
-static scan_kernel pick_scan(int level, const char **variant) {
+void csim_fill_scan(struct csim_kernel_table *t, int level) {
+  t->scan = scan_portable;
+  t->variant[CSIM_FAMILY_SCAN] = "portable";
 #if defined(__x86_64__)
-  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
-    if (variant) *variant = "avx512";
-    return scan_avx512;
-  }
-  if (csim_isa_reaches(level, CSIM_ISA_AVX2)) {
-    if (variant) *variant = "avx2";
-    return scan_avx2;
+  if (level >= CSIM_ISA_AVX512) {
+    t->scan = scan_avx512;
+    t->variant[CSIM_FAMILY_SCAN] = "avx512";
+  } else if (level >= CSIM_ISA_AVX2) {
+    t->scan = scan_avx2;
+    t->variant[CSIM_FAMILY_SCAN] = "avx2";
   }
 #else
   (void)level;
 #endif
-  if (variant) *variant = "portable";
-  return scan_portable;
-}
-
-static scan_kernel k_scan = scan_portable;
-
-__attribute__((constructor)) static void csim_select_scan_kernels(void) {
-  k_scan = pick_scan(csim_isa_active(), NULL);
-}
-
-const char *csim_scan_variant(int level) {
-  const char *name;
-  pick_scan(level, &name);
-  return name;
 }
 
 size_t csim_scan_at(int level, const float *scores, const float *norms, const float *roots,
                     float scale, float offset, float slack, size_t n, float threshold,
                     uint32_t *indices, float *lower, float *upper) {
-  return pick_scan(level, NULL)(scores, norms, roots, scale, offset, slack, n, threshold,
-                                indices, lower, upper);
+  return csim_table(level)->scan(scores, norms, roots, scale, offset, slack, n, threshold,
+                                 indices, lower, upper);
 }
 
 size_t csim_scan_below(const float *scores, const float *norms, float scale, float offset,
                        size_t n, float threshold, uint32_t *indices, float *values) {
-  return k_scan(scores, norms, NULL, scale, offset, 0.0f, n, threshold, indices, values, NULL);
+  return csim_active.scan(scores, norms, NULL, scale, offset, 0.0f, n, threshold, indices, values, NULL);
 }
 
 size_t csim_scan_bounded(const float *scores, const float *norms, const float *roots, float scale,
                          float offset, float slack, size_t n, float threshold, uint32_t *indices,
                          float *lower, float *upper) {
-  return k_scan(scores, norms, roots, scale, offset, slack, n, threshold, indices, lower, upper);
+  return csim_active.scan(scores, norms, roots, scale, offset, slack, n, threshold, indices, lower, upper);
 }

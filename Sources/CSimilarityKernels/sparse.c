@@ -1,5 +1,5 @@
 #include "CSimilarityKernels.h"
-#include "variants.h"
+#include "kernel_table.h"
 
 #include <string.h>
 
@@ -96,24 +96,14 @@ __attribute__((target("avx512f"))) static size_t compress_rows_avx512(
 #endif
 
 
-const char *csim_sparse_variant(int level) {
-  return csim_isa_reaches(level, CSIM_ISA_AVX512) ? "avx512"
-         : csim_isa_reaches(level, CSIM_ISA_AVX2) ? "avx2"
-                                                  : "portable";
-}
-
 size_t csim_compress_rows_at(int level, const float *x, size_t m, size_t k, int32_t *row_start,
                              int32_t *columns, float *values) {
-#if defined(__x86_64__)
-  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) return compress_rows_avx512(x, m, k, row_start, columns, values);
-  if (csim_isa_reaches(level, CSIM_ISA_AVX2)) return compress_rows_avx2(x, m, k, row_start, columns, values);
-#endif
-  return compress_rows_portable(x, m, k, row_start, columns, values);
+  return csim_table(level)->compress_rows(x, m, k, row_start, columns, values);
 }
 
 size_t csim_compress_rows(const float *x, size_t m, size_t k, int32_t *row_start,
                           int32_t *columns, float *values) {
-  return csim_compress_rows_at(csim_isa_active(), x, m, k, row_start, columns, values);
+  return csim_active.compress_rows(x, m, k, row_start, columns, values);
 }
 
 #define CSR_MATMUL_BODY                                                  \
@@ -259,47 +249,48 @@ __attribute__((target("avx512f"))) static void csr_transpose_avx512(
 }
 #endif
 
+void csim_fill_sparse(struct csim_kernel_table *t, int level) {
+  t->compress_rows = compress_rows_portable;
+  t->csr_matmul = csr_matmul_portable;
+  t->csr_transpose = csr_transpose_portable;
+  t->variant[CSIM_FAMILY_SPARSE] = "portable";
+#if defined(__x86_64__)
+  if (level >= CSIM_ISA_AVX512) {
+    t->compress_rows = compress_rows_avx512;
+    t->csr_matmul = csr_matmul_avx512;
+    t->csr_transpose = csr_transpose_avx512;
+    t->variant[CSIM_FAMILY_SPARSE] = "avx512";
+  } else if (level >= CSIM_ISA_AVX2) {
+    t->compress_rows = compress_rows_avx2;
+    t->csr_matmul = csr_matmul_avx2;
+    t->csr_transpose = csr_transpose_avx2;
+    t->variant[CSIM_FAMILY_SPARSE] = "avx2";
+  }
+#else
+  (void)level;
+#endif
+}
+
 void csim_csr_matmul_at(int level, const int32_t *row_start, const int32_t *columns,
                         const float *values, size_t r0, size_t r1, const float *w, size_t n,
                         size_t c0, size_t c1, float *y) {
-#if defined(__x86_64__)
-  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
-    csr_matmul_avx512(row_start, columns, values, r0, r1, w, n, c0, c1, y);
-    return;
-  }
-  if (csim_isa_reaches(level, CSIM_ISA_AVX2)) {
-    csr_matmul_avx2(row_start, columns, values, r0, r1, w, n, c0, c1, y);
-    return;
-  }
-#endif
-  csr_matmul_portable(row_start, columns, values, r0, r1, w, n, c0, c1, y);
+  csim_table(level)->csr_matmul(row_start, columns, values, r0, r1, w, n, c0, c1, y);
 }
 
 void csim_csr_transpose_matmul_at(int level, const int32_t *row_start, const int32_t *columns,
                                   const float *values, size_t m, const float *dy, size_t n,
                                   int32_t j0, int32_t j1, float *g) {
-#if defined(__x86_64__)
-  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
-    csr_transpose_avx512(row_start, columns, values, m, dy, n, j0, j1, g);
-    return;
-  }
-  if (csim_isa_reaches(level, CSIM_ISA_AVX2)) {
-    csr_transpose_avx2(row_start, columns, values, m, dy, n, j0, j1, g);
-    return;
-  }
-#endif
-  csr_transpose_portable(row_start, columns, values, m, dy, n, j0, j1, g);
+  csim_table(level)->csr_transpose(row_start, columns, values, m, dy, n, j0, j1, g);
 }
 
 void csim_csr_matmul(const int32_t *row_start, const int32_t *columns, const float *values,
                      size_t r0, size_t r1, const float *w, size_t n, size_t c0, size_t c1,
                      float *y) {
-  csim_csr_matmul_at(csim_isa_active(), row_start, columns, values, r0, r1, w, n, c0, c1, y);
+  csim_active.csr_matmul(row_start, columns, values, r0, r1, w, n, c0, c1, y);
 }
 
 void csim_csr_transpose_matmul(const int32_t *row_start, const int32_t *columns,
                                const float *values, size_t m, const float *dy, size_t n,
                                int32_t j0, int32_t j1, float *g) {
-  csim_csr_transpose_matmul_at(csim_isa_active(), row_start, columns, values, m, dy, n, j0, j1,
-                               g);
+  csim_active.csr_transpose(row_start, columns, values, m, dy, n, j0, j1, g);
 }

@@ -1,5 +1,5 @@
 #include "CSimilarityKernels.h"
-#include "variants.h"
+#include "kernel_table.h"
 
 #include <math.h>
 #if defined(__x86_64__)
@@ -140,49 +140,39 @@ static void adam_portable(float *restrict w, const float *restrict g, float *res
 #endif
 
 
-const char *csim_optimizer_variant(int level) {
-  return csim_isa_reaches(level, CSIM_ISA_AVX512) ? "avx512"
-         : csim_isa_reaches(level, CSIM_ISA_AVX2) ? "avx2"
-                                                  : "portable";
+void csim_fill_optimizer(struct csim_kernel_table *t, int level) {
+  t->rmsprop = rmsprop_portable, t->adam = adam_portable;
+  t->variant[CSIM_FAMILY_OPTIMIZER] = "portable";
+#if defined(__x86_64__)
+  if (level >= CSIM_ISA_AVX512) {
+    t->rmsprop = rmsprop_avx512, t->adam = adam_avx512;
+    t->variant[CSIM_FAMILY_OPTIMIZER] = "avx512";
+  } else if (level >= CSIM_ISA_AVX2) {
+    t->rmsprop = rmsprop_avx2, t->adam = adam_avx2;
+    t->variant[CSIM_FAMILY_OPTIMIZER] = "avx2";
+  }
+#else
+  (void)level;
+#endif
 }
 
 void csim_rmsprop_at(int level, float *restrict w, const float *restrict g, float *restrict v,
                      size_t n, float rate, float rho, float epsilon) {
-#if defined(__x86_64__)
-  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
-    WITH_FLUSHED_DENORMALS(rmsprop_avx512(w, g, v, n, rate, rho, epsilon));
-    return;
-  }
-  if (csim_isa_reaches(level, CSIM_ISA_AVX2)) {
-    WITH_FLUSHED_DENORMALS(rmsprop_avx2(w, g, v, n, rate, rho, epsilon));
-    return;
-  }
-#endif
-  WITH_FLUSHED_DENORMALS(rmsprop_portable(w, g, v, n, rate, rho, epsilon));
+  WITH_FLUSHED_DENORMALS(csim_table(level)->rmsprop(w, g, v, n, rate, rho, epsilon));
 }
 
 void csim_adam_at(int level, float *restrict w, const float *restrict g, float *restrict m,
                   float *restrict v, size_t n, float alpha, float beta1, float beta2,
                   float epsilon) {
-#if defined(__x86_64__)
-  if (csim_isa_reaches(level, CSIM_ISA_AVX512)) {
-    WITH_FLUSHED_DENORMALS(adam_avx512(w, g, m, v, n, alpha, beta1, beta2, epsilon));
-    return;
-  }
-  if (csim_isa_reaches(level, CSIM_ISA_AVX2)) {
-    WITH_FLUSHED_DENORMALS(adam_avx2(w, g, m, v, n, alpha, beta1, beta2, epsilon));
-    return;
-  }
-#endif
-  WITH_FLUSHED_DENORMALS(adam_portable(w, g, m, v, n, alpha, beta1, beta2, epsilon));
+  WITH_FLUSHED_DENORMALS(csim_table(level)->adam(w, g, m, v, n, alpha, beta1, beta2, epsilon));
 }
 
 void csim_rmsprop(float *restrict w, const float *restrict g, float *restrict v, size_t n,
                   float rate, float rho, float epsilon) {
-  csim_rmsprop_at(csim_isa_active(), w, g, v, n, rate, rho, epsilon);
+  WITH_FLUSHED_DENORMALS(csim_active.rmsprop(w, g, v, n, rate, rho, epsilon));
 }
 
 void csim_adam(float *restrict w, const float *restrict g, float *restrict m, float *restrict v,
                size_t n, float alpha, float beta1, float beta2, float epsilon) {
-  csim_adam_at(csim_isa_active(), w, g, m, v, n, alpha, beta1, beta2, epsilon);
+  WITH_FLUSHED_DENORMALS(csim_active.adam(w, g, m, v, n, alpha, beta1, beta2, epsilon));
 }

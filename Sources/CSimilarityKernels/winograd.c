@@ -21,7 +21,7 @@
 // csim_conv2d_winograd_applicable.
 #include "CSimilarityKernels.h"
 #include "convolution_tiles.h"
-#include "variants.h"
+#include "kernel_table.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
