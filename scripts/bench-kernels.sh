@@ -91,6 +91,7 @@ def forward_backward(x, w, g):
 
 ours, flops, numpy_s, tf_s = {}, {}, {}, {}
 header = ""
+variants = ""
 print(f"# command: {env_cmd} {binary} bench kernels --samples {samples}   ({rounds} rounds)")
 for round in range(1, rounds + 1):
     with Phase(f"round {round} swift"):
@@ -105,6 +106,8 @@ for round in range(1, rounds + 1):
             flops[key] = ms * 1e-3 * gf * 1e9
         elif line.startswith("kernel="):
             header = line
+        elif line.startswith("variants:"):
+            variants = line
     with Phase(f"round {round} numpy"):
         for (section, name, shape) in list(ours):
             if section != "gemm":
@@ -132,6 +135,7 @@ for round in range(1, rounds + 1):
             keep_min(tf_s, ("fwdbwd", name), best(lambda: forward_backward(x, w, g)))
 
 print(header)
+print(variants)
 try:
     import threadpoolctl
     info = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"][0]

@@ -99,6 +99,11 @@ public enum KernelFamily: Int, CaseIterable, Sendable, CustomStringConvertible {
 
   public var description: String { String(cString: csim_kernel_family_name(Int32(rawValue))) }
 
+  /// `distance=avx2 half=avx2 …`: every family's variant at `level`, for benchmark headers.
+  public static func summary(at level: InstructionSet = .active) -> String {
+    allCases.map { "\($0)=\($0.variant(at: level))" }.joined(separator: " ")
+  }
+
   /// The variant this family runs at `level` (limited to what the CPU runs): `portable`, `avx2`,
   /// `avx512`, `avx512bf16`, or `none` where it has no code at that level.
   public func variant(at level: InstructionSet = .active) -> String {

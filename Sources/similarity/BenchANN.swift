@@ -96,6 +96,7 @@ struct BenchANN: ParsableCommand {
 
   func run() throws {
     print("kernel=\(GEMM.kernelName) simd=\(DistanceKernels.isa) blas_threads=\(GEMM.threadCount)")
+    print("variants: \(KernelFamily.summary())")
     let (name, base, dimension, query) = try loadData()
     let n = base.count / dimension
     let nq = query.count / dimension

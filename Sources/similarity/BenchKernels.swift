@@ -49,6 +49,7 @@ struct BenchKernels: ParsableCommand {
     print(
       "kernel=\(GEMM.kernelName) isa=\(InstructionSet.active) convolution=\(KernelFamily.convolution.variant()) blas_threads=\(GEMM.threadCount) pool_threads=\(ThreadPool.shared.threadCount) pool_split=\(poolSplit) winograd=\(winograd) samples=\(samples)"
     )
+    print("variants: \(KernelFamily.summary())")
     let bench = KernelBenchmark(samples: samples)
     if only.map({ "gemm".contains($0) }) ?? true { bench.gemm() }
     if only.map({ "conv".contains($0) }) ?? true { bench.convolutions() }
