@@ -26,6 +26,11 @@ struct tile_args {
 /// c[rows, cols] (+)= the tile sum of `p` over `rows` rows and `cols` columns, in AVX-512
 /// register tiles. Only when csim_conv2d_direct_available().
 void csim_conv_tiled(struct tile_args p, size_t rows, size_t cols);
+/// csim_conv_tiled in AVX2 tiles (convolution_avx2.c).
+void csim_conv_tiled_avx2(struct tile_args p, size_t rows, size_t cols);
+/// The backward pass's padded, ReLU-masked output gradient and bias gradient, AVX2.
+void csim_pad_gradient_avx2(const float *dy, const float *y, size_t oh, size_t ow, size_t k,
+                            size_t kh, size_t kw, float *padded, float *bias_gradient);
 #endif
 
 #endif
