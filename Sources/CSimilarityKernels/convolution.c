@@ -132,12 +132,10 @@ static void pad_gradient_avx512(const float *, const float *, size_t, size_t, si
 void csim_fill_convolution(struct csim_kernel_table *t, int level) {
   t->conv_tiled = NULL, t->pad_gradient = NULL;
   t->variant[CSIM_FAMILY_CONVOLUTION] = "none";
-  t->variant[CSIM_FAMILY_WINOGRAD] = "none";
 #if defined(__x86_64__)
   if (level >= CSIM_ISA_AVX512) {
     t->conv_tiled = csim_conv_tiled, t->pad_gradient = pad_gradient_avx512;
     t->variant[CSIM_FAMILY_CONVOLUTION] = "avx512";
-    t->variant[CSIM_FAMILY_WINOGRAD] = "avx512";
   } else if (level >= CSIM_ISA_AVX2) {
     t->conv_tiled = csim_conv_tiled_avx2, t->pad_gradient = csim_pad_gradient_avx2;
     t->variant[CSIM_FAMILY_CONVOLUTION] = "avx2";
@@ -147,9 +145,6 @@ void csim_fill_convolution(struct csim_kernel_table *t, int level) {
 #endif
 }
 
-int csim_conv2d_winograd_available(void) {
-  return strcmp(csim_active.variant[CSIM_FAMILY_WINOGRAD], "none") != 0;
-}
 
 int csim_conv2d_direct_available(void) { return csim_active.conv_tiled != NULL; }
 

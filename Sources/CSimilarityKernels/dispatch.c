@@ -109,6 +109,7 @@ static void fill(struct csim_kernel_table *t, int level) {
   csim_fill_pooling(t, level);
   csim_fill_optimizer(t, level);
   csim_fill_convolution(t, level);
+  csim_fill_winograd(t, level);
 }
 
 __attribute__((constructor)) static void csim_fill_kernel_tables(void) {

@@ -46,6 +46,13 @@ struct csim_kernel_table {
   void (*conv_tiled)(struct tile_args, size_t, size_t);
   void (*pad_gradient)(const float *, const float *, size_t, size_t, size_t, size_t, size_t,
                        float *, float *);
+  // winograd.c: the transforms; NULL where the family is "none"
+  void (*winograd_filter)(const float *, size_t, size_t, float *);
+  void (*winograd_input)(const float *, size_t, size_t, size_t, size_t, float *, size_t);
+  void (*winograd_output)(const float *, size_t, size_t, size_t, size_t, const float *, int,
+                          float *);
+  void (*winograd_gradient)(const float *, size_t, size_t, size_t, size_t, float *, size_t);
+  void (*winograd_finish)(const float *, size_t, float *);
 };
 
 /// The active level's table, filled once at load.
@@ -63,6 +70,7 @@ void csim_fill_affine(struct csim_kernel_table *t, int level);
 void csim_fill_pooling(struct csim_kernel_table *t, int level);
 void csim_fill_optimizer(struct csim_kernel_table *t, int level);
 void csim_fill_convolution(struct csim_kernel_table *t, int level);
+void csim_fill_winograd(struct csim_kernel_table *t, int level);
 
-/// Whether the Winograd kernels (AVX-512 only) run at the active level.
+/// Whether the Winograd kernels run at the active level.
 int csim_conv2d_winograd_available(void);
