@@ -8,26 +8,6 @@ import SimilarityLayers
 import SimilarityMetricLearning
 import SimilaritySearch
 
-/// The metric losses `similarity train` can use.
-enum LossChoice: String, ExpressibleByArgument, CaseIterable, Codable {
-  case multiSimilarity = "multi-similarity"
-  case triplet
-  case pn
-  case circle
-  case softNearestNeighbor = "soft-nearest-neighbor"
-
-  /// The loss with TF Similarity's defaults and the given distance.
-  func makeLoss(distance: Distance) -> any MetricLoss {
-    switch self {
-    case .multiSimilarity: return MultiSimilarityLoss(distance: distance)
-    case .triplet: return TripletLoss(distance: distance)
-    case .pn: return PNLoss(distance: distance)
-    case .circle: return CircleLoss(distance: distance)
-    case .softNearestNeighbor: return SoftNearestNeighborLoss(distance: distance)
-    }
-  }
-}
-
 /// One split of MNIST / Fashion-MNIST as `[28, 28, 1]` examples with raw grey levels 0…255
 /// (the reference conv model rescales by 1/255 itself).
 struct ImageSplit {
@@ -83,17 +63,7 @@ struct ImageSplit {
   func prefix(_ n: Int) -> ImageSplit { subset(Array(0..<min(n, count))) }
 }
 
-/// The examples of a run's data set that its saved index holds: the first `perClass` images of
-/// each of `classes` in `split`, in data set order. `run.json` records it so that the commands
-/// scoring test queries (`evaluate`, `report`, `demo`, `match`) leave those images out.
-struct IndexedExamples: Codable, Equatable {
-  /// The split the indexed images come from.
-  var split: DatasetSplit
-  /// How many images of each class, the first ones in data set order.
-  var perClass: Int
-  /// The classes indexed.
-  var classes: [Int]
-
+extension IndexedExamples {
   /// The positions of the indexed images in `data` (a whole split, as loaded).
   func indices(in data: ImageSplit) -> [Int] {
     data.firstIndices(perClass: perClass, classes: classes)
@@ -103,48 +73,6 @@ struct IndexedExamples: Codable, Equatable {
   func unindexedIndices(in data: ImageSplit) -> [Int] {
     let held = Set(indices(in: data))
     return (0..<data.count).filter { !held.contains($0) }
-  }
-}
-
-/// What `similarity train` records beside the saved model (`run.json`), so the other commands
-/// know the data without being told again.
-struct TrainingRun: Codable {
-  static let fileName = "run.json"
-  var dataset: DatasetChoice
-  var trainClasses: [Int]
-  var loss: LossChoice
-  var epochs: Int
-  var stepsPerEpoch: Int
-  var classesPerBatch: Int
-  var examplesPerClass: Int
-  var learningRate: Float
-  var seed: UInt64
-  var history: FitHistory?
-  /// Which images of `dataset` the index holds; `nil` in a `run.json` written before it was
-  /// recorded.
-  var indexed: IndexedExamples?
-
-  /// Writes `run.json` into the saved model `directory` (through `AtomicFile`).
-  func write(to directory: URL) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try AtomicFile.write(try encoder.encode(self), to: directory.appendingPathComponent(Self.fileName))
-  }
-
-  /// The run saved with a model, or `nil` when the directory has none. Strict JSON, and every
-  /// value checked (`TrainingRun.validate`), so a report never shows an impossible run.
-  static func read(from directory: URL) throws -> TrainingRun? {
-    let path = directory.appendingPathComponent(fileName).path
-    let run: TrainingRun
-    do {
-      run = try JSONFile.read(TrainingRun.self, from: path, what: "a training run file")
-    } catch let error as FileReadError where error.kind == .missing {
-      return nil
-    } catch let error as FileReadError {
-      throw ValidationError(error.description)
-    }
-    try run.validate(file: path)
-    return run
   }
 }
 

@@ -170,14 +170,6 @@ struct Siamese: ParsableCommand {
   }
 }
 
-/// The data sets the siamese command can train on.
-enum DatasetChoice: String, ExpressibleByArgument, CaseIterable, Codable {
-  case mnist
-  case fashionMNIST = "fashion-mnist"
-
-  var dataset: ImageDataset { self == .mnist ? .mnist : .fashionMNIST }
-}
-
 /// Images scaled to [0, 1] and the classic alternating pairs of both splits.
 struct SiameseData {
   let name: String
@@ -205,25 +197,6 @@ struct SiameseData {
       trainPairs: try PairSet.alternatingPairs(labels: train.labels, classCount: classes, seed: seed),
       testPairs: try PairSet.alternatingPairs(
         labels: test.labels, classCount: classes, seed: seed &+ 1))
-  }
-}
-
-/// What a run measured; printed, and saved as `siamese.json` beside the weights.
-struct SiameseReport: Codable, Equatable {
-  var dataset: String
-  var trainPairs: Int
-  var testPairs: Int
-  var trainAccuracy: Double
-  var testAccuracy: Double
-  var trainLoss: Double
-  var testLoss: Double
-  var history: TrainingHistory
-  var embeddingsPerSecond: Double?
-  var blasKernel: String?
-
-  var medianEpochSeconds: Double? {
-    let seconds = history.epochs.map(\.seconds).sorted()
-    return seconds.isEmpty ? nil : seconds[seconds.count / 2]
   }
 }
 

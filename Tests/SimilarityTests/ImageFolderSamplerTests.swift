@@ -88,3 +88,34 @@ let rgbPNG = Data(
     }
   }
 }
+
+/// PNG headers claiming more pixels than the file's data can hold: 1,000,000 × 1,000,000 RGB
+/// and 50,000 × 50,000 grey, each a 68-byte file (valid CRCs, a 3-byte IDAT). Decoding used to
+/// allocate the whole pixel buffer first: 3 TB (a crash) or 2.5 GB (zero-filled) per file.
+@Suite struct PNGHeaderSizeTests {
+  static let files = [
+    "iVBORw0KGgoAAAANSUhEUgAPQkAAD0JACAIAAADTD68qAAAAC0lEQVR4nGNgYAAAAAMAAbitOmMAAAAASUVORK5CYII=",
+    "iVBORw0KGgoAAAANSUhEUgAAw1AAAMNQCAAAAABuxGIWAAAAC0lEQVR4nGNgYAAAAAMAAbitOmMAAAAASUVORK5CYII=",
+  ]
+
+  @Test(arguments: files) func hugeHeadersAreRefusedBeforeAllocating(_ base64: String) throws {
+    let bytes = Array(Data(base64Encoded: base64)!)
+    #expect(bytes.count == 68)
+    do {
+      _ = try PNGImage.decode(bytes, path: "huge.png")
+      Issue.record("a 68-byte PNG claiming billions of pixels decoded")
+    } catch {
+      guard case .invalidImage(let path, let reason) = error else {
+        Issue.record("unexpected \(error)")
+        return
+      }
+      #expect(path == "huge.png")
+      #expect(reason.contains("more than its 68 bytes of compressed data can hold"), "\(reason)")
+    }
+  }
+
+  @Test func theLimitLeavesRealImagesAlone() throws {
+    // 3 × 2 grey from 73 bytes: far below 73 × 24,768.
+    #expect(try PNGImage.decode(Array(greyPNG), path: "grey.png").pixels.count == 6)
+  }
+}

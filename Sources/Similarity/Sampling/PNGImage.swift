@@ -16,8 +16,17 @@ public struct PNGImage: Equatable, Sendable {
   /// `[height, width, channels]`.
   public var shape: [Int] { [height, width, channels] }
 
+  /// The most bytes an image decodes to (1 GiB: 18,918 × 18,918 RGB pixels).
+  public static let maximumBytes = 1 << 30
+
+  /// The most decoded bytes per byte of a PNG file: deflate expands at most 1032 times, and
+  /// a 1-bit palette pixel decodes to 3 bytes (24 per byte of pixel data).
+  static let maximumExpansion = 1032 * 24
+
   /// Decodes PNG bytes; `path` names the source in errors.
-  /// - Throws: ``SamplerError/invalidImage(path:reason:)`` with libpng's message.
+  /// - Throws: ``SamplerError/invalidImage(path:reason:)`` with libpng's message, or when the
+  ///   header claims more pixels than ``maximumBytes`` or than the file's compressed data can
+  ///   hold (checked before the pixel buffer is allocated).
   public static func decode(_ bytes: [UInt8], path: String) throws(SamplerError) -> PNGImage {
     let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     guard bytes.count >= 8, Array(bytes[0..<8]) == signature else {
@@ -39,7 +48,25 @@ public struct PNGImage: Equatable, Sendable {
     let channels = isColor ? 3 : 1
     let height = Int(image.height)
     let width = Int(image.width)
-    var pixels = [UInt8](repeating: 0, count: height * width * channels)
+    // The header alone sets the size of the pixel buffer: refuse sizes the file's compressed
+    // data cannot hold before allocating it (a 70-byte file may claim 10⁶ × 10⁶ pixels).
+    let area = height.multipliedReportingOverflow(by: width)
+    let product = area.partialValue.multipliedReportingOverflow(by: channels)
+    let size = area.overflow || product.overflow ? Int.max : product.partialValue
+    let held = bytes.count * maximumExpansion
+    guard size <= min(maximumBytes, held) else {
+      png_image_free(&image)
+      let pixelBytes =
+        "\(width) × \(height) pixels × \(channels == 1 ? "1 channel" : "\(channels) channels") "
+        + "decode to \(size) bytes"
+      throw .invalidImage(
+        path: path,
+        reason: size > held
+          ? "\(pixelBytes), more than its \(bytes.count) bytes of compressed data can hold "
+            + "(\(held); a damaged or malicious header)"
+          : "\(pixelBytes), more than the \(maximumBytes) an image may take")
+    }
+    var pixels = [UInt8](repeating: 0, count: size)
     let finished = pixels.withUnsafeMutableBytes {
       png_image_finish_read(&image, nil, $0.baseAddress, 0, nil)
     }
