@@ -24,7 +24,7 @@ int csim_isa_parse(const char *name) {
   return -1;
 }
 
-int csim_isa_supported(void) {
+static int probe_supported(void) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
@@ -46,15 +46,17 @@ int csim_cpu_has_avx512_bf16(void) {
 #endif
 }
 
-// The level in force and the request's status, computed on first use. Every computation gives
-// the same answer (the environment and the CPU do not change), so a race only repeats work;
-// the first use is in the load-time constructors anyway, before any thread exists.
+// The supported level, the level in force and the request's status, computed on first use.
+// Every computation gives the same answer (the environment and the CPU do not change), so a
+// race only repeats work; the first use is in the load-time constructor anyway, before any
+// thread exists.
+static int supported_level = -1;
 static int active_level = -1;
 static int request_status = CSIM_ISA_REQUEST_NONE;
 
 static void resolve(void) {
   if (__atomic_load_n(&active_level, __ATOMIC_ACQUIRE) >= 0) return;
-  const int supported = csim_isa_supported();
+  const int supported = probe_supported();
   int level = supported, status = CSIM_ISA_REQUEST_NONE;
   const char *requested = getenv("SIMILARITY_ISA");
   if (requested != NULL && requested[0] != '\0') {
@@ -63,8 +65,14 @@ static void resolve(void) {
     else if (parsed > supported) status = CSIM_ISA_REQUEST_UNSUPPORTED;
     else { level = parsed; status = CSIM_ISA_REQUEST_APPLIED; }
   }
+  __atomic_store_n(&supported_level, supported, __ATOMIC_RELAXED);
   __atomic_store_n(&request_status, status, __ATOMIC_RELAXED);
   __atomic_store_n(&active_level, level, __ATOMIC_RELEASE);
+}
+
+int csim_isa_supported(void) {
+  resolve();
+  return supported_level;
 }
 
 int csim_isa_active(void) {
@@ -82,8 +90,6 @@ int csim_isa_clamp(int level) {
   if (level < CSIM_ISA_PORTABLE) return CSIM_ISA_PORTABLE;
   return level > supported ? supported : level;
 }
-
-const char *csim_kernel_isa(void) { return csim_isa_name(csim_isa_active()); }
 
 static const char *const family_names[CSIM_FAMILY_COUNT] = {
     "distance", "half",      "scan",      "bfloat16",    "sparse",

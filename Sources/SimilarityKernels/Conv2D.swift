@@ -1,7 +1,7 @@
 import CSimilarityKernels
 
 /// 2-D convolution over NHWC images with HWIO filters, optionally with a bias and ReLU fused
-/// in: direct AVX-512 kernels for stride-1, undilated, unpadded windows (``usesDirectKernels``),
+/// in: direct AVX-512 or AVX2 kernels for stride-1, undilated, unpadded windows (``usesDirectKernels``),
 /// im2col + GEMM otherwise.
 ///
 /// The batch is split into several contiguous parts per ``ThreadPool`` thread, handed out
@@ -13,9 +13,10 @@ import CSimilarityKernels
 /// L2 cache, so only one thread pool is active (two BLAS threads on the tall, skinny im2col
 /// GEMMs scale poorly on this kind of machine, numeric-facts §1).
 public enum Conv2D {
-  /// Whether stride-1, undilated, unpadded convolutions use the direct AVX-512 kernels
+  /// Whether stride-1, undilated, unpadded convolutions use the direct kernels
   /// (`csim_conv2d_direct_*`: register tiles read straight from the images, no column
-  /// matrices) when the CPU has them, rather than im2col + GEMM.
+  /// matrices) where the active instruction set has them (AVX-512, AVX2), rather than
+  /// im2col + GEMM.
   public nonisolated(unsafe) static var usesDirectKernels = true
 
   /// Whether `g` runs on the direct kernels.
@@ -35,7 +36,7 @@ public enum Conv2D {
   /// Whether the direct kernels run at the active instruction set (AVX-512 or AVX2).
   public static var directKernelsAvailable: Bool { csim_conv2d_direct_available() != 0 }
 
-  /// Whether the Winograd kernels run at the active instruction set (AVX-512 only).
+  /// Whether the Winograd kernels run at the active instruction set (AVX-512 or AVX2).
   public static var winogradKernelsAvailable: Bool { KernelFamily.winograd.variant() != "none" }
 
   /// Whether a stride-1 valid convolution of `[height, width, channels]` images to

@@ -114,6 +114,22 @@ let rgbPNG = Data(
     }
   }
 
+  @Test func devicesAndDirectoriesAreRefusedByKind() throws {
+    for (path, kind) in [("/dev/zero", "is a character device"), ("/tmp", "is a directory")] {
+      do {
+        _ = try PNGImage.read(path)
+        Issue.record("\(path) read as a PNG")
+      } catch {
+        guard case .unreadableFile(let named, let reason) = error else {
+          Issue.record("unexpected \(error)")
+          continue
+        }
+        #expect(named == path)
+        #expect(reason.contains(kind) && reason.contains("a regular PNG file"), "\(reason)")
+      }
+    }
+  }
+
   @Test func theLimitLeavesRealImagesAlone() throws {
     // 3 × 2 grey from 73 bytes: far below 73 × 24,768.
     #expect(try PNGImage.decode(Array(greyPNG), path: "grey.png").pixels.count == 6)

@@ -40,8 +40,6 @@ int csim_isa_active(void);
 int csim_isa_request_status(void);
 /// `level` limited to what the CPU runs (and to at least portable).
 int csim_isa_clamp(int level);
-/// Name of the active level: "avx512", "avx2" or "portable".
-const char *csim_kernel_isa(void);
 
 /// Kernel families, each dispatched on its own (csim_kernel_variant).
 enum {

@@ -1,5 +1,6 @@
 import CSimilarityPNG
 import Foundation
+import SimilarityIO
 
 /// An 8-bit image decoded from PNG by libpng's simplified API: grey-scale images (with or
 /// without alpha) decode to 1 channel, colour images to 3 (RGB); alpha is composited away.
@@ -82,10 +83,16 @@ public struct PNGImage: Equatable, Sendable {
   /// - Throws: ``SamplerError/unreadableFile(path:reason:)`` or
   ///   ``SamplerError/invalidImage(path:reason:)``.
   public static func read(_ path: String) throws(SamplerError) -> PNGImage {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw .unreadableFile(path: path, reason: "missing or not readable")
+    // A regular file of at most `maximumBytes` (a directory or device is refused by kind, never
+    // read until memory runs out).
+    let bytes: [UInt8]
+    do {
+      bytes = try RegularFile.contents(
+        of: path, expected: "a regular PNG file", what: "a PNG image", limit: maximumBytes)
+    } catch {
+      throw .unreadableFile(path: path, reason: error.reason)
     }
-    return try decode(Array(data), path: path)
+    return try decode(bytes, path: path)
   }
 
   private static func message(of image: inout png_image) -> String {
