@@ -80,7 +80,9 @@ let package = Package(
     .testTarget(name: "SimilarityIOTests", dependencies: ["SimilarityIO"]),
     .testTarget(name: "SimilarityKernelsTests", dependencies: ["SimilarityKernels"]),
     .testTarget(name: "SimilarityTensorsTests", dependencies: ["SimilarityTensors"]),
-    .testTarget(name: "SimilarityLayersTests", dependencies: ["SimilarityLayers"]),
+    .testTarget(
+      name: "SimilarityLayersTests", dependencies: ["SimilarityLayers"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "SimilarityDatasetsTests", dependencies: ["SimilarityDatasets"],
       resources: [.copy("Fixtures")]),
