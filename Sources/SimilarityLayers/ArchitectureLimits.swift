@@ -72,6 +72,12 @@ extension LayerConfiguration {
       try require(!c.p.isNaN, layer: c.name, "p must not be NaN")
     case .flatten, .lambda, .collapseMonitor, .sequential:
       break
+    case .concatenate(let c):
+      try require(
+        abs(c.axis) <= limits.maximumRank + 1, layer: c.name,
+        "axis \(c.axis) is outside every shape of rank ≤ \(limits.maximumRank + 1)")
+    case .add, .subtract, .multiply, .average, .maximum, .functional:
+      break
     }
   }
 

@@ -34,7 +34,8 @@ public struct ArchitecturePlan: Sendable {
   public private(set) var parameterCount = 0
 
   private let limits: ArchitectureLimits
-  private var layerCount = 0
+  /// The number of layers, nested models counted with their layers (inputs not counted).
+  public private(set) var layerCount = 0
 
   /// Plans `configuration`.
   ///
@@ -156,6 +157,26 @@ public struct ArchitecturePlan: Sendable {
       next = outputShape
     case .dropout, .rescaling, .activation, .l2Normalization, .collapseMonitor:
       break
+    case .add, .subtract, .multiply, .average, .maximum, .concatenate:
+      throw fail("a merge layer takes several inputs; use it in a Functional model")
+    case .functional(let c):
+      let graph = try GraphPlan(c, lambdas: lambdas, limits: limits)
+      guard graph.inputShapes.count == 1, graph.outputShapes.count == 1 else {
+        throw fail(
+          "a model with \(graph.inputShapes.count) inputs and \(graph.outputShapes.count) "
+            + "outputs cannot be a layer of a Sequential")
+      }
+      guard graph.inputShapes[0] == shape else {
+        throw fail("its input is \(graph.inputShapes[0]), but the layers before it produce \(shape)")
+      }
+      layerCount += graph.layerCount
+      guard layerCount <= limits.maximumLayers else {
+        throw fail("more than \(limits.maximumLayers) layers")
+      }
+      for parameter in graph.parameters {
+        try addParameter(prefix + name + "." + parameter.name, parameter.shape, layer: layer, name: name)
+      }
+      next = graph.outputShapes[0]
     }
     try checkActivation(next, of: layer, name: name)
     outputShape = next
@@ -226,6 +247,9 @@ extension LayerConfiguration {
     case .l2Normalization(let c): c.name
     case .generalizedMeanPooling1D(let c), .generalizedMeanPooling2D(let c): c.name
     case .sequential(let c): c.name
+    case .add(let c), .subtract(let c), .multiply(let c), .average(let c), .maximum(let c): c.name
+    case .concatenate(let c): c.name
+    case .functional(let c): c.name
     }
   }
 }

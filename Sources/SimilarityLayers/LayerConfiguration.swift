@@ -38,6 +38,20 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
   case collapseMonitor(NameConfiguration)
   /// A nested ``Sequential``.
   case sequential(Sequential.Configuration)
+  /// ``Add``.
+  case add(NameConfiguration)
+  /// ``Subtract``.
+  case subtract(NameConfiguration)
+  /// ``Multiply``.
+  case multiply(NameConfiguration)
+  /// ``Average``.
+  case average(NameConfiguration)
+  /// ``Maximum``.
+  case maximum(NameConfiguration)
+  /// ``Concatenate``.
+  case concatenate(Concatenate.Configuration)
+  /// A ``Functional`` graph model (nested, or the whole model).
+  case functional(Functional.Configuration)
 
   /// The Keras type name written as `"type"`.
   public var typeName: String {
@@ -59,6 +73,13 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .generalizedMeanPooling2D: GeneralizedMeanPooling2D.typeName
     case .collapseMonitor: CollapseMonitor.typeName
     case .sequential: Sequential.typeName
+    case .add: Add.typeName
+    case .subtract: Subtract.typeName
+    case .multiply: Multiply.typeName
+    case .average: Average.typeName
+    case .maximum: Maximum.typeName
+    case .concatenate: Concatenate.typeName
+    case .functional: Functional.typeName
     }
   }
 
@@ -93,6 +114,13 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .generalizedMeanPooling2D(let c): return GeneralizedMeanPooling2D(configuration: c)
     case .collapseMonitor(let c): return CollapseMonitor(name: c.name)
     case .sequential(let c): return try Sequential(configuration: c, lambdas: lambdas)
+    case .add(let c): return Add(name: c.name)
+    case .subtract(let c): return Subtract(name: c.name)
+    case .multiply(let c): return Multiply(name: c.name)
+    case .average(let c): return Average(name: c.name)
+    case .maximum(let c): return Maximum(name: c.name)
+    case .concatenate(let c): return Concatenate(configuration: c)
+    case .functional(let c): return try Functional(configuration: c, lambdas: lambdas)
     }
   }
 }
@@ -109,6 +137,19 @@ public enum ArchitectureError: Error, Equatable, CustomStringConvertible {
   case unserializableLayer(name: String, type: String)
   /// A sequential model that does not start with an ``Input``.
   case missingInput
+  /// Inputs a merge layer or nested model cannot take together (`Add` of `(None, 4)` and
+  /// `(None, 3)`), or a layer called on a shape it cannot take.
+  case incompatibleShapes(layer: String, type: String, shapes: [LayerShape], reason: String)
+  /// A graph whose nodes depend on each other in a cycle (the layers around it).
+  case cycle(model: String, layers: [String])
+  /// A node or model input/output referring to a layer, node or tensor that does not exist.
+  case unknownReference(model: String, layer: String, reference: String)
+  /// Two layers of one model with the same name.
+  case duplicateLayerName(model: String, name: String)
+  /// A graph node that needs a model input the model does not list.
+  case disconnected(model: String, layer: String, input: String)
+  /// A graph that is not a valid model for another reason.
+  case invalidGraph(model: String, reason: String)
 
   /// What went wrong, with the values involved.
   public var description: String {
@@ -123,6 +164,18 @@ public enum ArchitectureError: Error, Equatable, CustomStringConvertible {
       "layer '\(name)' of type \(type) has no configuration and cannot be saved as an architecture"
     case .missingInput:
       "a sequential model must start with an InputLayer"
+    case .incompatibleShapes(let layer, let type, let shapes, let reason):
+      "\(type) '\(layer)': inputs \(pythonTuples(shapes)) are incompatible: \(reason)"
+    case .cycle(let model, let layers):
+      "model '\(model)': the layers \(layers.map { "'\($0)'" }.joined(separator: " → ")) form a cycle"
+    case .unknownReference(let model, let layer, let reference):
+      "model '\(model)': '\(layer)' refers to \(reference), which does not exist"
+    case .duplicateLayerName(let model, let name):
+      "model '\(model)': two layers are named '\(name)'"
+    case .disconnected(let model, let layer, let input):
+      "model '\(model)': layer '\(layer)' needs the input '\(input)', which is not one of the model's inputs"
+    case .invalidGraph(let model, let reason):
+      "model '\(model)': \(reason)"
     }
   }
 }
@@ -139,6 +192,8 @@ extension LayerConfiguration: Codable {
     BatchNormalization.typeName, ActivationLayer.typeName, Lambda.typeName,
     L2Normalization.typeName, MetricEmbedding.typeName, GeneralizedMeanPooling1D.typeName,
     GeneralizedMeanPooling2D.typeName, CollapseMonitor.typeName, Sequential.typeName,
+    Add.typeName, Subtract.typeName, Multiply.typeName, Average.typeName, Maximum.typeName,
+    Concatenate.typeName, Functional.typeName,
   ]
 
   /// Decodes `{"type": …, "config": …}`; an unknown type throws
@@ -173,6 +228,13 @@ extension LayerConfiguration: Codable {
       self = .generalizedMeanPooling2D(try config(GeneralizedMeanPoolingConfiguration.self))
     case CollapseMonitor.typeName: self = .collapseMonitor(try config(NameConfiguration.self))
     case Sequential.typeName: self = .sequential(try config(Sequential.Configuration.self))
+    case Add.typeName: self = .add(try config(NameConfiguration.self))
+    case Subtract.typeName: self = .subtract(try config(NameConfiguration.self))
+    case Multiply.typeName: self = .multiply(try config(NameConfiguration.self))
+    case Average.typeName: self = .average(try config(NameConfiguration.self))
+    case Maximum.typeName: self = .maximum(try config(NameConfiguration.self))
+    case Concatenate.typeName: self = .concatenate(try config(Concatenate.Configuration.self))
+    case Functional.typeName: self = .functional(try config(Functional.Configuration.self))
     default: throw ArchitectureError.unknownLayerType(type)
     }
   }
@@ -199,6 +261,10 @@ extension LayerConfiguration: Codable {
     case .generalizedMeanPooling2D(let c): try container.encode(c, forKey: .config)
     case .collapseMonitor(let c): try container.encode(c, forKey: .config)
     case .sequential(let c): try container.encode(c, forKey: .config)
+    case .add(let c), .subtract(let c), .multiply(let c), .average(let c), .maximum(let c):
+      try container.encode(c, forKey: .config)
+    case .concatenate(let c): try container.encode(c, forKey: .config)
+    case .functional(let c): try container.encode(c, forKey: .config)
     }
   }
 }

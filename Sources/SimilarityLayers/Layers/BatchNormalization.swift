@@ -13,6 +13,9 @@ import SimilarityTensors
 /// statistics are used. Parameters, all `[channels]`: `gamma` (ones) and `beta` (zeros) are
 /// trainable; `moving_mean` (zeros) and `moving_variance` (ones) are not.
 ///
+/// A frozen layer (``Model/trainable`` `false`) runs in inference mode even while training:
+/// moving statistics, no update (Keras 2's behaviour).
+///
 /// Differentiate with respect to ``Model/trainableParameters`` only: ``valueWithGradient(at:of:)``
 /// restores the values of the parameters it is given, which would undo the moving-statistics
 /// update if they were among them.
@@ -87,7 +90,8 @@ public final class BatchNormalization: Layer {
     )
     let mean: Tensor
     let variance: Tensor
-    if isTraining {
+    // A frozen layer (`trainable = false`) keeps its moving statistics, as in Keras 2.
+    if isTraining && !gamma.isFrozen {
       let axes = Array(0..<(input.rank - 1))
       mean = input.mean(alongAxes: axes, keepingDimensions: false)
       variance = input.variance(alongAxes: axes, keepingDimensions: false)
