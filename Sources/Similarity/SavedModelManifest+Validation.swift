@@ -116,12 +116,12 @@ extension SavedModelManifest {
 
   /// Checks what the manifest says against the loaded parts.
   func checkConsistency(
-    embedding: Sequential, index: any VectorIndex, indexPath: String, file: String
+    embedding: any NetworkModel, index: any VectorIndex, indexPath: String, file: String
   ) throws(SimilarityModelError) {
-    guard inputShape == embedding.input.shape else {
+    guard inputShape == embedding.inputShapes[0] else {
       throw .invalidSavedModel(
         file: file,
-        reason: "inputShape \(inputShape) disagrees with the input \(embedding.input.shape) of "
+        reason: "inputShape \(inputShape) disagrees with the input \(embedding.inputShapes[0]) of "
           + "\(Checkpoint.architectureFileName)")
     }
     let labels = index.itemSummary.labelCounts

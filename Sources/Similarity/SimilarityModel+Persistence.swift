@@ -98,9 +98,9 @@ extension SimilarityModel {
     let manifestPath = directory.appendingPathComponent(SavedModelManifest.fileName).path
     let manifest = try SavedModelManifest.read(from: directory)
     let distance = Distance(rawValue: manifest.distance)!  // checked by `read`
-    let embedding: Sequential
+    let embedding: any NetworkModel
     do {
-      embedding = try Checkpoint.loadSequential(
+      embedding = try Checkpoint.loadModel(
         architecture: directory.appendingPathComponent(
           manifest.architectureFile ?? Checkpoint.architectureFileName),
         weights: directory.appendingPathComponent(
@@ -109,7 +109,13 @@ extension SimilarityModel {
       throw SimilarityModelError.invalidSavedModel(
         file: file(named: error), reason: reason(of: error))
     }
-    let output = embedding.outputShape
+    guard embedding.isSingleInputSingleOutput else {
+      throw SimilarityModelError.invalidSavedModel(
+        file: directory.appendingPathComponent(Checkpoint.architectureFileName).path,
+        reason: "the model has \(embedding.inputShapes.count) inputs and "
+          + "\(embedding.outputShapes.count) outputs; a similarity model's embedding has one of each")
+    }
+    let output = embedding.outputShapes[0]
     guard output.count == 2 else {
       throw SimilarityModelError.invalidSavedModel(
         file: directory.appendingPathComponent(Checkpoint.architectureFileName).path,

@@ -19,8 +19,9 @@ import SimilaritySearch
 /// model's input shape; embeddings are `[n, dimension]`. The labels and payloads of indexed
 /// items live in the index itself. Not thread-safe: use one model from one thread at a time.
 public final class SimilarityModel {
-  /// The network mapping examples to embeddings (`[n] + inputShape → [n, dimension]`).
-  public let embedding: Sequential
+  /// The network mapping examples to embeddings (`[n] + inputShape → [n, dimension]`): a
+  /// ``Sequential`` or a single-input, single-output ``Functional`` graph.
+  public let embedding: any NetworkModel
   /// The distance embeddings are compared with, in training metrics, the index and calibration.
   public let distance: Distance
   /// The kind of index embeddings are stored in.
@@ -43,13 +44,20 @@ public final class SimilarityModel {
   public internal(set) var weightsFile: String?
 
   /// - Parameters:
-  ///   - embedding: a model whose output is `[batch, dimension]`, e.g.
-  ///     `Sequential.tfSimilarityMNISTConv()` (ends in `MetricEmbedding`, so its outputs are
-  ///     L2-normalised as the cosine distance expects).
+  ///   - embedding: a model with one input and one output `[batch, dimension]` (a
+  ///     ``Sequential`` or a ``Functional`` graph), e.g. `Sequential.tfSimilarityMNISTConv()`
+  ///     (ends in `MetricEmbedding`, so its outputs are L2-normalised as the cosine distance
+  ///     expects).
   ///   - distance: TF Similarity's default is cosine.
   ///   - indexKind: exact search by default.
-  public init(embedding: Sequential, distance: Distance = .cosine, indexKind: IndexKind = .exact) {
-    let output = embedding.outputShape
+  public init(
+    embedding: any NetworkModel, distance: Distance = .cosine, indexKind: IndexKind = .exact
+  ) {
+    precondition(
+      embedding.isSingleInputSingleOutput,
+      "SimilarityModel: the embedding has \(embedding.inputShapes.count) inputs and "
+        + "\(embedding.outputShapes.count) outputs; it needs one of each")
+    let output = embedding.outputShapes[0]
     precondition(
       output.count == 2, "SimilarityModel: the embedding's output \(output) must be [batch, d]")
     guard let dimension = output[1] else {
@@ -63,7 +71,7 @@ public final class SimilarityModel {
   }
 
   init(
-    embedding: Sequential, distance: Distance, indexKind: IndexKind, index: any VectorIndex,
+    embedding: any NetworkModel, distance: Distance, indexKind: IndexKind, index: any VectorIndex,
     calibration: Calibration?, calibrationK: Int, indexedClassSizes: [Int: Int]
   ) {
     self.indexedClassSizes = indexedClassSizes
@@ -77,7 +85,7 @@ public final class SimilarityModel {
   }
 
   /// The shape of one example, from the embedding's input.
-  public var inputShape: [Int] { embedding.input.batchShape.dropFirst().map { $0 ?? 0 } }
+  public var inputShape: [Int] { embedding.inputShapes[0] }
 
   // MARK: Embedding
 

@@ -9,6 +9,8 @@ public protocol NetworkModel: Layer {
   var inputShapes: [[Int]] { get }
   /// The shape of each output, batch axis `nil`, in call order.
   var outputShapes: [LayerShape] { get }
+  /// The model as Keras' `model.summary()` prints it (the library never prints).
+  func summary() -> String
 }
 
 extension NetworkModel {
@@ -21,4 +23,20 @@ extension Sequential: NetworkModel {
   public var inputShapes: [[Int]] { [input.shape] }
   /// The shape after the last layer.
   public var outputShapes: [LayerShape] { [outputShape] }
+}
+
+extension NetworkModel where Self == Sequential {
+  /// ``Sequential/kerasSiameseTower(seed:)``, so `SiameseNetwork(tower: .kerasSiameseTower())`
+  /// reads as before the towers became any ``NetworkModel``.
+  public static func kerasSiameseTower(seed: UInt64 = 0) -> Sequential {
+    Sequential.kerasSiameseTower(seed: seed)
+  }
+
+  /// ``Sequential/tfSimilarityMNISTConv(embeddingSize:seed:)``, for
+  /// `SimilarityModel(embedding: .tfSimilarityMNISTConv())`.
+  public static func tfSimilarityMNISTConv(embeddingSize: Int = 64, seed: UInt64 = 0)
+    -> Sequential
+  {
+    Sequential.tfSimilarityMNISTConv(embeddingSize: embeddingSize, seed: seed)
+  }
 }

@@ -10,11 +10,17 @@ import SimilarityTensors
 /// let d = network(left, right)   // [batch, 28, 28] × 2 → [batch]
 /// ```
 public final class SiameseNetwork: Model {
-  /// The shared tower mapping one example to its embedding.
-  public let tower: Sequential
+  /// The shared tower mapping one example to its embedding: a ``Sequential`` or a
+  /// single-input, single-output ``Functional`` graph.
+  public let tower: any NetworkModel
 
-  /// Creates a network around `tower`, whose weights both branches share.
-  public init(tower: Sequential) {
+  /// Creates a network around `tower` (one input, one output), whose weights both branches
+  /// share.
+  public init(tower: any NetworkModel) {
+    precondition(
+      tower.isSingleInputSingleOutput,
+      "SiameseNetwork: the tower has \(tower.inputShapes.count) inputs and "
+        + "\(tower.outputShapes.count) outputs; it needs one of each")
     self.tower = tower
   }
 
@@ -65,7 +71,7 @@ public final class SiameseNetwork: Model {
       parts.append(tower(examples.batch(start..<end)).detached)
     }
     guard !parts.isEmpty else {
-      let width = tower.outputShape.last.flatMap { $0 } ?? 0
+      let width = tower.outputShapes[0].last.flatMap { $0 } ?? 0
       return Tensor.zeros([0, width])
     }
     return parts.count == 1 ? parts[0] : Tensor.concatenated(parts, alongAxis: 0)

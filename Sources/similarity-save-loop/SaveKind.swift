@@ -145,7 +145,7 @@ enum SaveKind: String, CaseIterable {
     return report
   }
 
-  static func parameters(_ model: Sequential) -> [[Float]] {
+  static func parameters(_ model: any Model) -> [[Float]] {
     model.namedParameters.map(\.parameter.value.scalars)
   }
 

@@ -39,7 +39,7 @@ struct SiameseRun: Codable {
   /// Saves `tower` and this run into the folder `path` (new, empty, or a saved siamese run,
   /// whose own files only are replaced) through SimilarityIO's `SavedFolder`: a crash leaves
   /// the previous run or this one.
-  func save(_ tower: Sequential, to path: String) throws {
+  func save(_ tower: any NetworkModel, to path: String) throws {
     let folder = try SavedFolder.prepare(path, for: .siameseRun)
     let architecture = Checkpoint.architectureFileName
     let weights = Checkpoint.weightsFileName

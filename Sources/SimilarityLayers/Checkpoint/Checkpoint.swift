@@ -29,9 +29,10 @@ public enum Checkpoint {
   public static let architectureFormatVersion = 1
 
   /// Writes `model`'s architecture and weights into `directory` (created if needed), replacing
-  /// only `architecture.json` and `model.safetensors`.
+  /// only `architecture.json` and `model.safetensors`. `model` is a ``Sequential`` or a
+  /// ``Functional`` graph.
   public static func save(
-    _ model: Sequential, to directory: URL, metadata: [String: String] = [:]
+    _ model: any NetworkModel, to directory: URL, metadata: [String: String] = [:]
   ) throws(CheckpointError) {
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -44,16 +45,24 @@ public enum Checkpoint {
   }
 
   /// Writes `model`'s architecture file (the `architecture.json` format) to `url`.
-  public static func writeArchitecture(of model: Sequential, to url: URL) throws(CheckpointError) {
-    let configuration: Sequential.Configuration
-    do {
-      configuration = try model.sequentialConfiguration()
+  public static func writeArchitecture(of model: any NetworkModel, to url: URL)
+    throws(CheckpointError)
+  {
+    let configuration: LayerConfiguration
+    do throws(ArchitectureError) {
+      if let functional = model as? Functional {
+        configuration = .functional(try functional.functionalConfiguration())
+      } else if let sequential = model as? Sequential {
+        configuration = .sequential(try sequential.sequentialConfiguration())
+      } else {
+        throw ArchitectureError.unserializableLayer(name: model.name, type: model.typeName)
+      }
     } catch {
       throw .architecture(file: url.path, error)
     }
     let file = ArchitectureFile(
       format: architectureFormat, formatVersion: architectureFormatVersion,
-      model: .sequential(configuration))
+      model: configuration)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let json: Data
@@ -85,7 +94,47 @@ public enum Checkpoint {
     architecture architectureURL: URL, weights: URL, lambdas: [String: Lambda.Function] = [:]
   ) throws(CheckpointError) -> Sequential {
     let path = architectureURL.path
-    let bytes = try readFile(architectureURL)
+    let configuration = try readArchitecture(architectureURL)
+    guard case .sequential = configuration else {
+      throw .corruptArchitecture(
+        file: path, reason: "model is a \(configuration.typeName), expected a Sequential")
+    }
+    guard
+      let model = try build(configuration, file: path, weights: weights, lambdas: lambdas)
+        as? Sequential
+    else { preconditionFailure("a Sequential configuration built another model") }
+    return model
+  }
+
+  /// Rebuilds the model (a ``Sequential`` or a ``Functional`` graph) saved in `directory` and
+  /// loads its weights.
+  ///
+  /// - Parameter lambdas: closures for ``Lambda`` layers, by registered function name.
+  public static func loadModel(
+    from directory: URL, lambdas: [String: Lambda.Function] = [:]
+  ) throws(CheckpointError) -> any NetworkModel {
+    try loadModel(
+      architecture: directory.appendingPathComponent(architectureFileName),
+      weights: directory.appendingPathComponent(weightsFileName), lambdas: lambdas)
+  }
+
+  /// Rebuilds the model (a ``Sequential`` or a ``Functional`` graph) described by the
+  /// architecture file `architectureURL` and loads its weights from the safetensors file
+  /// `weights`.
+  ///
+  /// - Parameter lambdas: closures for ``Lambda`` layers, by registered function name.
+  public static func loadModel(
+    architecture architectureURL: URL, weights: URL, lambdas: [String: Lambda.Function] = [:]
+  ) throws(CheckpointError) -> any NetworkModel {
+    let path = architectureURL.path
+    let configuration = try readArchitecture(architectureURL)
+    return try build(configuration, file: path, weights: weights, lambdas: lambdas)
+  }
+
+  /// The model description in the architecture file `url`, format and version checked.
+  private static func readArchitecture(_ url: URL) throws(CheckpointError) -> LayerConfiguration {
+    let path = url.path
+    let bytes = try readFile(url)
     let decoder = JSONDecoder()
     let inexact: [StrictJSON.InexactNumber]
     do {
@@ -107,33 +156,46 @@ public enum Checkpoint {
       throw .unsupportedFormatVersion(
         file: path, expected: architectureFormatVersion, found: version.formatVersion)
     }
-    let file: ArchitectureFile
     do {
-      file = try decoder.decode(ArchitectureFile.self, from: Data(bytes))
+      return try decoder.decode(ArchitectureFile.self, from: Data(bytes)).model
     } catch let error as ArchitectureError {
       throw .architecture(file: path, error)
     } catch {
       throw corrupt(path, error, inexact)
     }
-    guard case .sequential(let configuration) = file.model else {
-      throw .corruptArchitecture(
-        file: path, reason: "model is a \(file.model.typeName), expected a Sequential")
-    }
+  }
+
+  /// Plans `configuration`, compares the plan's parameters with the weights file's header,
+  /// and only then builds the model and loads its weights.
+  private static func build(
+    _ configuration: LayerConfiguration, file path: String, weights: URL,
+    lambdas: [String: Lambda.Function]
+  ) throws(CheckpointError) -> any NetworkModel {
     // Check the whole architecture and compare it with the weights file's header before any
     // layer allocates its parameters.
-    let plan: ArchitecturePlan
-    do {
-      plan = try ArchitecturePlan(configuration, lambdas: lambdas)
+    let parameters: [ArchitecturePlan.Parameter]
+    do throws(ArchitectureError) {
+      switch configuration {
+      case .sequential(let c): parameters = try ArchitecturePlan(c, lambdas: lambdas).parameters
+      case .functional(let c): parameters = try GraphPlan(c, lambdas: lambdas).parameters
+      default:
+        throw ArchitectureError.invalidConfiguration(
+          type: configuration.typeName,
+          reason: "the model must be a Sequential or a Functional")
+      }
     } catch {
       throw .architecture(file: path, error)
     }
-    let weightsURL = weights
     try checkNamesAndShapes(
-      expected: plan.parameters.map { ($0.name, $0.shape) },
-      stored: Safetensors.readHeader(at: weightsURL.path), file: weightsURL.path)
-    let model: Sequential
+      expected: parameters.map { ($0.name, $0.shape) },
+      stored: Safetensors.readHeader(at: weights.path), file: weights.path)
+    let model: any NetworkModel
     do {
-      model = try Sequential(configuration: configuration, lambdas: lambdas)
+      switch configuration {
+      case .functional(let c): model = try Functional(configuration: c, lambdas: lambdas)
+      case .sequential(let c): model = try Sequential(configuration: c, lambdas: lambdas)
+      default: preconditionFailure("checked above")
+      }
     } catch {
       throw .architecture(file: path, error)
     }
