@@ -96,6 +96,11 @@ public final class Functional: NetworkModel {
   /// The layers, each once, in Keras' `model.layers` order (inputs first, by depth).
   public var layers: [any Layer] { topology.layers }
 
+  /// The layer named `name` (Keras' `get_layer`), or `nil`.
+  public func layer(named name: String) -> (any Layer)? {
+    layers.first { $0.name == name }
+  }
+
   /// The example shape of each input (no batch axis).
   public var inputShapes: [[Int]] { inputs.map { $0.shape.dropFirst().map { $0 ?? 0 } } }
 
