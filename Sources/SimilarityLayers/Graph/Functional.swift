@@ -54,8 +54,10 @@ public final class Functional: NetworkModel {
     self.seed = seed
     self.inputs = inputs
     self.outputs = outputs
-    topology = try GraphTopology(inputs: inputs, outputs: outputs, model: name)
+    topology = GraphTopology(inputs: inputs, outputs: outputs)
     try Self.assignDefaultNames(topology.layers, model: name)
+    try topology.checkInputs(inputs, model: name)
+    try checkPlan()
     var generator = SplitMix64(seed: seed)
     for node in topology.nodes where !node.isInput {
       node.layer.build(inputShape: node.inputs[0].shape, using: &generator)
@@ -95,6 +97,20 @@ public final class Functional: NetworkModel {
 
   /// The layers, each once, in Keras' `model.layers` order (inputs first, by depth).
   public var layers: [any Layer] { topology.layers }
+
+  /// Runs ``GraphPlan`` on the description of the graph (when every layer has one), so a
+  /// shared layer called on shapes its one set of weights cannot take, or sizes beyond
+  /// ``ArchitectureLimits/standard``, are refused before any layer is built.
+  private func checkPlan() throws(ArchitectureError) {
+    guard let configuration = try? functionalConfiguration() else { return }
+    var lambdas: [String: Lambda.Function] = [:]
+    for case let lambda as Lambda in layers { lambdas[lambda.function] = lambda.body }
+    do {
+      _ = try GraphPlan(configuration, lambdas: lambdas)
+    } catch .unregisteredLambda {
+      // A Lambda inside a nested model: its shapes were checked when it was called.
+    }
+  }
 
   /// The layer named `name` (Keras' `get_layer`), or `nil`.
   public func layer(named name: String) -> (any Layer)? {

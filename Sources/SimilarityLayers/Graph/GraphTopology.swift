@@ -12,14 +12,8 @@ struct GraphTopology {
   /// Each layer's nodes in this graph, in creation order; a node's position is its index.
   var nodesOfLayer: [ObjectIdentifier: [GraphNode]] = [:]
 
-  /// Maps the graph from `inputs` to `outputs`.
-  ///
-  /// - Throws: ``ArchitectureError/invalidGraph(model:reason:)`` when an input is not an
-  ///   ``Input``'s output or appears twice, and ``ArchitectureError/disconnected(model:layer:input:)``
-  ///   when a node needs a model input not among `inputs`.
-  init(inputs: [SymbolicTensor], outputs: [SymbolicTensor], model: String)
-    throws(ArchitectureError)
-  {
+  /// Maps the graph from `inputs` to `outputs` (``checkInputs(_:model:)`` checks it).
+  init(inputs: [SymbolicTensor], outputs: [SymbolicTensor]) {
     var finished: Set<ObjectIdentifier> = []
     var traversal: [ObjectIdentifier: Int] = [:]
     var layerOf: [ObjectIdentifier: any Layer] = [:]
@@ -69,7 +63,6 @@ struct GraphTopology {
     }
     // Execution order: decreasing depth keeps Keras' order and puts inputs first.
     nodes.sort { depths[ObjectIdentifier($0)]! > depths[ObjectIdentifier($1)]! }
-    try checkInputs(inputs, model: model)
   }
 
   private var layerDepths: [ObjectIdentifier: Int] = [:]
@@ -77,8 +70,11 @@ struct GraphTopology {
   private func layerDepth(_ id: ObjectIdentifier) -> Int { layerDepths[id, default: 0] }
 
   /// Throws unless every input is a distinct ``Input`` output and every node's inputs are
-  /// model inputs or outputs of earlier nodes.
-  private func checkInputs(_ inputs: [SymbolicTensor], model: String) throws(ArchitectureError) {
+  /// model inputs or outputs of earlier nodes: ``ArchitectureError/invalidGraph(model:reason:)``
+  /// when an input is not an ``Input``'s output or appears twice,
+  /// ``ArchitectureError/disconnected(model:layer:input:)`` when a node needs a model input
+  /// not among `inputs`.
+  func checkInputs(_ inputs: [SymbolicTensor], model: String) throws(ArchitectureError) {
     var given: Set<ObjectIdentifier> = []
     for input in inputs {
       guard input.node.isInput, input.layer is Input else {
