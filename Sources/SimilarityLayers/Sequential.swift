@@ -120,6 +120,9 @@ public final class Sequential: Layer {
     public var seed: UInt64
     /// The layers, starting with the input.
     public var layers: [LayerConfiguration]
+    /// The names of the layers whose ``Model/trainable`` flag is `false` (Keras'
+    /// `"trainable": false`); absent when every layer is trainable.
+    public var nonTrainableLayers: [String]? = nil
   }
 
   /// The description of the whole stack, or `nil` if a layer cannot be described.
@@ -138,7 +141,10 @@ public final class Sequential: Layer {
       }
       configurations.append(configuration)
     }
-    return Configuration(name: name, seed: seed, layers: configurations)
+    let frozen = layers.filter { !$0.trainable }.map(\.name)
+    return Configuration(
+      name: name, seed: seed, layers: configurations,
+      nonTrainableLayers: frozen.isEmpty ? nil : frozen)
   }
 
   /// Creates and builds the model `configuration` describes, after checking it completely
@@ -150,11 +156,18 @@ public final class Sequential: Layer {
     configuration: Configuration, lambdas: [String: Lambda.Function] = [:]
   ) throws(ArchitectureError) {
     _ = try ArchitecturePlan(configuration, lambdas: lambdas)
+    let names = Set(configuration.layers.dropFirst().map(\.layerName))
+    for name in configuration.nonTrainableLayers ?? [] where !names.contains(name) {
+      throw .invalidConfiguration(
+        type: Sequential.typeName, reason: "nonTrainableLayers names '\(name)', which is not a layer")
+    }
     var layers: [any Layer] = []
     for layerConfiguration in configuration.layers {
       layers.append(try layerConfiguration.makeLayer(lambdas: lambdas))
     }
     self.init(name: configuration.name, seed: configuration.seed, layers: layers)
+    let frozen = Set(configuration.nonTrainableLayers ?? [])
+    for layer in self.layers where frozen.contains(layer.name) { layer.trainable = false }
   }
 }
 

@@ -94,6 +94,20 @@ import Testing
     #expect(loaded.namedParameters.map(\.name).first == "block.dense.kernel")
   }
 
+  @Test func frozenLayersOfASequentialStayFrozen() throws {
+    let model = Sequential.kerasSiameseTower(seed: 2)
+    model.layers[1].trainable = false
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Checkpoint.save(model, to: directory)
+    let loaded = try Checkpoint.loadSequential(from: directory)
+    #expect(!loaded.layers[1].trainable && loaded.layers[3].trainable)
+    #expect(loaded.trainableParameterCount == model.trainableParameterCount)
+    #expect(try loaded.sequentialConfiguration().nonTrainableLayers == [model.layers[1].name])
+    // Every-layer-trainable models write no such field: older files read the same.
+    #expect(try Sequential.kerasSiameseTower().sequentialConfiguration().nonTrainableLayers == nil)
+  }
+
   @Test func sequentialFoldersStillLoadAsModels() throws {
     let model = Sequential.kerasSiameseTower(seed: 2)
     let directory = try temporaryDirectory()
