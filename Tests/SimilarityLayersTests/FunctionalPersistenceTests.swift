@@ -40,7 +40,10 @@ import Testing
   }
 
   @Test func sharedLayersAndSeveralOutputsLoad() throws {
-    for model in [try GraphModels.sharedLayer(seed: 2), try GraphModels.twoInputsTwoOutputs(seed: 3)] {
+    for model in [
+      try GraphModels.sharedLayer(seed: 2), try GraphModels.twoInputsTwoOutputs(seed: 3),
+      try GraphModels.multipleOutputs(seed: 4),
+    ] {
       let loaded = try roundTrip(model, seed: 20)
       let inputs = model.inputShapes.enumerated().map { randomTensor([4] + $1, seed: UInt64($0)) }
       #expect(loaded(inputs).map(\.scalars) == model(inputs).map(\.scalars))

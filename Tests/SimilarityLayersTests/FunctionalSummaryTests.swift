@@ -11,6 +11,7 @@ import Testing
     ("shared_layer", GraphModels.sharedLayer),
     ("nested_model", GraphModels.nestedModel),
     ("chain", GraphModels.chain),
+    ("multiple_outputs", GraphModels.multipleOutputs),
   ] as [(String, @Sendable (UInt64) throws -> Functional)])
   func summaryEqualsKeras(name: String, build: @Sendable (UInt64) throws -> Functional) throws {
     let expected = try LayerFixtures.text("graph_summary_\(name).txt")

@@ -60,6 +60,25 @@ enum GraphModels {
     return model
   }
 
+  /// A nested model with two outputs, and a Conv2D shared by inputs of two sizes (its
+  /// output shape prints as `multiple`).
+  static func multipleOutputs(seed: UInt64 = 0) throws -> Functional {
+    let innerInput = SymbolicTensor.input(shape: [6])
+    let inner = try Functional(
+      inputs: [innerInput], outputs: [Dense(units: 3)(innerInput), Dense(units: 2)(innerInput)],
+      name: "splitter", seed: seed)
+    let vectors = SymbolicTensor.input(shape: [6], name: "input_2")
+    let large = SymbolicTensor.input(shape: [4, 4, 2], name: "input_3")
+    let small = SymbolicTensor.input(shape: [2, 2, 2], name: "input_4")
+    let split = try inner([vectors])
+    let mixer = Conv2D(filters: 3, kernelSize: (1, 1))
+    let flatLarge = Flatten()(mixer(large))
+    let flatSmall = Flatten()(mixer(small))
+    let merged = try Concatenate(axis: 1)([split[0], split[1], flatLarge, flatSmall])
+    return try Functional(
+      inputs: [vectors, large, small], outputs: [merged], name: "multiple_outputs", seed: seed)
+  }
+
   /// A plain chain, which Keras prints in the sequential layout.
   static func chain(seed: UInt64 = 0) throws -> Functional {
     let inputs = SymbolicTensor.input(shape: [28, 28, 1])

@@ -77,6 +77,23 @@ def nested_model():
     return tf_keras.Model(inputs, outputs, name="outer")
 
 
+def multiple_outputs():
+    """A nested model with two outputs, and a layer shared by inputs of two sizes."""
+    inner_input = tf_keras.Input(shape=(6,))
+    inner = tf_keras.Model(
+        inner_input, [layers.Dense(3)(inner_input), layers.Dense(2)(inner_input)],
+        name="splitter")
+    vectors = tf_keras.Input(shape=(6,))
+    large = tf_keras.Input(shape=(4, 4, 2))
+    small = tf_keras.Input(shape=(2, 2, 2))
+    first, second = inner(vectors)
+    mixer = layers.Conv2D(3, 1)
+    flat_large = layers.Flatten()(mixer(large))
+    flat_small = layers.Flatten()(mixer(small))
+    merged = layers.Concatenate(axis=1)([first, second, flat_large, flat_small])
+    return tf_keras.Model([vectors, large, small], merged, name="multiple_outputs")
+
+
 def chain():
     """A functional model that is a plain chain: Keras prints it in the sequential layout."""
     inputs = tf_keras.Input(shape=(28, 28, 1))
@@ -94,6 +111,7 @@ def main():
         ("shared_layer", shared_layer),
         ("nested_model", nested_model),
         ("chain", chain),
+        ("multiple_outputs", multiple_outputs),
     ]:
         tf_keras.backend.clear_session()
         model = build()
