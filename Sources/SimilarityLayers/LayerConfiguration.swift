@@ -165,7 +165,9 @@ public enum ArchitectureError: Error, Equatable, CustomStringConvertible {
     case .missingInput:
       "a sequential model must start with an InputLayer"
     case .incompatibleShapes(let layer, let type, let shapes, let reason):
-      "\(type) '\(layer)': inputs \(pythonTuples(shapes)) are incompatible: \(reason)"
+      shapes.isEmpty
+        ? "\(type) '\(layer)': \(reason)"
+        : "\(type) '\(layer)': inputs \(pythonTuples(shapes)) are incompatible: \(reason)"
     case .cycle(let model, let layers):
       "model '\(model)': the layers \(layers.map { "'\($0)'" }.joined(separator: " → ")) form a cycle"
     case .unknownReference(let model, let layer, let reference):

@@ -100,6 +100,14 @@ import Testing
     #expect(reason.contains("[[4, 3], [3]]") && reason.contains("[[5, 3], [3]]"))
   }
 
+  @Test func aLayerBuiltForOtherShapesThrows() {
+    let dense = Dense(units: 2)
+    dense.build(inputShape: [nil, 3], seed: 0)
+    let a = SymbolicTensor.input(shape: [4])
+    let thrown = error { _ = try Functional(inputs: a, outputs: dense(a)) }
+    #expect(thrown?.description.contains("dense.kernel is [3, 2]") == true)
+  }
+
   @Test func plansRejectCyclesDanglingReferencesAndDuplicates() {
     let cyclic = graph(
       [input("input_1", [4]), dense("a", 4, from: ["b"]), dense("b", 4, from: ["a"]),

@@ -57,10 +57,18 @@ public final class Functional: NetworkModel {
     topology = GraphTopology(inputs: inputs, outputs: outputs)
     try Self.assignDefaultNames(topology.layers, model: name)
     try topology.checkInputs(inputs, model: name)
-    try checkPlan()
+    let plan = try checkPlan()
     var generator = SplitMix64(seed: seed)
     for node in topology.nodes where !node.isInput {
       node.layer.build(inputShape: node.inputs[0].shape, using: &generator)
+    }
+    // A layer built before (in another model) must have the weights this graph needs.
+    for (planned, (path, parameter)) in zip(plan?.parameters ?? [], namedParameters)
+    where planned.shape != parameter.shape {
+      let layer = String(path.prefix { $0 != "." })
+      throw .incompatibleShapes(
+        layer: layer, type: self.layer(named: layer)?.typeName ?? "Layer", shapes: [],
+        reason: "its weight \(path) is \(parameter.shape), but this graph needs \(planned.shape)")
     }
   }
 
@@ -101,14 +109,15 @@ public final class Functional: NetworkModel {
   /// Runs ``GraphPlan`` on the description of the graph (when every layer has one), so a
   /// shared layer called on shapes its one set of weights cannot take, or sizes beyond
   /// ``ArchitectureLimits/standard``, are refused before any layer is built.
-  private func checkPlan() throws(ArchitectureError) {
-    guard let configuration = try? functionalConfiguration() else { return }
+  private func checkPlan() throws(ArchitectureError) -> GraphPlan? {
+    guard let configuration = try? functionalConfiguration() else { return nil }
     var lambdas: [String: Lambda.Function] = [:]
     for case let lambda as Lambda in layers { lambdas[lambda.function] = lambda.body }
     do {
-      _ = try GraphPlan(configuration, lambdas: lambdas)
+      return try GraphPlan(configuration, lambdas: lambdas)
     } catch .unregisteredLambda {
       // A Lambda inside a nested model: its shapes were checked when it was called.
+      return nil
     }
   }
 

@@ -61,8 +61,11 @@ struct GraphTopology {
     for node in nodes.sorted(by: { $0.serial < $1.serial }) {
       nodesOfLayer[node.layerID, default: []].append(node)
     }
-    // Execution order: decreasing depth keeps Keras' order and puts inputs first.
-    nodes.sort { depths[ObjectIdentifier($0)]! > depths[ObjectIdentifier($1)]! }
+    // Execution order: decreasing depth (inputs first), ties in walk order.
+    nodes = nodes.enumerated().sorted {
+      let (a, b) = (depths[ObjectIdentifier($0.element)]!, depths[ObjectIdentifier($1.element)]!)
+      return a != b ? a > b : $0.offset < $1.offset
+    }.map(\.element)
   }
 
   private var layerDepths: [ObjectIdentifier: Int] = [:]
