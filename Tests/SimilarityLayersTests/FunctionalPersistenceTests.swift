@@ -97,6 +97,26 @@ import Testing
     #expect(loaded.namedParameters.map(\.name).first == "block.dense.kernel")
   }
 
+  @Test func lambdasInsideNestedModelsLoadByName() throws {
+    let double: Lambda.Function = { $0 * 2 }
+    let head = Sequential(seed: 1) {
+      Input(shape: [4])
+      Lambda(function: "double", double)
+      Dense(units: 3)
+    }
+    let inputs = SymbolicTensor.input(shape: [4], name: "input")
+    let outputs = try Add()([head(inputs), Lambda(function: "double", name: "twice", double)(Dense(units: 3)(inputs))])
+    let model = try Functional(inputs: inputs, outputs: outputs, seed: 2)
+    #expect(model.layers.first?.name == "input_1")
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Checkpoint.save(model, to: directory)
+    #expect(throws: CheckpointError.self) { try Checkpoint.loadModel(from: directory) }
+    let loaded = try Checkpoint.loadModel(from: directory, lambdas: ["double": double])
+    let x = randomTensor([2, 4], seed: 3)
+    #expect(loaded(x).scalars == model(x).scalars)
+  }
+
   @Test func frozenLayersOfASequentialStayFrozen() throws {
     let model = Sequential.kerasSiameseTower(seed: 2)
     model.layers[1].trainable = false

@@ -162,7 +162,7 @@ func fuzzSafetensors(_ bytes: [UInt8]) {
 func fuzzArchitecture(_ bytes: [UInt8]) {
   let folder = Fixture.architectureFolder
   put(bytes, at: folder.appendingPathComponent(Checkpoint.architectureFileName).path)
-  guard let model = try? Checkpoint.loadSequential(from: folder) else { return }
+  guard let model = try? Checkpoint.loadModel(from: folder) else { return }
   for (name, parameter) in model.namedParameters {
     let value = parameter.value
     check(value.scalars.count == value.shape.reduce(1, *), "\(name): \(value.shape)")

@@ -150,7 +150,7 @@ extension Functional {
     }
     try self.init(
       inputs: tensors(configuration.inputLayers), outputs: tensors(configuration.outputLayers),
-      name: configuration.name, seed: configuration.seed)
+      name: configuration.name, seed: configuration.seed, renaming: false)
     for entry in configuration.layers where entry.trainable == false {
       layers[entry.layer.layerName]!.trainable = false
     }

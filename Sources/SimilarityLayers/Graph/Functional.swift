@@ -43,8 +43,17 @@ public final class Functional: NetworkModel {
   /// - Throws: ``ArchitectureError`` when an output needs an input not listed
   ///   (``ArchitectureError/disconnected(model:layer:input:)``), an input is not a symbolic
   ///   ``Input``, or two layers have one name (``ArchitectureError/duplicateLayerName(model:name:)``).
-  public init(
+  public convenience init(
     inputs: [SymbolicTensor], outputs: [SymbolicTensor], name: String? = nil, seed: UInt64 = 0
+  ) throws(ArchitectureError) {
+    try self.init(inputs: inputs, outputs: outputs, name: name, seed: seed, renaming: true)
+  }
+
+  /// Creates and builds the model; `renaming` gives default names their suffixes (not when
+  /// loading a description, whose names are final).
+  init(
+    inputs: [SymbolicTensor], outputs: [SymbolicTensor], name: String?, seed: UInt64,
+    renaming: Bool
   ) throws(ArchitectureError) {
     let name = name ?? Self.defaultName
     guard !inputs.isEmpty, !outputs.isEmpty else {
@@ -55,7 +64,7 @@ public final class Functional: NetworkModel {
     self.inputs = inputs
     self.outputs = outputs
     topology = GraphTopology(inputs: inputs, outputs: outputs)
-    try Self.assignDefaultNames(topology.layers, model: name)
+    try Self.assignDefaultNames(topology.layers, model: name, renaming: renaming)
     try topology.checkInputs(inputs, model: name)
     let plan = try checkPlan()
     var generator = SplitMix64(seed: seed)
@@ -81,14 +90,14 @@ public final class Functional: NetworkModel {
 
   /// Gives default names Keras' per-session suffixes (`dense`, `dense_1`; `input_1`,
   /// `input_2`) and throws on duplicate names.
-  private static func assignDefaultNames(_ layers: [any Layer], model: String)
+  private static func assignDefaultNames(_ layers: [any Layer], model: String, renaming: Bool)
     throws(ArchitectureError)
   {
     var counts: [String: Int] = [:]
     var seen: Set<String> = []
     for layer in layers {
       let base = type(of: layer).defaultName
-      if layer.name == base {
+      if renaming && layer.name == base {
         let count = counts[base, default: 0]
         counts[base] = count + 1
         if layer is Input {

@@ -32,6 +32,7 @@ struct GraphNodes {
     }
     for entry in entries {
       let name = entry.layer.layerName
+      try entry.layer.validate(limits: limits)
       if case .input = entry.layer {
         guard entry.inboundNodes.isEmpty else {
           throw .invalidGraph(model: model, reason: "InputLayer '\(name)' cannot have inbound nodes")

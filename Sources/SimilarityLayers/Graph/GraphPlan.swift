@@ -156,8 +156,13 @@ public struct GraphPlan: Sendable {
     }
     if case .lambda = configuration { return layer.outputShape(forInputShape: inputShape) }
     let example = inputShape.dropFirst().map { $0 ?? 0 }
-    let planned = try plan(
-      configuration, inputs: [example], lambdas: [:], limits: .standard, model: layer.name)
-    return [nil] + planned.outputs[0].map { $0 }
+    do {
+      let planned = try plan(
+        configuration, inputs: [example], lambdas: [:], limits: .standard, model: layer.name)
+      return [nil] + planned.outputs[0].map { $0 }
+    } catch .unregisteredLambda {
+      // A nested model holding a Lambda: the plan needs its closure; the model knows it.
+      return layer.outputShape(forInputShape: inputShape)
+    }
   }
 }
