@@ -74,7 +74,7 @@ extension LayerConfiguration {
       break
     case .concatenate(let c):
       try require(
-        abs(c.axis) <= limits.maximumRank + 1, layer: c.name,
+        (-(limits.maximumRank + 1)...(limits.maximumRank + 1)).contains(c.axis), layer: c.name,
         "axis \(c.axis) is outside every shape of rank ≤ \(limits.maximumRank + 1)")
     case .add, .subtract, .multiply, .average, .maximum, .functional:
       break
