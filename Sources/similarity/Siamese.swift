@@ -120,6 +120,12 @@ struct Siamese: ParsableCommand {
     let tower = try run.loadTower(from: directory)
     let data = try SiameseData.load(
       run.dataset, dataDirectory: dataDir, limit: run.limit, seed: run.seed)
+    guard tower.isSingleInputSingleOutput, tower.inputShapes == [data.train.exampleShape] else {
+      throw ValidationError(
+        "\(directory.path): the saved tower takes \(tower.inputShapes) and gives "
+          + "\(tower.outputShapes.count) output(s); expected one input of "
+          + "\(data.train.exampleShape) and one output")
+    }
     let trainer = SiameseTrainer(
       batchSize: run.batchSize, seed: run.seed, loss: ContrastiveLoss(margin: run.margin),
       threshold: run.threshold)

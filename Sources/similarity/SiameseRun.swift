@@ -59,8 +59,8 @@ struct SiameseRun: Codable {
     }
   }
 
-  /// The tower saved beside this run in `directory`.
-  func loadTower(from directory: URL) throws -> Sequential {
+  /// The tower saved beside this run in `directory` (a Sequential or a Functional graph).
+  func loadTower(from directory: URL) throws -> any NetworkModel {
     let names = [architectureFile ?? Checkpoint.architectureFileName,
                  weightsFile ?? Checkpoint.weightsFileName]
     if let bad = names.first(where: { !SavedFolder.isFileName($0) }) {
@@ -68,7 +68,7 @@ struct SiameseRun: Codable {
         "\(directory.appendingPathComponent(Self.fileName).path): file name \"\(bad)\" is not a "
           + "name inside the run's folder")
     }
-    return try Checkpoint.loadSequential(
+    return try Checkpoint.loadModel(
       architecture: directory.appendingPathComponent(names[0]),
       weights: directory.appendingPathComponent(names[1]))
   }
