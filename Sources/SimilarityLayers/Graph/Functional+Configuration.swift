@@ -91,7 +91,8 @@ extension Functional {
       let calls = topology.nodesOfLayer[ObjectIdentifier(layer)] ?? []
       let inbound = calls.filter { !$0.isInput }.map { $0.inputs.map(reference) }
       entries.append(
-        LayerEntry(layer: configuration, inboundNodes: inbound, trainable: layer.trainable ? nil : false))
+        LayerEntry(
+          layer: configuration, inboundNodes: inbound, trainable: layer.trainable ? nil : false))
     }
     return Configuration(
       name: name, seed: seed, layers: entries, inputLayers: inputs.map(reference),

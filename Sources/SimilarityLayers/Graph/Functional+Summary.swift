@@ -31,7 +31,9 @@ extension Functional {
     lines += KerasSummaryRow.lines(header, stops: stops)
     lines.append(String(repeating: "=", count: lineLength))
     for layer in layers {
-      var fields = ["\(layer.name) (\(layer.typeName))", outputShapeText(of: layer), "\(layer.parameterCount)"]
+      var fields = [
+        "\(layer.name) (\(layer.typeName))", outputShapeText(of: layer), "\(layer.parameterCount)",
+      ]
       if !sequentialLike { fields.append(connectionsText(of: layer)) }
       lines += KerasSummaryRow.lines(fields, stops: stops)
       lines.append(String(repeating: " ", count: lineLength))

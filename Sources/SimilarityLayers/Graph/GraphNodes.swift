@@ -104,7 +104,8 @@ struct GraphNodes {
 
   /// Every call, each after the calls it needs.
   ///
-  /// - Throws: ``ArchitectureError/cycle(model:layers:)``, ``ArchitectureError/disconnected(model:layer:input:)``
+  /// - Throws: ``ArchitectureError/cycle(model:layers:)``,
+  ///   ``ArchitectureError/disconnected(model:layer:input:)``
   ///   for a call needing an input that is not a model input, and
   ///   ``ArchitectureError/invalidGraph(model:reason:)`` for a call no output needs.
   func order() throws(ArchitectureError) -> [Key] {

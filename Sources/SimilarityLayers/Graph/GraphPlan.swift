@@ -141,7 +141,9 @@ public struct GraphPlan: Sendable {
       let prefix = name + "."
       return PlannedCall(
         outputs: [plan.outputShape],
-        parameters: plan.parameters.map { .init(name: String($0.name.dropFirst(prefix.count)), shape: $0.shape) },
+        parameters: plan.parameters.map {
+          .init(name: String($0.name.dropFirst(prefix.count)), shape: $0.shape)
+        },
         nestedLayers: plan.layerCount - 1)
     }
   }

@@ -4,7 +4,7 @@ import SimilarityTensors
 /// `Maximum`: inputs of one shape (or extents of 1 that broadcast, NumPy-style) combined
 /// element by element. Each is a composite of ``Tensor`` primitives (`+`, `-`, `*`,
 /// `maximum(_:)`), whose derivatives are theirs.
-public enum ElementwiseMergeOperation: String, Codable, Sendable {
+enum ElementwiseMergeOperation: Sendable {
   /// `x₁ + x₂ + …`.
   case add
   /// `x₁ − x₂` (exactly two inputs).
