@@ -78,9 +78,11 @@ import Testing
     let residual = try Add()([twice, inputs])
     let outputs = Dense(units: 3)(residual)
     let model = try Functional(inputs: inputs, outputs: outputs, seed: 7)
-    let x = randomTensor([3, 4], seed: 8)
-    expectGradientsMatchFiniteDifferences(of: model.trainableParameters) {
-      weightedSum(model(x))
+    // The input as a parameter too, so its gradient (through both calls and the shortcut) is
+    // checked with the weights'.
+    let x = Parameter(randomTensor([3, 4], seed: 8))
+    expectGradientsMatchFiniteDifferences(of: model.trainableParameters + [x]) {
+      weightedSum(model(x.value))
     }
   }
 

@@ -31,13 +31,22 @@ enum ReadmeExample {
     let history = SiameseTrainer(batchSize: 128, seed: 1).fit(
       network, optimizer: RMSprop(), examples: images, pairs: pairs, epochs: 20)
 
+    // A graph embedding (Keras' functional API): a residual block, shared or nested layers alike.
+    let inputs = SymbolicTensor.input(shape: [28, 28, 1])
+    let features = Conv2D(filters: 32, kernelSize: (3, 3), padding: .same, activation: .relu)(inputs)
+    let shortcut = try Add()([Conv2D(filters: 32, kernelSize: (3, 3), padding: .same)(features), features])
+    let graph = try Functional(
+      inputs: inputs, outputs: MetricEmbedding(units: 64)(Flatten()(ActivationLayer(.relu)(shortcut))))
+    let table = graph.summary()                          // Keras' table with "Connected to"
+    let graphModel = SimilarityModel(embedding: graph)   // trains, indexes, saves like any model
+
     // Search embeddings from anywhere: SimilaritySearch alone, no training stack needed.
     let index = HNSWIndex(dimension: 64, distance: .euclidean)
     index.traversalBasis = .principalComponents         // optional: faster walks for wide vectors
     let ids = try index.add(vectors: embeddings)         // [rows × 64], row-major
     let nearest = try index.search(query, k: 10)
     // README end
-    _ = (neighbours, predicted, history, ids, nearest)
+    _ = (neighbours, predicted, history, ids, nearest, table, graphModel)
   }
 }
 
