@@ -91,7 +91,7 @@ public final class BatchNormalization: Layer {
     let mean: Tensor
     let variance: Tensor
     // A frozen layer (`trainable = false`) keeps its moving statistics, as in Keras 2.
-    if isTraining && !gamma.isFrozen {
+    if isTraining && trainable {
       let axes = Array(0..<(input.rank - 1))
       mean = input.mean(alongAxes: axes, keepingDimensions: false)
       variance = input.variance(alongAxes: axes, keepingDimensions: false)
