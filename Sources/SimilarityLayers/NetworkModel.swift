@@ -9,11 +9,15 @@ public protocol NetworkModel: Layer {
   var inputShapes: [[Int]] { get }
   /// The shape of each output, batch axis `nil`, in call order.
   var outputShapes: [LayerShape] { get }
-  /// The model as Keras' `model.summary()` prints it (the library never prints).
-  func summary() -> String
+  /// The model as Keras' `model.summary()` prints it, totals in `style` (the library never
+  /// prints).
+  func summary(style: SummaryStyle) -> String
 }
 
 extension NetworkModel {
+  /// The summary with the default totals style (``SummaryStyle/grouped``).
+  public func summary() -> String { summary(style: .grouped) }
+
   /// Whether the model takes one tensor and returns one (`callAsFunction(_: Tensor)`).
   public var isSingleInputSingleOutput: Bool { inputShapes.count == 1 && outputShapes.count == 1 }
 }

@@ -17,8 +17,10 @@ extension Sequential {
   /// _________________________________________________________________
   /// ```
   ///
-  /// Lines keep Keras' trailing spaces; the text ends with a newline.
-  public func summary() -> String {
+  /// `style` `.withMemory` gives the totals as tf_keras 2.13+ prints them
+  /// (`Total params: 133504 (521.50 KB)`). Lines keep Keras' trailing spaces; the text ends
+  /// with a newline.
+  public func summary(style: SummaryStyle = .grouped) -> String {
     let lineLength = 65
     let stops = [29, 55, 65]
     var lines = ["Model: \"\(name)\""]
@@ -34,10 +36,7 @@ extension Sequential {
       lines.append(String(repeating: " ", count: lineLength))
     }
     lines.append(String(repeating: "=", count: lineLength))
-    let trainable = trainableParameterCount
-    lines.append("Total params: \(SummaryTable.grouped(parameterCount))")
-    lines.append("Trainable params: \(SummaryTable.grouped(trainable))")
-    lines.append("Non-trainable params: \(SummaryTable.grouped(parameterCount - trainable))")
+    lines += style.totalsLines(total: parameterCount, trainable: trainableParameterCount)
     lines.append(String(repeating: "_", count: lineLength))
     return lines.joined(separator: "\n") + "\n"
   }

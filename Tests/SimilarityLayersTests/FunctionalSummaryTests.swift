@@ -15,7 +15,7 @@ import Testing
   ] as [(String, @Sendable (UInt64) throws -> Functional)])
   func summaryEqualsKeras(name: String, build: @Sendable (UInt64) throws -> Functional) throws {
     let expected = try LayerFixtures.text("graph_summary_\(name).txt")
-    let summary = try build(0).summary()
+    let summary = try build(0).summary(style: .withMemory)
     #expect(summary == expected)
     if summary != expected {
       let got = summary.split(separator: "\n", omittingEmptySubsequences: false)
@@ -47,13 +47,25 @@ import Testing
   }
 
   @Test func memorySizesReadAsKeras() {
-    #expect(Functional.memoryText(0) == "0.00 Byte")
-    #expect(Functional.memoryText(113) == "452.00 Byte")
-    #expect(Functional.memoryText(4768) == "18.62 KB")
-    #expect(Functional.memoryText(1 << 20) == "4.00 MB")
+    #expect(SummaryStyle.memoryText(0) == "0.00 Byte")
+    #expect(SummaryStyle.memoryText(113) == "452.00 Byte")
+    #expect(SummaryStyle.memoryText(4768) == "18.62 KB")
+    #expect(SummaryStyle.memoryText(1 << 20) == "4.00 MB")
   }
 
   @Test func sequentialSummaryIsUnchanged() {
     #expect(Sequential.kerasSiameseTower().summary().contains("Total params: 133,504\n"))
+  }
+
+  /// The default totals are tf.keras 2.12's (grouped digits, no sizes); the table is the same.
+  @Test func defaultTotalsAreGrouped() throws {
+    let model = try GraphModels.residualBlock()
+    let grouped = model.summary()
+    #expect(grouped.contains("Total params: 4,768\nTrainable params: 4,704\nNon-trainable params: 64\n"))
+    let expected = try LayerFixtures.text("graph_summary_residual_block.txt")
+    let table = { (text: String) in text.components(separatedBy: "Total params:")[0] }
+    #expect(table(grouped) == table(expected))
+    #expect(Sequential.kerasSiameseTower().summary(style: .withMemory)
+      .contains("Total params: 133504 (521.50 KB)\n"))
   }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 extension Functional {
   /// The model as `tf_keras` 2.13–2.21's `model.summary()` prints it. A graph that is a plain
   /// chain (one call per depth, each on one tensor, no layer called twice) gets the
@@ -7,8 +5,9 @@ extension Functional {
   /// layout (98 columns, stops at 29, 58 and 68) with a "Connected to" column listing the
   /// tensors each call of the layer takes (`['input_1[0][0]']`; a shared layer lists every
   /// call). ``InputLayer`` rows show their shape as a list, `[(None, 8, 8, 16)]`; a layer whose
-  /// calls give different shapes shows `multiple`. Totals carry their float32 size,
-  /// `Total params: 4768 (18.62 KB)`. The library returns the text; it never prints.
+  /// calls give different shapes shows `multiple`. The totals lines follow `style`:
+  /// `Total params: 4,768` by default, `Total params: 4768 (18.62 KB)` with `.withMemory`
+  /// (byte for byte what tf_keras 2.21 prints). The library returns the text; it never prints.
   ///
   /// ```
   /// Model: "model"
@@ -21,7 +20,7 @@ extension Functional {
   ///
   /// Lines keep Keras' trailing spaces; the text ends with a newline. The rows work for any
   /// ``Layer`` (its ``Layer/typeName``, output shapes and ``Model/parameterCount``).
-  public func summary() -> String {
+  public func summary(style: SummaryStyle = .grouped) -> String {
     let sequentialLike = topology.isSequentialLike
     let lineLength = sequentialLike ? 65 : 98
     let stops = sequentialLike ? [29, 55, 65] : [29, 58, 68, 98]
@@ -39,11 +38,7 @@ extension Functional {
       lines.append(String(repeating: " ", count: lineLength))
     }
     lines.append(String(repeating: "=", count: lineLength))
-    let total = parameterCount
-    let trainable = trainableParameterCount
-    lines.append("Total params: \(total) (\(Self.memoryText(total)))")
-    lines.append("Trainable params: \(trainable) (\(Self.memoryText(trainable)))")
-    lines.append("Non-trainable params: \(total - trainable) (\(Self.memoryText(total - trainable)))")
+    lines += style.totalsLines(total: parameterCount, trainable: trainableParameterCount)
     lines.append(String(repeating: "_", count: lineLength))
     return lines.joined(separator: "\n") + "\n"
   }
@@ -66,15 +61,6 @@ extension Functional {
     return "[" + references.joined(separator: ", ") + "]"
   }
 
-  /// `tf_keras`' `readable_memory_size` of `count` float32 values: `18.62 KB`, `0.00 Byte`.
-  static func memoryText(_ count: Int) -> String {
-    var size = Double(count) * 4
-    for unit in ["Byte", "KB", "MB", "GB", "TB"] {
-      if size / 1024 < 1 { return String(format: "%.2f %@", size, unit) }
-      size /= 1024
-    }
-    return String(format: "%.2f PB", size)
-  }
 }
 
 /// `tf_keras`' `print_row`: fixed-width columns, a field too long for its column continues
