@@ -10,6 +10,9 @@
 #include "CSimilarityKernels.h"
 #include "kernel_table.h"
 
+// No fused multiply-adds where the target has them: every level rounds like the portable code.
+#pragma STDC FP_CONTRACT OFF
+
 #define POOL_INLINE static inline __attribute__((always_inline))
 
 /// The valid range [lo, hi) of a window starting at o·stride − pad over `extent` positions.
