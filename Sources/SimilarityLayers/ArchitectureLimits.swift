@@ -105,7 +105,7 @@ extension LayerConfiguration {
     case .layerNormalization(let c):
       try require(
         !c.axis.isEmpty && c.axis.count <= limits.maximumRank && Set(c.axis).count == c.axis.count
-          && c.axis.allSatisfy({ abs($0) <= limits.maximumRank }), layer: c.name,
+          && c.axis.allSatisfy({ (-limits.maximumRank...limits.maximumRank).contains($0) }), layer: c.name,
         "axis \(c.axis) must be 1…\(limits.maximumRank) distinct axes")
       try require(
         c.epsilon > 0 && c.epsilon.isFinite, layer: c.name,

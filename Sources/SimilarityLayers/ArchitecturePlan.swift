@@ -214,7 +214,7 @@ public struct ArchitecturePlan: Sendable {
       next = c.dims.map { shape[$0 - 1] }
     case .layerNormalization(let c):
       guard let axes = LayerNormalization.resolvedAxes(c.axis, rank: shape.count + 1) else {
-        throw fail("axis \(c.axis) is not a set of distinct non-batch axes of inputs \([nil] as [Int?] + shape)")
+        throw fail("axis \(c.axis) is not a set of distinct non-batch axes of examples \(shape) (batch = axis 0)")
       }
       let extents = axes.map { shape[$0 - 1] }
       if c.scale { try addParameter(prefix + name + ".gamma", extents, layer: layer, name: name) }
