@@ -57,7 +57,7 @@ struct csim_kernel_table {
   void (*max_pool3d)(const csim_pool3d_geometry *, const float *, size_t, size_t, float *,
                      int32_t *);
   void (*average_pool3d)(const csim_pool3d_geometry *, const float *, size_t, size_t, float *);
-  void (*average_pool3d_backward)(const csim_pool3d_geometry *, const float *, float *);
+  void (*average_pool3d_backward)(const csim_pool3d_geometry *, const float *, int, float *);
 };
 
 /// The active level's table, filled once at load.

@@ -51,10 +51,12 @@ POOL_INLINE void max_body(const csim_pool3d_geometry *g, const float *x, size_t 
               }
               first = 0;
             } else {
+              // A mask select, so baseline (SSE2 / NEON) code vectorises it too.
               for (size_t i = 0; i < c; i++) {
-                const int take = in[i] > o[i];
-                o[i] = take ? in[i] : o[i];
-                p[i] = take ? b + (int32_t)i : p[i];
+                const float v = in[i], current = o[i];
+                const int32_t take = -(int32_t)(v > current);
+                o[i] = v > current ? v : current;
+                p[i] = (p[i] & ~take) | ((b + (int32_t)i) & take);
               }
             }
           }
@@ -93,7 +95,7 @@ POOL_INLINE void average_body(const csim_pool3d_geometry *g, const float *x, siz
 }
 
 POOL_INLINE void average_backward_body(const csim_pool3d_geometry *g, const float *gradient,
-                                       float *dx) {
+                                       int assign, float *dx) {
   const size_t c = g->channels, H = g->height, W = g->width;
   for (size_t row = 0; row < g->out_d * g->out_h; row++) {
     const size_t od = row / g->out_h, oh = row % g->out_h;
@@ -110,7 +112,11 @@ POOL_INLINE void average_backward_body(const csim_pool3d_geometry *g, const floa
         for (size_t h = h0; h < h1; h++) {
           for (size_t w = w0; w < w1; w++) {
             float *restrict in = dx + ((d * H + h) * W + w) * c;
-            for (size_t i = 0; i < c; i++) in[i] += gr[i] * scale;
+            if (assign) {
+              for (size_t i = 0; i < c; i++) in[i] = gr[i] * scale;
+            } else {
+              for (size_t i = 0; i < c; i++) in[i] += gr[i] * scale;
+            }
           }
         }
       }
@@ -129,8 +135,9 @@ POOL_INLINE void average_backward_body(const csim_pool3d_geometry *g, const floa
     average_body(g, x, r0, r1, out);                                                           \
   }                                                                                            \
   ATTRIBUTE static void average_backward_##SUFFIX(const csim_pool3d_geometry *g,               \
-                                                  const float *gradient, float *dx) {          \
-    average_backward_body(g, gradient, dx);                                                    \
+                                                  const float *gradient, int assign,           \
+                                                  float *dx) {                                 \
+    average_backward_body(g, gradient, assign, dx);                                            \
   }
 
 POOL3D_VARIANTS(portable, )
@@ -167,8 +174,8 @@ void csim_average_pool3d(const csim_pool3d_geometry *g, const float *volume, siz
   csim_active.average_pool3d(g, volume, row_begin, row_end, out);
 }
 void csim_average_pool3d_backward(const csim_pool3d_geometry *g, const float *gradient,
-                                  float *volume_gradient) {
-  csim_active.average_pool3d_backward(g, gradient, volume_gradient);
+                                  int assign, float *volume_gradient) {
+  csim_active.average_pool3d_backward(g, gradient, assign, volume_gradient);
 }
 void csim_max_pool3d_at(int level, const csim_pool3d_geometry *g, const float *volume,
                         size_t row_begin, size_t row_end, float *out, int32_t *positions) {
@@ -179,6 +186,6 @@ void csim_average_pool3d_at(int level, const csim_pool3d_geometry *g, const floa
   csim_table(level)->average_pool3d(g, volume, row_begin, row_end, out);
 }
 void csim_average_pool3d_backward_at(int level, const csim_pool3d_geometry *g,
-                                     const float *gradient, float *volume_gradient) {
-  csim_table(level)->average_pool3d_backward(g, gradient, volume_gradient);
+                                     const float *gradient, int assign, float *volume_gradient) {
+  csim_table(level)->average_pool3d_backward(g, gradient, assign, volume_gradient);
 }

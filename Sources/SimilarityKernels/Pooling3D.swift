@@ -57,6 +57,13 @@ public struct Pooling3DGeometry: Sendable {
   public var volumeSize: Int { volume.depth * volume.height * volume.width * volume.channels }
   /// Scalars of one output volume.
   public var outputVolumeSize: Int { volume.out_d * volume.out_h * volume.out_w * volume.channels }
+  /// Whether the windows tile each volume exactly (strides equal to the window, extents
+  /// divisible by it): every input element lies in exactly one window.
+  public var tilesExactly: Bool {
+    let v = volume
+    return v.stride_d == v.pool_d && v.stride_h == v.pool_h && v.stride_w == v.pool_w
+      && v.depth % v.pool_d == 0 && v.height % v.pool_h == 0 && v.width % v.pool_w == 0
+  }
   /// Output rows (`outDepth · outHeight`) of one volume, the unit the kernels are split by.
   public var outputRows: Int { volume.out_d * volume.out_h }
 }

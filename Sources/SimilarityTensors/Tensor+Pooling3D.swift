@@ -78,14 +78,17 @@ extension Tensor {
     }
     let (inputShape, inputCount) = (shape, count)
     return Tensor.recording(shape: g.outputShape, scalars: output, inputs: [self]) { gradient, _ in
-      var dx = [Float](repeating: 0, count: inputCount)
+      // Exactly tiled windows store every element once: no zero-filling first.
+      let assign = g.tilesExactly && n > 0
+      var dx = Tensor.scratch(count: inputCount, zeroed: !assign)
       if n > 0 {
         gradient.scalars.withUnsafeBufferPointer { pg in
           dx.withUnsafeMutableBufferPointer { pdx in
             let (gr, d) = (pg.baseAddress!, pdx.baseAddress!)
             Tensor.forEachVolume(g) { i in
               withUnsafePointer(to: g.volume) { geometry in
-                csim_average_pool3d_backward(geometry, gr + i * perVolume, d + i * g.volumeSize)
+                csim_average_pool3d_backward(
+                  geometry, gr + i * perVolume, assign ? 1 : 0, d + i * g.volumeSize)
               }
             }
           }

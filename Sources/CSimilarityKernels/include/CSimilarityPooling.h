@@ -29,16 +29,18 @@ void csim_max_pool3d(const csim_pool3d_geometry *g, const float *volume, size_t 
 void csim_average_pool3d(const csim_pool3d_geometry *g, const float *volume, size_t row_begin,
                          size_t row_end, float *out);
 /// The average pooling's input gradient of one volume: each output gradient spread evenly
-/// over its window's valid elements, added to `volume_gradient`.
+/// over its window's valid elements, added to `volume_gradient` — or, with `assign` (only
+/// when the windows tile the volume exactly: every element in exactly one window), stored
+/// there, so `volume_gradient` need not be initialised.
 void csim_average_pool3d_backward(const csim_pool3d_geometry *g, const float *gradient,
-                                  float *volume_gradient);
+                                  int assign, float *volume_gradient);
 
 void csim_max_pool3d_at(int level, const csim_pool3d_geometry *g, const float *volume,
                         size_t row_begin, size_t row_end, float *out, int32_t *positions);
 void csim_average_pool3d_at(int level, const csim_pool3d_geometry *g, const float *volume,
                             size_t row_begin, size_t row_end, float *out);
 void csim_average_pool3d_backward_at(int level, const csim_pool3d_geometry *g,
-                                     const float *gradient, float *volume_gradient);
+                                     const float *gradient, int assign, float *volume_gradient);
 
 #ifdef __cplusplus
 }
