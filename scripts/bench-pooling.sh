@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 1-D and 3-D pooling forward and forward+backward: `similarity bench pooling` beside
 # TensorFlow (tf.nn.max_pool1d / avg_pool1d / max_pool3d / avg_pool3d under GradientTape, in a
-# tf.function) on the same shapes, in one run, with throughput ratios ours/TF (> 1: faster).
+# tf.function returning the output and the input gradient, as a training step needs both) on
+# the same shapes, in one run, with throughput ratios ours/TF (> 1: faster).
 #
 # Usage: scripts/bench-pooling.sh [samples] [rounds]   (defaults 20 and 3)
 #   Each round runs ours then TensorFlow; every figure is the minimum over `samples` timings
@@ -59,7 +60,10 @@ def tf_functions(op):
         with tf.GradientTape() as tape:
             tape.watch(x)
             y = op(x)
-        return tape.gradient(y, x, output_gradients=g)
+        # The output too, as a training step needs it (and as ours computes it): returning
+        # only the gradient lets grappler prune average pooling's forward pass, whose
+        # gradient needs only the input shape.
+        return y, tape.gradient(y, x, output_gradients=g)
     return forward, forward_backward
 
 ours, theirs, shapes = {}, {}, {}

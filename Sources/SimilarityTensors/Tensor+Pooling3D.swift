@@ -11,6 +11,7 @@ extension Tensor {
   ) -> Tensor {
     precondition(rank == 5, "maxPool3d: input must be [batch, depth, height, width, channels], got \(shape)")
     let g = Pooling3DGeometry(input: shape, poolSize: poolSize, strides: strides, padding: padding)
+    precondition(g.volumeSize <= Int(Int32.max), "maxPool3d: volumes of \(g.volumeSize) elements exceed Int32 offsets")
     let perVolume = g.outputVolumeSize
     let n = g.batch * perVolume
     var positions = Tensor.uninitializedPositions(count: n)
