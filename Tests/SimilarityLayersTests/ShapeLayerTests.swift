@@ -89,6 +89,40 @@ import Testing
     }
   }
 
+  @Test func batchNormalizationAxisCenterAndScaleEqualNaiveLoops() {
+    let x = randomTensor([2, 3, 4], seed: 30)
+    for (center, scale) in [(false, true), (true, false), (false, false)] {
+      let layer = BatchNormalization(epsilon: 1e-3, axis: 1, center: center, scale: scale)
+      layer.build(inputShape: [nil, 3, 4], seed: 0)
+      #expect((layer.gamma != nil) == scale && (layer.beta != nil) == center)
+      #expect(layer.namedParameters.map(\.name) == (scale ? ["gamma"] : []) + (center ? ["beta"] : []) + ["moving_mean", "moving_variance"])
+      layer.gamma?.value = Tensor(shape: [3], scalars: [2, 0.5, -1])
+      layer.beta?.value = Tensor(shape: [3], scalars: [0.1, 0.2, 0.3])
+      layer.movingMean!.value = Tensor(shape: [3], scalars: [0.5, -0.5, 0])
+      layer.movingVariance!.value = Tensor(shape: [3], scalars: [1, 2, 0.5])
+      let y = layer(x)
+      for index in Self.indices([2, 3, 4]) {
+        let c = index[1]
+        let gamma = scale ? layer.gamma!.value.scalars[c] : 1, beta = center ? layer.beta!.value.scalars[c] : 0
+        let want = (Self.at(x, index) - layer.movingMean!.value.scalars[c]) / (layer.movingVariance!.value.scalars[c] + 1e-3).squareRoot() * gamma + beta
+        #expect(abs(Self.at(y, index) - want) < 1e-5)
+      }
+      // Training: statistics over the batch and the last axis, per channel of axis 1.
+      layer.isTraining = true
+      let trained = layer(x)
+      for c in 0..<3 {
+        let values = Self.indices([2, 4]).map { Double(Self.at(x, [$0[0], c, $0[1]])) }
+        let mean = values.reduce(0, +) / 8
+        let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 8
+        for index in Self.indices([2, 4]) {
+          let gamma = scale ? Double(layer.gamma!.value.scalars[c]) : 1, beta = center ? Double(layer.beta!.value.scalars[c]) : 0
+          let want = (Double(Self.at(x, [index[0], c, index[1]])) - mean) / (variance + 1e-3).squareRoot() * gamma + beta
+          #expect(abs(Double(Self.at(trained, [index[0], c, index[1]])) - want) < 1e-5)
+        }
+      }
+    }
+  }
+
   @Test func embeddingTruncatesIdsAndReadsZerosOutsideItsTable() {
     let layer = Embedding(inputDim: 4, outputDim: 2)
     layer.build(inputShape: [nil, 3], seed: 1)
