@@ -175,6 +175,53 @@ import Testing
     expectGradientsMatchFiniteDifferences(of: [embedding.embeddings!]) { weightedSum(embedding(ids)) }
   }
 
+  /// Every new single-input layer in one chain: plans, builds, trains a step, summarises, and
+  /// comes back from a checkpoint with identical outputs.
+  @Test func tourModelPlansTrainsSavesAndLoads() throws {
+    let model = Sequential(name: "tour", seed: 3) {
+      Input(shape: [64])
+      Embedding(inputDim: 50, outputDim: 4)  // [64, 4]
+      Reshape(targetShape: [8, 8, 4])
+      ZeroPadding2D(padding: ((1, 1), (2, 0)))  // [10, 10, 4]
+      Cropping2D(cropping: ((1, 1), (0, 2)))  // [8, 8, 4]
+      UpSampling2D(size: (2, 2), interpolation: .bilinear)  // [16, 16, 4]
+      Reshape(targetShape: [2, 16, 16, 2])
+      ZeroPadding3D(padding: ((0, 1), (0, 0), (1, 1)))  // [3, 16, 18, 2]
+      MaxPooling3D(poolSize: (1, 2, 2))  // [3, 8, 9, 2]
+      AveragePooling3D(poolSize: (2, 2, 2), padding: .same)  // [2, 4, 5, 2]
+      BatchNormalization(axis: 1, center: false)
+      Reshape(targetShape: [-1, 2])  // [40, 2]
+      ZeroPadding1D(padding: (1, 1))
+      Cropping1D(cropping: (2, 0))  // [40, 2]
+      UpSampling1D(size: 2)  // [80, 2]
+      MaxPooling1D(poolSize: 3, strides: 2, padding: .same)  // [40, 2]
+      AveragePooling1D(poolSize: 2)  // [20, 2]
+      LayerNormalization()
+      Permute(dims: [2, 1])  // [2, 20]
+      ActivationLayer(.hardSwish)
+      Permute(dims: [2, 1])  // [20, 2]
+      Dense(units: 3, activation: .selu)
+      GlobalMaxPooling1D(keepdims: true)  // [1, 3]
+      GlobalAveragePooling1D()  // [3]
+      Dense(units: 2, activation: .swish)
+    }
+    let plan = try ArchitecturePlan(try model.sequentialConfiguration())
+    #expect(plan.outputShape == [2] && model.outputShape == [nil, 2])
+    #expect(plan.parameterCount == model.parameterCount)
+    #expect(model.summary().contains("Total params: \(SummaryTable.grouped(model.parameterCount))"))
+    let ids = Tensor(shape: [3, 64], scalars: (0..<192).map { Float(($0 * 7) % 53) })  // some ≥ 50
+    model.isTraining = true
+    let (_, gradients) = valueWithGradient(at: model.trainableParameters) { weightedSum(model(ids)) }
+    #expect(gradients.allSatisfy { $0.scalars.allSatisfy(\.isFinite) })
+    model.isTraining = false
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tour-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Checkpoint.save(model, to: directory)
+    let loaded = try Checkpoint.loadSequential(from: directory)
+    #expect(loaded(ids).scalars == model(ids).scalars)
+    #expect(loaded.summary() == model.summary())
+  }
+
   /// Keras' parameter counts: LayerNormalization 2·features, Embedding inputDim·outputDim,
   /// BatchNormalization 4, 3 or 2 per channel with center / scale off (moving statistics
   /// non-trainable).
