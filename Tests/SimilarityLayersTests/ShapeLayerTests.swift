@@ -220,6 +220,23 @@ import Testing
     let loaded = try Checkpoint.loadSequential(from: directory)
     #expect(loaded(ids).scalars == model(ids).scalars)
     #expect(loaded.summary() == model.summary())
+    // Keras' default names, output shapes and parameter counts for the same chain
+    // (scripts/golden/shape_layers.py, "tour").
+    let keras = try LayerFixtures.decode(KerasTour.self, from: "shape_layers.json").tour
+    #expect(keras.map(\.name) == model.layers.map(\.name))
+    #expect(keras.map(\.outputShape) == model.layerOutputShapes.map { $0.dropFirst().map { $0! } })
+    #expect(keras.map(\.params) == model.layers.map(\.parameterCount))
+    #expect(keras.map(\.trainable) == model.layers.map(\.trainableParameterCount))
+  }
+
+  struct KerasTour: Decodable {
+    struct Layer: Decodable {
+      let name: String
+      let outputShape: [Int]
+      let params: Int
+      let trainable: Int
+    }
+    let tour: [Layer]
   }
 
   /// Keras' parameter counts: LayerNormalization 2·features, Embedding inputDim·outputDim,

@@ -182,9 +182,44 @@ for act, fn in acts.items():
 add("activation_elu_alpha", cfg("Activation", name="activation_elu_alpha", activation={"name": "elu", "alpha": 0.5}),
     lambda v: keras.activations.elu(v, alpha=0.5), x)
 
+# ---- a Sequential chaining the layers: Keras' default names, output shapes, parameter counts --
+keras.backend.clear_session()
+L = keras.layers
+tour = keras.Sequential([
+    keras.Input(shape=(64,)),
+    L.Embedding(50, 4),
+    L.Reshape((8, 8, 4)),
+    L.ZeroPadding2D(((1, 1), (2, 0))),
+    L.Cropping2D(((1, 1), (0, 2))),
+    L.UpSampling2D((2, 2), interpolation="bilinear"),
+    L.Reshape((2, 16, 16, 2)),
+    L.ZeroPadding3D(((0, 1), (0, 0), (1, 1))),
+    L.MaxPooling3D((1, 2, 2)),
+    L.AveragePooling3D((2, 2, 2), padding="same"),
+    L.BatchNormalization(axis=1, center=False),
+    L.Reshape((-1, 2)),
+    L.ZeroPadding1D((1, 1)),
+    L.Cropping1D((2, 0)),
+    L.UpSampling1D(2),
+    L.MaxPooling1D(3, strides=2, padding="same"),
+    L.AveragePooling1D(2),
+    L.LayerNormalization(),
+    L.Permute((2, 1)),
+    L.Activation(lambda v: v * tf.nn.relu6(v + 3) / 6),
+    L.Permute((2, 1)),
+    L.Dense(3, activation="selu"),
+    L.GlobalMaxPooling1D(keepdims=True),
+    L.GlobalAveragePooling1D(),
+    L.Dense(2, activation="swish"),
+])
+tour_layers = [{"name": layer.name, "outputShape": list(layer.output_shape[1:]),
+                "params": int(layer.count_params()),
+                "trainable": int(sum(np.prod(w.shape) for w in layer.trainable_weights))}
+               for layer in tour.layers]
+
 out = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "SimilarityLayersTests", "Fixtures", "shape_layers.json")
 doc = {"generator": f"scripts/golden/shape_layers.py, tensorflow {tf.__version__}, tf-keras {keras.__version__}",
-       "cases": cases}
+       "cases": cases, "tour": tour_layers}
 with open(out, "w") as f:
     json.dump(doc, f, separators=(",", ":"))
     f.write("\n")
