@@ -58,6 +58,8 @@ struct csim_kernel_table {
                      int32_t *);
   void (*average_pool3d)(const csim_pool3d_geometry *, const float *, size_t, size_t, float *);
   void (*average_pool3d_backward)(const csim_pool3d_geometry *, const float *, int, float *);
+  void (*max_pool3d_backward_tiled)(const csim_pool3d_geometry *, const float *, const int32_t *,
+                                    size_t, size_t, float *);
 };
 
 /// The active level's table, filled once at load.

@@ -124,7 +124,35 @@ POOL_INLINE void average_backward_body(const csim_pool3d_geometry *g, const floa
   }
 }
 
-// Each level's instantiation of the three bodies.
+/// Exactly tiled windows (stride = window, extents divisible): every input element lies in one
+/// window, so the max pooling's input gradient is written in one pass, the winner's output
+/// gradient or zero, for output rows r0 ..< r1 (their windows cover disjoint input rows).
+POOL_INLINE void max_backward_tiled_body(const csim_pool3d_geometry *g, const float *gradient,
+                                         const int32_t *positions, size_t r0, size_t r1,
+                                         float *dx) {
+  const size_t c = g->channels, H = g->height, W = g->width;
+  for (size_t row = r0; row < r1; row++) {
+    const size_t od = row / g->out_h, oh = row % g->out_h;
+    const size_t d0 = od * g->pool_d, h0 = oh * g->pool_h;
+    for (size_t ow = 0; ow < g->out_w; ow++) {
+      const size_t w0 = ow * g->pool_w;
+      const float *restrict gr = gradient + (row * g->out_w + ow) * c;
+      const int32_t *restrict p = positions + (row * g->out_w + ow) * c;
+      for (size_t d = d0; d < d0 + g->pool_d; d++) {
+        for (size_t h = h0; h < h0 + g->pool_h; h++) {
+          for (size_t w = w0; w < w0 + g->pool_w; w++) {
+            const size_t base = ((d * H + h) * W + w) * c;
+            float *restrict out = dx + base;
+            const int32_t b = (int32_t)base;
+            for (size_t i = 0; i < c; i++) out[i] = p[i] == b + (int32_t)i ? gr[i] : 0.0f;
+          }
+        }
+      }
+    }
+  }
+}
+
+// Each level's instantiation of the four bodies.
 #define POOL3D_VARIANTS(SUFFIX, ATTRIBUTE)                                                      \
   ATTRIBUTE static void max_##SUFFIX(const csim_pool3d_geometry *g, const float *x, size_t r0, \
                                      size_t r1, float *out, int32_t *positions) {              \
@@ -138,6 +166,11 @@ POOL_INLINE void average_backward_body(const csim_pool3d_geometry *g, const floa
                                                   const float *gradient, int assign,           \
                                                   float *dx) {                                 \
     average_backward_body(g, gradient, assign, dx);                                            \
+  }                                                                                            \
+  ATTRIBUTE static void max_backward_tiled_##SUFFIX(                                           \
+      const csim_pool3d_geometry *g, const float *gradient, const int32_t *positions,          \
+      size_t r0, size_t r1, float *dx) {                                                       \
+    max_backward_tiled_body(g, gradient, positions, r0, r1, dx);                               \
   }
 
 POOL3D_VARIANTS(portable, )
@@ -150,15 +183,18 @@ void csim_fill_pooling3d(struct csim_kernel_table *t, int level) {
   t->max_pool3d = max_portable;
   t->average_pool3d = average_portable;
   t->average_pool3d_backward = average_backward_portable;
+  t->max_pool3d_backward_tiled = max_backward_tiled_portable;
 #if defined(__x86_64__)
   if (level >= CSIM_ISA_AVX512) {
     t->max_pool3d = max_avx512;
     t->average_pool3d = average_avx512;
     t->average_pool3d_backward = average_backward_avx512;
+    t->max_pool3d_backward_tiled = max_backward_tiled_avx512;
   } else if (level >= CSIM_ISA_AVX2) {
     t->max_pool3d = max_avx2;
     t->average_pool3d = average_avx2;
     t->average_pool3d_backward = average_backward_avx2;
+    t->max_pool3d_backward_tiled = max_backward_tiled_avx2;
   }
 #else
   (void)level;
@@ -176,6 +212,18 @@ void csim_average_pool3d(const csim_pool3d_geometry *g, const float *volume, siz
 void csim_average_pool3d_backward(const csim_pool3d_geometry *g, const float *gradient,
                                   int assign, float *volume_gradient) {
   csim_active.average_pool3d_backward(g, gradient, assign, volume_gradient);
+}
+void csim_max_pool3d_backward_tiled(const csim_pool3d_geometry *g, const float *gradient,
+                                    const int32_t *positions, size_t row_begin, size_t row_end,
+                                    float *volume_gradient) {
+  csim_active.max_pool3d_backward_tiled(g, gradient, positions, row_begin, row_end,
+                                        volume_gradient);
+}
+void csim_max_pool3d_backward_tiled_at(int level, const csim_pool3d_geometry *g,
+                                       const float *gradient, const int32_t *positions,
+                                       size_t row_begin, size_t row_end, float *volume_gradient) {
+  csim_table(level)->max_pool3d_backward_tiled(g, gradient, positions, row_begin, row_end,
+                                               volume_gradient);
 }
 void csim_max_pool3d_at(int level, const csim_pool3d_geometry *g, const float *volume,
                         size_t row_begin, size_t row_end, float *out, int32_t *positions) {

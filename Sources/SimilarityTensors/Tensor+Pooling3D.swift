@@ -35,8 +35,25 @@ extension Tensor {
     let (inputShape, inputCount) = (shape, count)
     let winners = positions
     return Tensor.recording(shape: g.outputShape, scalars: output, inputs: [self]) { gradient, _ in
-      var dx = [Float](repeating: 0, count: inputCount)
-      if n > 0 {
+      // Exactly tiled windows: one pass stores every element (winner's gradient or zero).
+      let tiled = g.tilesExactly && n > 0
+      var dx = Tensor.scratch(count: inputCount, zeroed: !tiled)
+      if tiled {
+        gradient.scalars.withUnsafeBufferPointer { pg in
+          winners.withUnsafeBufferPointer { pp in
+            dx.withUnsafeMutableBufferPointer { pdx in
+              let (gr, p, d) = (pg.baseAddress!, pp.baseAddress!, pdx.baseAddress!)
+              Tensor.forEachRowBlock(g) { volume, r0, r1 in
+                withUnsafePointer(to: g.volume) { geometry in
+                  csim_max_pool3d_backward_tiled(
+                    geometry, gr + volume * perVolume, p + volume * perVolume, r0, r1,
+                    d + volume * g.volumeSize)
+                }
+              }
+            }
+          }
+        }
+      } else if n > 0 {
         gradient.scalars.withUnsafeBufferPointer { pg in
           winners.withUnsafeBufferPointer { pp in
             dx.withUnsafeMutableBufferPointer { pdx in

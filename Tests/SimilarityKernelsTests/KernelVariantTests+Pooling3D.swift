@@ -15,6 +15,7 @@ extension KernelVariantTests {
       ([1, 3, 5, 4, 17], (2, 2, 3), (1, 2, 2)),
       ([1, 1, 1, 33, 64], (1, 1, 4), (1, 1, 3)),
       ([1, 2, 3, 3, 100], (2, 3, 3), (1, 1, 1)),
+      ([2, 2, 4, 6, 5], (1, 2, 3), (1, 2, 3)),
     ]
     for shape in shapes {
       for padding in [Padding.valid, .same] {
@@ -39,6 +40,14 @@ extension KernelVariantTests {
             var stored = [Float](repeating: .nan, count: g.volumeSize)
             csim_average_pool3d_backward_at(Int32(level.rawValue), &geometry, gradient, 1, &stored)
             #expect(stored == dx, "\(level) \(shape) assign")
+            // The one-pass max gradient equals scattering onto zeros.
+            var scattered = [Float](repeating: 0, count: g.volumeSize)
+            for (i, position) in positions.enumerated() { scattered[Int(position)] += gradient[i] }
+            var tiled = [Float](repeating: .nan, count: g.volumeSize)
+            for (r0, r1) in [(0, rows / 2), (rows / 2, rows)] {
+              csim_max_pool3d_backward_tiled_at(Int32(level.rawValue), &geometry, gradient, positions, r0, r1, &tiled)
+            }
+            #expect(tiled == scattered, "\(level) \(shape) tiled max gradient")
           }
           return (out, positions, mean, dx)
         }

@@ -35,6 +35,17 @@ void csim_average_pool3d(const csim_pool3d_geometry *g, const float *volume, siz
 void csim_average_pool3d_backward(const csim_pool3d_geometry *g, const float *gradient,
                                   int assign, float *volume_gradient);
 
+/// The max pooling's input gradient when the windows tile the volume exactly (strides equal
+/// to the window, extents divisible by it), for output rows `row_begin ..< row_end`: every
+/// element of their windows is stored — the output gradient where `positions` names it, else
+/// zero — so `volume_gradient` need not be initialised.
+void csim_max_pool3d_backward_tiled(const csim_pool3d_geometry *g, const float *gradient,
+                                    const int32_t *positions, size_t row_begin, size_t row_end,
+                                    float *volume_gradient);
+void csim_max_pool3d_backward_tiled_at(int level, const csim_pool3d_geometry *g,
+                                       const float *gradient, const int32_t *positions,
+                                       size_t row_begin, size_t row_end, float *volume_gradient);
+
 void csim_max_pool3d_at(int level, const csim_pool3d_geometry *g, const float *volume,
                         size_t row_begin, size_t row_end, float *out, int32_t *positions);
 void csim_average_pool3d_at(int level, const csim_pool3d_geometry *g, const float *volume,
