@@ -53,6 +53,13 @@ struct csim_kernel_table {
                           float *);
   void (*winograd_gradient)(const float *, size_t, size_t, size_t, size_t, float *, size_t);
   void (*winograd_finish)(const float *, size_t, float *);
+  // pooling3d.c (filled by csim_fill_pooling)
+  void (*max_pool3d)(const csim_pool3d_geometry *, const float *, size_t, size_t, float *,
+                     int32_t *);
+  void (*average_pool3d)(const csim_pool3d_geometry *, const float *, size_t, size_t, float *);
+  void (*average_pool3d_backward)(const csim_pool3d_geometry *, const float *, int, float *);
+  void (*max_pool3d_backward_tiled)(const csim_pool3d_geometry *, const float *, const int32_t *,
+                                    size_t, size_t, float *);
 };
 
 /// The active level's table, filled once at load.
@@ -68,6 +75,7 @@ void csim_fill_bfloat16(struct csim_kernel_table *t, int level);
 void csim_fill_sparse(struct csim_kernel_table *t, int level);
 void csim_fill_affine(struct csim_kernel_table *t, int level);
 void csim_fill_pooling(struct csim_kernel_table *t, int level);
+void csim_fill_pooling3d(struct csim_kernel_table *t, int level);
 void csim_fill_optimizer(struct csim_kernel_table *t, int level);
 void csim_fill_convolution(struct csim_kernel_table *t, int level);
 void csim_fill_winograd(struct csim_kernel_table *t, int level);

@@ -67,6 +67,7 @@ __attribute__((target("avx512f"))) static void merge_avx512(const float *input, 
 #endif
 
 void csim_fill_pooling(struct csim_kernel_table *t, int level) {
+  csim_fill_pooling3d(t, level);
   t->max_pool_merge = merge_portable;
   t->variant[CSIM_FAMILY_POOLING] = "portable";
 #if defined(__x86_64__)

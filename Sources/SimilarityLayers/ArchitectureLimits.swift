@@ -78,6 +78,48 @@ extension LayerConfiguration {
         "axis \(c.axis) is outside every shape of rank ≤ \(limits.maximumRank + 1)")
     case .add, .subtract, .multiply, .average, .maximum, .functional:
       break
+    case .maxPooling1D(let c), .averagePooling1D(let c):
+      try require(
+        extents.contains(c.poolSize) && extents.contains(c.strides), layer: c.name,
+        "poolSize \(c.poolSize) and strides \(c.strides) must be in 1…\(limits.maximumExtent)")
+    case .maxPooling3D(let c), .averagePooling3D(let c):
+      try requireExtents(
+        ["poolSize": c.poolSize, "strides": c.strides], count: 3, layer: c.name, limits: limits)
+    case .globalAveragePooling1D, .globalAveragePooling2D, .globalAveragePooling3D,
+      .globalMaxPooling1D, .globalMaxPooling2D, .globalMaxPooling3D:
+      break
+    case .zeroPadding1D(let c), .zeroPadding2D(let c), .zeroPadding3D(let c):
+      try requireBorders(c.padding, "padding", layer: c.name, limits: limits)
+    case .cropping1D(let c), .cropping2D(let c):
+      try requireBorders(c.cropping, "cropping", layer: c.name, limits: limits)
+    case .upSampling1D(let c):
+      try require(
+        extents.contains(c.size), layer: c.name, "size \(c.size) must be in 1…\(limits.maximumExtent)")
+    case .upSampling2D(let c):
+      try requireExtents(["size": c.size], count: 2, layer: c.name, limits: limits)
+    case .reshape(let c):
+      try require(
+        !c.targetShape.isEmpty && c.targetShape.count <= limits.maximumRank
+          && c.targetShape.allSatisfy({ $0 == -1 || extents.contains($0) })
+          && c.targetShape.filter({ $0 == -1 }).count <= 1, layer: c.name,
+        "target shape \(c.targetShape) must have 1…\(limits.maximumRank) extents in "
+          + "1…\(limits.maximumExtent), at most one of them -1")
+    case .permute(let c):
+      try require(
+        c.dims.count <= limits.maximumRank && Permute.isPermutation(c.dims), layer: c.name,
+        "dims \(c.dims) must be a permutation of 1…n (n ≤ \(limits.maximumRank))")
+    case .layerNormalization(let c):
+      try require(
+        !c.axis.isEmpty && c.axis.count <= limits.maximumRank && Set(c.axis).count == c.axis.count
+          && c.axis.allSatisfy({ (-limits.maximumRank...limits.maximumRank).contains($0) }), layer: c.name,
+        "axis \(c.axis) must be 1…\(limits.maximumRank) distinct axes")
+      try require(
+        c.epsilon > 0 && c.epsilon.isFinite, layer: c.name,
+        "epsilon \(c.epsilon) must be positive and finite")
+    case .embedding(let c):
+      try require(
+        extents.contains(c.inputDim) && extents.contains(c.outputDim), layer: c.name,
+        "inputDim \(c.inputDim) and outputDim \(c.outputDim) must be in 1…\(limits.maximumExtent)")
     }
   }
 
@@ -93,6 +135,31 @@ extension LayerConfiguration {
     if case .leakyRelu(let alpha) = activation {
       try require(alpha.isFinite, layer: layer, "leaky_relu alpha \(alpha) must be finite")
     }
+    if case .elu(let alpha) = activation {
+      try require(alpha.isFinite, layer: layer, "elu alpha \(alpha) must be finite")
+    }
+  }
+
+  private func requireExtents(
+    _ lists: KeyValuePairs<String, [Int]>, count: Int, layer: String, limits: ArchitectureLimits
+  ) throws(ArchitectureError) {
+    for (key, value) in lists {
+      try require(
+        value.count == count && value.allSatisfy((1...limits.maximumExtent).contains),
+        layer: layer, "\(key) \(value) must be \(count) integers in 1…\(limits.maximumExtent)")
+    }
+  }
+
+  /// `[before, after]` pairs, one per spatial axis of the layer type (1-D: 1, 2-D: 2, 3-D: 3).
+  private func requireBorders(
+    _ pairs: [[Int]], _ key: String, layer: String, limits: ArchitectureLimits
+  ) throws(ArchitectureError) {
+    let rank = typeName.hasSuffix("3D") ? 3 : typeName.hasSuffix("2D") ? 2 : 1
+    try require(
+      pairs.count == rank
+        && pairs.allSatisfy({ $0.count == 2 && $0.allSatisfy((0...limits.maximumExtent).contains) }),
+      layer: layer,
+      "\(key) \(pairs) must be \(rank) [before, after] pair\(rank == 1 ? "" : "s") of integers in 0…\(limits.maximumExtent)")
   }
 
   private func requirePairs(

@@ -127,9 +127,13 @@ public struct ArchitecturePlan: Sendable {
       next = [height, width, shape[2]]
     case .flatten:
       next = [shape.reduce(1, *)]  // within the activation limit already
-    case .batchNormalization:
-      let channels = shape.last!
-      for weight in ["gamma", "beta", "moving_mean", "moving_variance"] {
+    case .batchNormalization(let c):
+      guard let channelAxis = BatchNormalization.resolvedAxis(c.axis, rank: shape.count + 1) else {
+        throw fail("axis \(c.axis) is not a non-batch axis of inputs \(shape) (batch = axis 0)")
+      }
+      let channels = shape[channelAxis - 1]
+      let weights = (c.scale ? ["gamma"] : []) + (c.center ? ["beta"] : [])
+      for weight in weights + ["moving_mean", "moving_variance"] {
         try addParameter(prefix + name + "." + weight, [channels], layer: layer, name: name)
       }
     case .generalizedMeanPooling1D(let c):
@@ -177,6 +181,72 @@ public struct ArchitecturePlan: Sendable {
         try addParameter(prefix + name + "." + parameter.name, parameter.shape, layer: layer, name: name)
       }
       next = graph.outputShapes[0]
+    case .maxPooling1D(let c), .averagePooling1D(let c):
+      try needRank(2, "[steps, channels]")
+      next[0] = try Self.windowExtent(
+        shape[0], window: c.poolSize, stride: c.strides, dilation: 1, padding: c.padding,
+        axis: "steps", fail: fail)
+    case .maxPooling3D(let c), .averagePooling3D(let c):
+      try needRank(3 + 1, "[depth, height, width, channels]")
+      for (i, axis) in ["depth", "height", "width"].enumerated() {
+        next[i] = try Self.windowExtent(
+          shape[i], window: c.poolSize[i], stride: c.strides[i], dilation: 1,
+          padding: c.padding, axis: axis, fail: fail)
+      }
+    case .globalAveragePooling1D(let c), .globalMaxPooling1D(let c):
+      try needRank(2, "[steps, channels]")
+      next = c.keepdims ? [1, shape[1]] : [shape[1]]
+    case .globalAveragePooling2D(let c), .globalMaxPooling2D(let c):
+      try needRank(3, "[height, width, channels]")
+      next = c.keepdims ? [1, 1, shape[2]] : [shape[2]]
+    case .globalAveragePooling3D(let c), .globalMaxPooling3D(let c):
+      try needRank(4, "[depth, height, width, channels]")
+      next = c.keepdims ? [1, 1, 1, shape[3]] : [shape[3]]
+    case .zeroPadding1D(let c), .zeroPadding2D(let c), .zeroPadding3D(let c):
+      try needRank(c.padding.count + 1, "\(c.padding.count)-D spatial + channels")
+      for (i, pair) in c.padding.enumerated() {
+        // Extents and padding are at most 2²⁰ each (validated): no overflow.
+        next[i] = shape[i] + pair[0] + pair[1]
+      }
+    case .cropping1D(let c), .cropping2D(let c):
+      try needRank(c.cropping.count + 1, "\(c.cropping.count)-D spatial + channels")
+      for (i, pair) in c.cropping.enumerated() {
+        next[i] = shape[i] - pair[0] - pair[1]
+        guard next[i] > 0 else {
+          throw fail("cropping \(pair) leaves nothing of axis \(i + 1) of extent \(shape[i])")
+        }
+      }
+    case .upSampling1D(let c):
+      try needRank(2, "[steps, channels]")
+      next[0] = shape[0] * c.size
+    case .upSampling2D(let c):
+      try needRank(3, "[height, width, channels]")
+      next[0] = shape[0] * c.size[0]
+      next[1] = shape[1] * c.size[1]
+    case .reshape(let c):
+      guard let target = Reshape.resolve(c.targetShape, elements: shape.reduce(1, *)) else {
+        throw fail("\(shape.reduce(1, *)) elements per example (\(shape)) do not fit target shape \(c.targetShape)")
+      }
+      next = target
+    case .permute(let c):
+      guard c.dims.count == shape.count else {
+        throw fail("dims \(c.dims) permute \(c.dims.count) axes, but examples are \(shape)")
+      }
+      next = c.dims.map { shape[$0 - 1] }
+    case .layerNormalization(let c):
+      guard let axes = LayerNormalization.resolvedAxes(c.axis, rank: shape.count + 1) else {
+        throw fail("axis \(c.axis) is not a set of distinct non-batch axes of examples \(shape) (batch = axis 0)")
+      }
+      let extents = axes.map { shape[$0 - 1] }
+      if c.scale { try addParameter(prefix + name + ".gamma", extents, layer: layer, name: name) }
+      if c.center { try addParameter(prefix + name + ".beta", extents, layer: layer, name: name) }
+    case .embedding(let c):
+      try addParameter(
+        prefix + name + ".embeddings", [c.inputDim, c.outputDim], layer: layer, name: name)
+      guard shape.count < limits.maximumRank else {
+        throw fail("inputs \(shape) gain an axis beyond rank \(limits.maximumRank)")
+      }
+      next = shape + [c.outputDim]
     }
     try checkActivation(next, of: layer, name: name)
     outputShape = next
@@ -250,6 +320,27 @@ extension LayerConfiguration {
     case .add(let c), .subtract(let c), .multiply(let c), .average(let c), .maximum(let c): c.name
     case .concatenate(let c): c.name
     case .functional(let c): c.name
+    case .maxPooling1D(let c): c.name
+    case .averagePooling1D(let c): c.name
+    case .maxPooling3D(let c): c.name
+    case .averagePooling3D(let c): c.name
+    case .globalAveragePooling1D(let c): c.name
+    case .globalAveragePooling2D(let c): c.name
+    case .globalAveragePooling3D(let c): c.name
+    case .globalMaxPooling1D(let c): c.name
+    case .globalMaxPooling2D(let c): c.name
+    case .globalMaxPooling3D(let c): c.name
+    case .zeroPadding1D(let c): c.name
+    case .zeroPadding2D(let c): c.name
+    case .zeroPadding3D(let c): c.name
+    case .cropping1D(let c): c.name
+    case .cropping2D(let c): c.name
+    case .upSampling1D(let c): c.name
+    case .upSampling2D(let c): c.name
+    case .reshape(let c): c.name
+    case .permute(let c): c.name
+    case .layerNormalization(let c): c.name
+    case .embedding(let c): c.name
     }
   }
 }

@@ -52,6 +52,48 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
   case concatenate(Concatenate.Configuration)
   /// A ``Functional`` graph model (nested, or the whole model).
   case functional(Functional.Configuration)
+  /// ``MaxPooling1D``.
+  case maxPooling1D(Pooling1DConfiguration)
+  /// ``AveragePooling1D``.
+  case averagePooling1D(Pooling1DConfiguration)
+  /// ``MaxPooling3D``.
+  case maxPooling3D(Pooling3DConfiguration)
+  /// ``AveragePooling3D``.
+  case averagePooling3D(Pooling3DConfiguration)
+  /// ``GlobalAveragePooling1D``.
+  case globalAveragePooling1D(GlobalPoolingConfiguration)
+  /// ``GlobalAveragePooling2D``.
+  case globalAveragePooling2D(GlobalPoolingConfiguration)
+  /// ``GlobalAveragePooling3D``.
+  case globalAveragePooling3D(GlobalPoolingConfiguration)
+  /// ``GlobalMaxPooling1D``.
+  case globalMaxPooling1D(GlobalPoolingConfiguration)
+  /// ``GlobalMaxPooling2D``.
+  case globalMaxPooling2D(GlobalPoolingConfiguration)
+  /// ``GlobalMaxPooling3D``.
+  case globalMaxPooling3D(GlobalPoolingConfiguration)
+  /// ``ZeroPadding1D``.
+  case zeroPadding1D(ZeroPaddingConfiguration)
+  /// ``ZeroPadding2D``.
+  case zeroPadding2D(ZeroPaddingConfiguration)
+  /// ``ZeroPadding3D``.
+  case zeroPadding3D(ZeroPaddingConfiguration)
+  /// ``Cropping1D``.
+  case cropping1D(CroppingConfiguration)
+  /// ``Cropping2D``.
+  case cropping2D(CroppingConfiguration)
+  /// ``UpSampling1D``.
+  case upSampling1D(UpSampling1D.Configuration)
+  /// ``UpSampling2D``.
+  case upSampling2D(UpSampling2D.Configuration)
+  /// ``Reshape``.
+  case reshape(Reshape.Configuration)
+  /// ``Permute``.
+  case permute(Permute.Configuration)
+  /// ``LayerNormalization``.
+  case layerNormalization(LayerNormalization.Configuration)
+  /// ``Embedding``.
+  case embedding(Embedding.Configuration)
 
   /// The Keras type name written as `"type"`.
   public var typeName: String {
@@ -80,6 +122,27 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .maximum: Maximum.typeName
     case .concatenate: Concatenate.typeName
     case .functional: Functional.typeName
+    case .maxPooling1D: MaxPooling1D.typeName
+    case .averagePooling1D: AveragePooling1D.typeName
+    case .maxPooling3D: MaxPooling3D.typeName
+    case .averagePooling3D: AveragePooling3D.typeName
+    case .globalAveragePooling1D: GlobalAveragePooling1D.typeName
+    case .globalAveragePooling2D: GlobalAveragePooling2D.typeName
+    case .globalAveragePooling3D: GlobalAveragePooling3D.typeName
+    case .globalMaxPooling1D: GlobalMaxPooling1D.typeName
+    case .globalMaxPooling2D: GlobalMaxPooling2D.typeName
+    case .globalMaxPooling3D: GlobalMaxPooling3D.typeName
+    case .zeroPadding1D: ZeroPadding1D.typeName
+    case .zeroPadding2D: ZeroPadding2D.typeName
+    case .zeroPadding3D: ZeroPadding3D.typeName
+    case .cropping1D: Cropping1D.typeName
+    case .cropping2D: Cropping2D.typeName
+    case .upSampling1D: UpSampling1D.typeName
+    case .upSampling2D: UpSampling2D.typeName
+    case .reshape: Reshape.typeName
+    case .permute: Permute.typeName
+    case .layerNormalization: LayerNormalization.typeName
+    case .embedding: Embedding.typeName
     }
   }
 
@@ -121,6 +184,27 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .maximum(let c): return Maximum(name: c.name)
     case .concatenate(let c): return Concatenate(configuration: c)
     case .functional(let c): return try Functional(configuration: c, lambdas: lambdas)
+    case .maxPooling1D(let c): return MaxPooling1D(configuration: c)
+    case .averagePooling1D(let c): return AveragePooling1D(configuration: c)
+    case .maxPooling3D(let c): return MaxPooling3D(configuration: c)
+    case .averagePooling3D(let c): return AveragePooling3D(configuration: c)
+    case .globalAveragePooling1D(let c): return GlobalAveragePooling1D(configuration: c)
+    case .globalAveragePooling2D(let c): return GlobalAveragePooling2D(configuration: c)
+    case .globalAveragePooling3D(let c): return GlobalAveragePooling3D(configuration: c)
+    case .globalMaxPooling1D(let c): return GlobalMaxPooling1D(configuration: c)
+    case .globalMaxPooling2D(let c): return GlobalMaxPooling2D(configuration: c)
+    case .globalMaxPooling3D(let c): return GlobalMaxPooling3D(configuration: c)
+    case .zeroPadding1D(let c): return ZeroPadding1D(configuration: c)
+    case .zeroPadding2D(let c): return ZeroPadding2D(configuration: c)
+    case .zeroPadding3D(let c): return ZeroPadding3D(configuration: c)
+    case .cropping1D(let c): return Cropping1D(configuration: c)
+    case .cropping2D(let c): return Cropping2D(configuration: c)
+    case .upSampling1D(let c): return UpSampling1D(configuration: c)
+    case .upSampling2D(let c): return UpSampling2D(configuration: c)
+    case .reshape(let c): return Reshape(configuration: c)
+    case .permute(let c): return Permute(configuration: c)
+    case .layerNormalization(let c): return LayerNormalization(configuration: c)
+    case .embedding(let c): return Embedding(configuration: c)
     }
   }
 }
@@ -196,6 +280,27 @@ extension LayerConfiguration: Codable {
     GeneralizedMeanPooling2D.typeName, CollapseMonitor.typeName, Sequential.typeName,
     Add.typeName, Subtract.typeName, Multiply.typeName, Average.typeName, Maximum.typeName,
     Concatenate.typeName, Functional.typeName,
+    MaxPooling1D.typeName,
+    AveragePooling1D.typeName,
+    MaxPooling3D.typeName,
+    AveragePooling3D.typeName,
+    GlobalAveragePooling1D.typeName,
+    GlobalAveragePooling2D.typeName,
+    GlobalAveragePooling3D.typeName,
+    GlobalMaxPooling1D.typeName,
+    GlobalMaxPooling2D.typeName,
+    GlobalMaxPooling3D.typeName,
+    ZeroPadding1D.typeName,
+    ZeroPadding2D.typeName,
+    ZeroPadding3D.typeName,
+    Cropping1D.typeName,
+    Cropping2D.typeName,
+    UpSampling1D.typeName,
+    UpSampling2D.typeName,
+    Reshape.typeName,
+    Permute.typeName,
+    LayerNormalization.typeName,
+    Embedding.typeName,
   ]
 
   /// Decodes `{"type": …, "config": …}`; an unknown type throws
@@ -237,6 +342,27 @@ extension LayerConfiguration: Codable {
     case Maximum.typeName: self = .maximum(try config(NameConfiguration.self))
     case Concatenate.typeName: self = .concatenate(try config(Concatenate.Configuration.self))
     case Functional.typeName: self = .functional(try config(Functional.Configuration.self))
+    case MaxPooling1D.typeName: self = .maxPooling1D(try config(Pooling1DConfiguration.self))
+    case AveragePooling1D.typeName: self = .averagePooling1D(try config(Pooling1DConfiguration.self))
+    case MaxPooling3D.typeName: self = .maxPooling3D(try config(Pooling3DConfiguration.self))
+    case AveragePooling3D.typeName: self = .averagePooling3D(try config(Pooling3DConfiguration.self))
+    case GlobalAveragePooling1D.typeName: self = .globalAveragePooling1D(try config(GlobalPoolingConfiguration.self))
+    case GlobalAveragePooling2D.typeName: self = .globalAveragePooling2D(try config(GlobalPoolingConfiguration.self))
+    case GlobalAveragePooling3D.typeName: self = .globalAveragePooling3D(try config(GlobalPoolingConfiguration.self))
+    case GlobalMaxPooling1D.typeName: self = .globalMaxPooling1D(try config(GlobalPoolingConfiguration.self))
+    case GlobalMaxPooling2D.typeName: self = .globalMaxPooling2D(try config(GlobalPoolingConfiguration.self))
+    case GlobalMaxPooling3D.typeName: self = .globalMaxPooling3D(try config(GlobalPoolingConfiguration.self))
+    case ZeroPadding1D.typeName: self = .zeroPadding1D(try config(ZeroPaddingConfiguration.self))
+    case ZeroPadding2D.typeName: self = .zeroPadding2D(try config(ZeroPaddingConfiguration.self))
+    case ZeroPadding3D.typeName: self = .zeroPadding3D(try config(ZeroPaddingConfiguration.self))
+    case Cropping1D.typeName: self = .cropping1D(try config(CroppingConfiguration.self))
+    case Cropping2D.typeName: self = .cropping2D(try config(CroppingConfiguration.self))
+    case UpSampling1D.typeName: self = .upSampling1D(try config(UpSampling1D.Configuration.self))
+    case UpSampling2D.typeName: self = .upSampling2D(try config(UpSampling2D.Configuration.self))
+    case Reshape.typeName: self = .reshape(try config(Reshape.Configuration.self))
+    case Permute.typeName: self = .permute(try config(Permute.Configuration.self))
+    case LayerNormalization.typeName: self = .layerNormalization(try config(LayerNormalization.Configuration.self))
+    case Embedding.typeName: self = .embedding(try config(Embedding.Configuration.self))
     default: throw ArchitectureError.unknownLayerType(type)
     }
   }
@@ -267,6 +393,27 @@ extension LayerConfiguration: Codable {
       try container.encode(c, forKey: .config)
     case .concatenate(let c): try container.encode(c, forKey: .config)
     case .functional(let c): try container.encode(c, forKey: .config)
+    case .maxPooling1D(let c): try container.encode(c, forKey: .config)
+    case .averagePooling1D(let c): try container.encode(c, forKey: .config)
+    case .maxPooling3D(let c): try container.encode(c, forKey: .config)
+    case .averagePooling3D(let c): try container.encode(c, forKey: .config)
+    case .globalAveragePooling1D(let c): try container.encode(c, forKey: .config)
+    case .globalAveragePooling2D(let c): try container.encode(c, forKey: .config)
+    case .globalAveragePooling3D(let c): try container.encode(c, forKey: .config)
+    case .globalMaxPooling1D(let c): try container.encode(c, forKey: .config)
+    case .globalMaxPooling2D(let c): try container.encode(c, forKey: .config)
+    case .globalMaxPooling3D(let c): try container.encode(c, forKey: .config)
+    case .zeroPadding1D(let c): try container.encode(c, forKey: .config)
+    case .zeroPadding2D(let c): try container.encode(c, forKey: .config)
+    case .zeroPadding3D(let c): try container.encode(c, forKey: .config)
+    case .cropping1D(let c): try container.encode(c, forKey: .config)
+    case .cropping2D(let c): try container.encode(c, forKey: .config)
+    case .upSampling1D(let c): try container.encode(c, forKey: .config)
+    case .upSampling2D(let c): try container.encode(c, forKey: .config)
+    case .reshape(let c): try container.encode(c, forKey: .config)
+    case .permute(let c): try container.encode(c, forKey: .config)
+    case .layerNormalization(let c): try container.encode(c, forKey: .config)
+    case .embedding(let c): try container.encode(c, forKey: .config)
     }
   }
 }

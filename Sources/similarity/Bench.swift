@@ -8,5 +8,6 @@ struct Bench: ParsableCommand {
       // One entry per benchmark; keep alphabetical.
       BenchANN.self,
       BenchKernels.self,
+      BenchPooling.self,
     ])
 }

@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "CSimilarityTraining.h"
+#include "CSimilarityPooling.h"
 
 // Distance kernels with run-time CPU dispatch (AVX-512 / AVX2+FMA / portable C).
 // Each function returns a reduction over two float vectors of length n; the dispatch is chosen

@@ -1,7 +1,7 @@
 import SimilarityTensors
 
-/// Batch normalisation over the last (channel) axis (Ioffe & Szegedy 2015,
-/// https://arxiv.org/abs/1502.03167), Keras' `BatchNormalization(axis=-1)`.
+/// Batch normalisation over one (channel) axis, the last by default (Ioffe & Szegedy 2015,
+/// https://arxiv.org/abs/1502.03167), Keras' `BatchNormalization`.
 ///
 /// With `μ`, `σ²` the statistics of each channel:
 ///
@@ -11,7 +11,9 @@ import SimilarityTensors
 /// axis but the last, and each call updates the moving statistics, as Keras 3 does:
 /// `moving ← moving · momentum + batch · (1 − momentum)`. At inference the moving
 /// statistics are used. Parameters, all `[channels]`: `gamma` (ones) and `beta` (zeros) are
-/// trainable; `moving_mean` (zeros) and `moving_variance` (ones) are not.
+/// trainable; `moving_mean` (zeros) and `moving_variance` (ones) are not. As in Keras, without
+/// `scale` there is no `gamma` (γ = 1) and without `center` no `beta` (β = 0). `axis` counts
+/// as Keras does (batch = 0, negative from the end).
 ///
 /// A frozen layer (``Model/trainable`` `false`) runs in inference mode even while training:
 /// moving statistics, no update (Keras 2's behaviour).
@@ -30,11 +32,17 @@ public final class BatchNormalization: Layer {
   public let momentum: Float
   /// Added to the variance (Keras default 1e-3).
   public let epsilon: Float
+  /// The channel axis (Keras default −1; batch = 0, negative from the end).
+  public let axis: Int
+  /// Whether `beta` exists and is added (Keras default true).
+  public let center: Bool
+  /// Whether `gamma` exists and multiplies (Keras default true).
+  public let scale: Bool
   /// Whether batch statistics are used and the moving statistics updated.
   public var isTraining = false
-  /// Scale `γ`, `[channels]`; `nil` until built.
+  /// Scale `γ`, `[channels]`; `nil` until built or without `scale`.
   public private(set) var gamma: Parameter?
-  /// Shift `β`, `[channels]`; `nil` until built.
+  /// Shift `β`, `[channels]`; `nil` until built or without `center`.
   public private(set) var beta: Parameter?
   /// Moving mean, `[channels]`, not trainable; `nil` until built.
   public private(set) var movingMean: Parameter?
@@ -42,36 +50,48 @@ public final class BatchNormalization: Layer {
   public private(set) var movingVariance: Parameter?
 
   /// Creates an unbuilt layer with Keras' defaults.
-  public init(momentum: Float = 0.99, epsilon: Float = 1e-3, name: String? = nil) {
+  public init(
+    momentum: Float = 0.99, epsilon: Float = 1e-3, axis: Int = -1, center: Bool = true,
+    scale: Bool = true, name: String? = nil
+  ) {
     precondition(
       momentum >= 0 && momentum <= 1, "BatchNormalization: momentum \(momentum) not in [0, 1]")
     precondition(epsilon > 0, "BatchNormalization: epsilon \(epsilon) must be positive")
     self.momentum = momentum
     self.epsilon = epsilon
+    (self.axis, self.center, self.scale) = (axis, center, scale)
     self.name = name ?? Self.defaultName
   }
 
-  /// Keras' weight names: `gamma`, `beta`, `moving_mean`, `moving_variance`.
+  /// Keras' weight names: `gamma`, `beta` (those that exist), `moving_mean`,
+  /// `moving_variance`.
   public var namedParameters: [(name: String, parameter: Parameter)] {
-    guard let gamma, let beta, let movingMean, let movingVariance else { return [] }
-    return [
-      ("gamma", gamma), ("beta", beta), ("moving_mean", movingMean),
-      ("moving_variance", movingVariance),
-    ]
+    guard let movingMean, let movingVariance else { return [] }
+    return (gamma.map { [("gamma", $0)] } ?? []) + (beta.map { [("beta", $0)] } ?? [])
+      + [("moving_mean", movingMean), ("moving_variance", movingVariance)]
   }
 
   /// Whether the parameters exist.
-  public var isBuilt: Bool { gamma != nil }
+  public var isBuilt: Bool { movingMean != nil }
+
+  /// `axis` as a non-negative axis of a `rank`-axis input (batch included), or `nil` when it
+  /// is out of range or the batch axis.
+  static func resolvedAxis(_ axis: Int, rank: Int) -> Int? {
+    let resolved = axis < 0 ? axis + rank : axis
+    return resolved >= 1 && resolved < rank ? resolved : nil
+  }
 
   /// Creates the four `[channels]` parameters for inputs `[batch, …, channels]`.
   public func build(inputShape: LayerShape, using generator: inout SplitMix64) {
-    guard gamma == nil else { return }
-    guard inputShape.count >= 2, let channels = inputShape.last ?? nil else {
+    guard movingMean == nil else { return }
+    guard let channelAxis = Self.resolvedAxis(axis, rank: inputShape.count),
+      let channels = inputShape[channelAxis]
+    else {
       preconditionFailure(
-        "BatchNormalization '\(name)': input shape \(pythonTuple(inputShape)) has no channel axis")
+        "BatchNormalization '\(name)': input shape \(pythonTuple(inputShape)) has no axis \(axis)")
     }
-    gamma = Parameter(Tensor.ones([channels]))
-    beta = Parameter(Tensor.zeros([channels]))
+    if scale { gamma = Parameter(Tensor.ones([channels])) }
+    if center { beta = Parameter(Tensor.zeros([channels])) }
     movingMean = Parameter(Tensor.zeros([channels]), isTrainable: false)
     movingVariance = Parameter(Tensor.ones([channels]), isTrainable: false)
   }
@@ -81,18 +101,21 @@ public final class BatchNormalization: Layer {
 
   /// Normalises `[batch, …, channels]` per channel (batch statistics when training).
   public func callAsFunction(_ input: Tensor) -> Tensor {
-    guard let gamma, let beta, let movingMean, let movingVariance else {
+    guard let movingMean, let movingVariance else {
       preconditionFailure("BatchNormalization '\(name)': called before build(inputShape:)")
     }
-    precondition(
-      input.rank >= 2 && input.shape[input.rank - 1] == gamma.shape[0],
-      "BatchNormalization '\(name)': input \(input.shape) does not end in \(gamma.shape[0]) channels"
-    )
+    let channels = movingMean.shape[0]
+    guard let channelAxis = Self.resolvedAxis(axis, rank: input.rank),
+      input.shape[channelAxis] == channels
+    else {
+      preconditionFailure(
+        "BatchNormalization '\(name)': input \(input.shape) does not have \(channels) channels on axis \(axis)")
+    }
     let mean: Tensor
     let variance: Tensor
     // A frozen layer (`trainable = false`) keeps its moving statistics, as in Keras 2.
     if isTraining && trainable {
-      let axes = Array(0..<(input.rank - 1))
+      let axes = (0..<input.rank).filter { $0 != channelAxis }
       mean = input.mean(alongAxes: axes, keepingDimensions: false)
       variance = input.variance(alongAxes: axes, keepingDimensions: false)
       movingMean.value = movingAverage(movingMean.value, mean.detached)
@@ -101,8 +124,19 @@ public final class BatchNormalization: Layer {
       mean = movingMean.value
       variance = movingVariance.value
     }
+    let gammaValue = gamma?.value ?? Tensor.ones([channels])
+    let betaValue = beta?.value ?? Tensor.zeros([channels])
+    if channelAxis == input.rank - 1 {
+      return input.batchNormalized(
+        mean: mean, variance: variance, scale: gammaValue, offset: betaValue, epsilon: epsilon)
+    }
+    // [channels] statistics and parameters broadcast along the channel axis.
+    var broadcastShape = Array(repeating: 1, count: input.rank)
+    broadcastShape[channelAxis] = channels
     return input.batchNormalized(
-      mean: mean, variance: variance, scale: gamma.value, offset: beta.value, epsilon: epsilon)
+      mean: mean.reshaped(broadcastShape), variance: variance.reshaped(broadcastShape),
+      scale: gammaValue.reshaped(broadcastShape), offset: betaValue.reshaped(broadcastShape),
+      epsilon: epsilon)
   }
 
   private func movingAverage(_ moving: Tensor, _ batch: Tensor) -> Tensor {
@@ -120,15 +154,49 @@ public final class BatchNormalization: Layer {
     public var momentum: Float
     /// Variance epsilon.
     public var epsilon: Float
+    /// The channel axis (absent in files written before it existed: −1).
+    public var axis: Int = -1
+    /// Whether `beta` exists (absent: true).
+    public var center: Bool = true
+    /// Whether `gamma` exists (absent: true).
+    public var scale: Bool = true
+
+    /// Creates a configuration.
+    public init(
+      name: String, momentum: Float, epsilon: Float, axis: Int = -1, center: Bool = true,
+      scale: Bool = true
+    ) {
+      (self.name, self.momentum, self.epsilon) = (name, momentum, epsilon)
+      (self.axis, self.center, self.scale) = (axis, center, scale)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+      case name, momentum, epsilon, axis, center, scale
+    }
+
+    /// Decodes a configuration; `axis`, `center` and `scale` may be absent (Keras' defaults).
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      name = try c.decode(String.self, forKey: .name)
+      momentum = try c.decode(Float.self, forKey: .momentum)
+      epsilon = try c.decode(Float.self, forKey: .epsilon)
+      axis = try c.decodeIfPresent(Int.self, forKey: .axis) ?? -1
+      center = try c.decodeIfPresent(Bool.self, forKey: .center) ?? true
+      scale = try c.decodeIfPresent(Bool.self, forKey: .scale) ?? true
+    }
   }
 
   /// This layer's hyper-parameters.
   public var configuration: LayerConfiguration? {
-    .batchNormalization(Configuration(name: name, momentum: momentum, epsilon: epsilon))
+    .batchNormalization(
+      Configuration(
+        name: name, momentum: momentum, epsilon: epsilon, axis: axis, center: center, scale: scale))
   }
 
   /// Creates the unbuilt layer described by `configuration`.
   public convenience init(configuration c: Configuration) {
-    self.init(momentum: c.momentum, epsilon: c.epsilon, name: c.name)
+    self.init(
+      momentum: c.momentum, epsilon: c.epsilon, axis: c.axis, center: c.center, scale: c.scale,
+      name: c.name)
   }
 }
