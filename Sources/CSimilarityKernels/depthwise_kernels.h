@@ -1,0 +1,155 @@
+// Internal to depthwise.c, included once per instruction set: the depthwise kernels written over
+// a vector type. The includer defines VEC, VLEN, VLOAD, VSTORE, VFMA(a, b, acc) = a·b + acc,
+// VADD, VZERO, DW_TARGET (the target attribute) and DNAME(name) (the variant's function name).
+// The channels below the last whole vector run here; the rest (c mod VLEN) by the portable
+// loops over a channel range (forward_range & co. in depthwise.c).
+
+// Forward: blocks of 8 output columns × one vector of channels in 8 accumulators, summed over
+// the kh·kw taps (one filter vector load per tap, shared by the 8 columns).
+DW_TARGET static void DNAME(forward)(const csim_depthwise_geometry *g, const float *x,
+                                     const float *f, const float *bias, float *y) {
+  const size_t c = g->channels, W = g->width, OW = g->output_width, OH = g->output_height;
+  const size_t kh = g->kernel_height, kw = g->kernel_width;
+  const size_t sx = g->stride_width * c, dx = g->dilation_width * c;
+  const size_t dyr = g->dilation_height * W * c;
+  const size_t cv = c - c % VLEN;
+  for (size_t oh = 0; oh < OH; oh++) {
+    const float *xrow = x + oh * g->stride_height * W * c;
+    float *yrow = y + oh * OW * c;
+    size_t ow = 0;
+    for (; ow + 8 <= OW; ow += 8) {
+      for (size_t c0 = 0; c0 < cv; c0 += VLEN) {
+        const VEC b = bias ? VLOAD(bias + c0) : VZERO();
+        VEC a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
+        for (size_t i = 0; i < kh; i++) {
+          const float *xr = xrow + i * dyr + ow * sx + c0;
+          const float *fr = f + i * kw * c + c0;
+          for (size_t j = 0; j < kw; j++) {
+            const VEC w = VLOAD(fr + j * c);
+            const float *p = xr + j * dx;
+            a0 = VFMA(VLOAD(p), w, a0);
+            a1 = VFMA(VLOAD(p + sx), w, a1);
+            a2 = VFMA(VLOAD(p + 2 * sx), w, a2);
+            a3 = VFMA(VLOAD(p + 3 * sx), w, a3);
+            a4 = VFMA(VLOAD(p + 4 * sx), w, a4);
+            a5 = VFMA(VLOAD(p + 5 * sx), w, a5);
+            a6 = VFMA(VLOAD(p + 6 * sx), w, a6);
+            a7 = VFMA(VLOAD(p + 7 * sx), w, a7);
+          }
+        }
+        float *out = yrow + ow * c + c0;
+        VSTORE(out, a0);
+        VSTORE(out + c, a1);
+        VSTORE(out + 2 * c, a2);
+        VSTORE(out + 3 * c, a3);
+        VSTORE(out + 4 * c, a4);
+        VSTORE(out + 5 * c, a5);
+        VSTORE(out + 6 * c, a6);
+        VSTORE(out + 7 * c, a7);
+      }
+    }
+    for (; ow < OW; ow++) {
+      for (size_t c0 = 0; c0 < cv; c0 += VLEN) {
+        VEC a = bias ? VLOAD(bias + c0) : VZERO();
+        for (size_t i = 0; i < kh; i++) {
+          const float *xr = xrow + i * dyr + ow * sx + c0;
+          const float *fr = f + i * kw * c + c0;
+          for (size_t j = 0; j < kw; j++) a = VFMA(VLOAD(xr + j * dx), VLOAD(fr + j * c), a);
+        }
+        VSTORE(yrow + ow * c + c0, a);
+      }
+    }
+    if (cv < c) forward_range(g, x, f, bias, y, oh, oh + 1, cv, c);
+  }
+}
+
+// Input gradient (dx zeroed by the caller): every output gradient vector scattered onto the
+// kw input vectors of each filter row it came from.
+DW_TARGET static void DNAME(backward_input)(const csim_depthwise_geometry *g, const float *dy,
+                                            const float *f, float *dxp) {
+  const size_t c = g->channels, W = g->width, OW = g->output_width, OH = g->output_height;
+  const size_t kh = g->kernel_height, kw = g->kernel_width;
+  const size_t sx = g->stride_width * c, dx = g->dilation_width * c;
+  const size_t cv = c - c % VLEN;
+  for (size_t oh = 0; oh < OH; oh++) {
+    for (size_t i = 0; i < kh; i++) {
+      float *row = dxp + (oh * g->stride_height + i * g->dilation_height) * W * c;
+      const float *fr = f + i * kw * c;
+      for (size_t ow = 0; ow < OW; ow++) {
+        const float *gp = dy + (oh * OW + ow) * c;
+        float *q0 = row + ow * sx;
+        for (size_t c0 = 0; c0 < cv; c0 += VLEN) {
+          const VEC gv = VLOAD(gp + c0);
+          for (size_t j = 0; j < kw; j++) {
+            float *q = q0 + j * dx + c0;
+            VSTORE(q, VFMA(gv, VLOAD(fr + j * c + c0), VLOAD(q)));
+          }
+        }
+      }
+    }
+    if (cv < c) backward_input_range(g, dy, f, dxp, oh, oh + 1, cv, c);
+  }
+}
+
+// The filter gradient of filter row i, taps j0 ..< j0 + NJ, channels c0 ..< c0 + VLEN, over
+// output rows oh0 ..< oh1: 2·NJ accumulators (even and odd output columns).
+DW_TARGET static inline __attribute__((always_inline)) void DNAME(filter_taps)(
+    const int NJ, const csim_depthwise_geometry *g, const float *x, const float *dy, float *df,
+    size_t oh0, size_t oh1, size_t i, size_t j0, size_t c0) {
+  const size_t c = g->channels, W = g->width, OW = g->output_width, kw = g->kernel_width;
+  const size_t sx = g->stride_width * c, dx = g->dilation_width * c;
+  VEC even[4], odd[4];
+#pragma clang loop unroll(full)
+  for (int t = 0; t < NJ; t++) {
+    even[t] = VLOAD(df + (i * kw + j0 + t) * c + c0);
+    odd[t] = VZERO();
+  }
+  for (size_t oh = oh0; oh < oh1; oh++) {
+    const float *xr = x + (oh * g->stride_height + i * g->dilation_height) * W * c + j0 * dx + c0;
+    const float *gp = dy + oh * OW * c + c0;
+    size_t ow = 0;
+    for (; ow + 2 <= OW; ow += 2) {
+      const VEC g0 = VLOAD(gp + ow * c), g1 = VLOAD(gp + (ow + 1) * c);
+      const float *p = xr + ow * sx;
+#pragma clang loop unroll(full)
+      for (int t = 0; t < NJ; t++) {
+        even[t] = VFMA(VLOAD(p + t * dx), g0, even[t]);
+        odd[t] = VFMA(VLOAD(p + sx + t * dx), g1, odd[t]);
+      }
+    }
+    if (ow < OW) {
+      const VEC g0 = VLOAD(gp + ow * c);
+      const float *p = xr + ow * sx;
+#pragma clang loop unroll(full)
+      for (int t = 0; t < NJ; t++) even[t] = VFMA(VLOAD(p + t * dx), g0, even[t]);
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int t = 0; t < NJ; t++) VSTORE(df + (i * kw + j0 + t) * c + c0, VADD(even[t], odd[t]));
+}
+
+// Filter gradient: bands of output rows (whose input rows stay in cache) × channel vectors ×
+// filter rows × groups of up to 4 taps, each group's sums held in registers over the band.
+DW_TARGET static void DNAME(backward_filter)(const csim_depthwise_geometry *g, const float *x,
+                                             const float *dy, float *df) {
+  const size_t c = g->channels, OH = g->output_height;
+  const size_t kh = g->kernel_height, kw = g->kernel_width;
+  const size_t cv = c - c % VLEN;
+  enum { BAND = 8 };
+  for (size_t oh0 = 0; oh0 < OH; oh0 += BAND) {
+    const size_t oh1 = oh0 + BAND < OH ? oh0 + BAND : OH;
+    for (size_t c0 = 0; c0 < cv; c0 += VLEN) {
+      for (size_t i = 0; i < kh; i++) {
+        for (size_t j0 = 0; j0 < kw; j0 += 4) {
+          switch (kw - j0 >= 4 ? 4 : kw - j0) {
+          case 4: DNAME(filter_taps)(4, g, x, dy, df, oh0, oh1, i, j0, c0); break;
+          case 3: DNAME(filter_taps)(3, g, x, dy, df, oh0, oh1, i, j0, c0); break;
+          case 2: DNAME(filter_taps)(2, g, x, dy, df, oh0, oh1, i, j0, c0); break;
+          default: DNAME(filter_taps)(1, g, x, dy, df, oh0, oh1, i, j0, c0); break;
+          }
+        }
+      }
+    }
+    if (cv < c) backward_filter_range(g, x, dy, df, oh0, oh1, cv, c);
+  }
+}

@@ -1,0 +1,70 @@
+extension Tensor {
+  /// Slices of this tensor along `axis`, in the order of `indices`, with zeros for an index
+  /// outside `0 ..< shape[axis]` (the padding of a window op along that axis).
+  ///
+  /// - Returns: this shape with `indices.count` slices along `axis`.
+  ///
+  /// Derivative: ``scatteringSlices(_:alongAxis:count:)`` of the output gradient (slices read
+  /// more than once get the sum of their gradients; padding gets none).
+  public func selectingSlices(_ indices: [Int], alongAxis axis: Int) -> Tensor {
+    precondition(axis >= 0 && axis < rank, "selectingSlices: axis \(axis) out of range for \(shape)")
+    let extent = shape[axis]
+    let outer = shape[..<axis].reduce(1, *)
+    let inner = shape[(axis + 1)...].reduce(1, *)
+    var outShape = shape
+    outShape[axis] = indices.count
+    let n = outer * indices.count * inner
+    let source = scalars
+    let output = [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+      source.withUnsafeBufferPointer { x in
+        for o in 0..<outer {
+          for (j, index) in indices.enumerated() {
+            let destination = buffer.baseAddress! + (o * indices.count + j) * inner
+            if index >= 0 && index < extent {
+              destination.update(from: x.baseAddress! + (o * extent + index) * inner, count: inner)
+            } else {
+              destination.update(repeating: 0, count: inner)
+            }
+          }
+        }
+      }
+      initialized = n
+    }
+    return Tensor.recording(shape: outShape, scalars: output, inputs: [self]) { gradient, _ in
+      [gradient.scatteringSlices(indices, alongAxis: axis, count: extent)]
+    }
+  }
+
+  /// The adjoint of ``selectingSlices(_:alongAxis:)``: a tensor with `count` slices along
+  /// `axis`, where slice `indices[j]` is the sum of this tensor's slices `j` that name it;
+  /// slices named by no index are zero, and an index outside `0 ..< count` drops its slice.
+  ///
+  /// - Parameter indices: one per slice of this tensor along `axis`.
+  /// - Returns: this shape with `count` slices along `axis`.
+  ///
+  /// Derivative: ``selectingSlices(_:alongAxis:)`` of the output gradient.
+  public func scatteringSlices(_ indices: [Int], alongAxis axis: Int, count: Int) -> Tensor {
+    precondition(
+      axis >= 0 && axis < rank && shape[axis] == indices.count && count >= 0,
+      "scatteringSlices: \(indices.count) indices for axis \(axis) of \(shape)")
+    let outer = shape[..<axis].reduce(1, *)
+    let inner = shape[(axis + 1)...].reduce(1, *)
+    var outShape = shape
+    outShape[axis] = count
+    var output = [Float](repeating: 0, count: outer * count * inner)
+    scalars.withUnsafeBufferPointer { x in
+      output.withUnsafeMutableBufferPointer { y in
+        for o in 0..<outer {
+          for (j, index) in indices.enumerated() where index >= 0 && index < count {
+            let source = x.baseAddress! + (o * indices.count + j) * inner
+            let destination = y.baseAddress! + (o * count + index) * inner
+            for k in 0..<inner { destination[k] += source[k] }
+          }
+        }
+      }
+    }
+    return Tensor.recording(shape: outShape, scalars: output, inputs: [self]) { gradient, _ in
+      [gradient.selectingSlices(indices, alongAxis: axis)]
+    }
+  }
+}
