@@ -38,6 +38,18 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
   case collapseMonitor(NameConfiguration)
   /// A nested ``Sequential``.
   case sequential(Sequential.Configuration)
+  /// ``Conv1D``.
+  case conv1D(Conv1D.Configuration)
+  /// ``Conv3D``.
+  case conv3D(Conv3D.Configuration)
+  /// ``Conv2DTranspose``.
+  case conv2DTranspose(Conv2DTranspose.Configuration)
+  /// ``Conv3DTranspose``.
+  case conv3DTranspose(Conv3DTranspose.Configuration)
+  /// ``DepthwiseConv2D``.
+  case depthwiseConv2D(DepthwiseConv2D.Configuration)
+  /// ``SeparableConv2D``.
+  case separableConv2D(SeparableConv2D.Configuration)
 
   /// The Keras type name written as `"type"`.
   public var typeName: String {
@@ -59,6 +71,12 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .generalizedMeanPooling2D: GeneralizedMeanPooling2D.typeName
     case .collapseMonitor: CollapseMonitor.typeName
     case .sequential: Sequential.typeName
+    case .conv1D: Conv1D.typeName
+    case .conv3D: Conv3D.typeName
+    case .conv2DTranspose: Conv2DTranspose.typeName
+    case .conv3DTranspose: Conv3DTranspose.typeName
+    case .depthwiseConv2D: DepthwiseConv2D.typeName
+    case .separableConv2D: SeparableConv2D.typeName
     }
   }
 
@@ -93,6 +111,12 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .generalizedMeanPooling2D(let c): return GeneralizedMeanPooling2D(configuration: c)
     case .collapseMonitor(let c): return CollapseMonitor(name: c.name)
     case .sequential(let c): return try Sequential(configuration: c, lambdas: lambdas)
+    case .conv1D(let c): return Conv1D(configuration: c)
+    case .conv3D(let c): return Conv3D(configuration: c)
+    case .conv2DTranspose(let c): return Conv2DTranspose(configuration: c)
+    case .conv3DTranspose(let c): return Conv3DTranspose(configuration: c)
+    case .depthwiseConv2D(let c): return DepthwiseConv2D(configuration: c)
+    case .separableConv2D(let c): return SeparableConv2D(configuration: c)
     }
   }
 }
@@ -139,6 +163,12 @@ extension LayerConfiguration: Codable {
     BatchNormalization.typeName, ActivationLayer.typeName, Lambda.typeName,
     L2Normalization.typeName, MetricEmbedding.typeName, GeneralizedMeanPooling1D.typeName,
     GeneralizedMeanPooling2D.typeName, CollapseMonitor.typeName, Sequential.typeName,
+    Conv1D.typeName,
+    Conv3D.typeName,
+    Conv2DTranspose.typeName,
+    Conv3DTranspose.typeName,
+    DepthwiseConv2D.typeName,
+    SeparableConv2D.typeName,
   ]
 
   /// Decodes `{"type": …, "config": …}`; an unknown type throws
@@ -173,6 +203,12 @@ extension LayerConfiguration: Codable {
       self = .generalizedMeanPooling2D(try config(GeneralizedMeanPoolingConfiguration.self))
     case CollapseMonitor.typeName: self = .collapseMonitor(try config(NameConfiguration.self))
     case Sequential.typeName: self = .sequential(try config(Sequential.Configuration.self))
+    case Conv1D.typeName: self = .conv1D(try config(Conv1D.Configuration.self))
+    case Conv3D.typeName: self = .conv3D(try config(Conv3D.Configuration.self))
+    case Conv2DTranspose.typeName: self = .conv2DTranspose(try config(Conv2DTranspose.Configuration.self))
+    case Conv3DTranspose.typeName: self = .conv3DTranspose(try config(Conv3DTranspose.Configuration.self))
+    case DepthwiseConv2D.typeName: self = .depthwiseConv2D(try config(DepthwiseConv2D.Configuration.self))
+    case SeparableConv2D.typeName: self = .separableConv2D(try config(SeparableConv2D.Configuration.self))
     default: throw ArchitectureError.unknownLayerType(type)
     }
   }
@@ -199,6 +235,12 @@ extension LayerConfiguration: Codable {
     case .generalizedMeanPooling2D(let c): try container.encode(c, forKey: .config)
     case .collapseMonitor(let c): try container.encode(c, forKey: .config)
     case .sequential(let c): try container.encode(c, forKey: .config)
+    case .conv1D(let c): try container.encode(c, forKey: .config)
+    case .conv3D(let c): try container.encode(c, forKey: .config)
+    case .conv2DTranspose(let c): try container.encode(c, forKey: .config)
+    case .conv3DTranspose(let c): try container.encode(c, forKey: .config)
+    case .depthwiseConv2D(let c): try container.encode(c, forKey: .config)
+    case .separableConv2D(let c): try container.encode(c, forKey: .config)
     }
   }
 }
