@@ -30,20 +30,45 @@ static void forward_range(const csim_depthwise_geometry *g, const float *x, cons
   }
 }
 
+// The taps that read buffer row R (or column): i with R − i·d ≥ 0, divisible by the stride,
+// and below the output extent; their output rows go to `out`, the taps to `tap`.
+__attribute__((unused)) static size_t taps_reading(size_t R, size_t k, size_t stride, size_t dilation, size_t extent,
+                           size_t *tap, size_t *out) {
+  size_t n = 0;
+  for (size_t i = 0; i < k; i++) {
+    if (R < i * dilation) break;
+    const size_t t = R - i * dilation;
+    if (t % stride != 0 || t / stride >= extent) continue;
+    tap[n] = i;
+    out[n++] = t / stride;
+  }
+  return n;
+}
+
+enum { MAX_TAPS = 64 };  // the vector kernels' tap lists (longer kernels: the portable loops)
+
+// Input gradient (gather): every element of the gradient region summed over the taps that read
+// it, channels c0 ..< c1 of target rows r0 ..< r1.
 static void backward_input_range(const csim_depthwise_geometry *g, const float *dy,
-                                 const float *f, float *dx, size_t oh0, size_t oh1, size_t c0,
+                                 const float *f, float *dx, size_t r0, size_t r1, size_t c0,
                                  size_t c1) {
-  const size_t c = g->channels, W = g->width, OW = g->output_width;
-  for (size_t oh = oh0; oh < oh1; oh++) {
-    for (size_t ow = 0; ow < OW; ow++) {
-      const float *gp = dy + (oh * OW + ow) * c;
-      for (size_t i = 0; i < g->kernel_height; i++) {
-        const size_t ih = oh * g->stride_height + i * g->dilation_height;
-        for (size_t j = 0; j < g->kernel_width; j++) {
-          const size_t iw = ow * g->stride_width + j * g->dilation_width;
-          float *q = dx + (ih * W + iw) * c;
-          const float *w = f + (i * g->kernel_width + j) * c;
-          for (size_t ch = c0; ch < c1; ch++) q[ch] += gp[ch] * w[ch];
+  const size_t c = g->channels, OW = g->output_width, kw = g->kernel_width;
+  for (size_t r = r0; r < r1; r++) {
+    const size_t R = r + g->gradient_top;
+    for (size_t q = 0; q < g->gradient_width; q++) {
+      const size_t Q = q + g->gradient_left;
+      float *out = dx + (r * g->gradient_width + q) * c;
+      for (size_t ch = c0; ch < c1; ch++) out[ch] = 0.0f;
+      if (R >= g->height || Q >= g->width) continue;
+      for (size_t i = 0; i < g->kernel_height && i * g->dilation_height <= R; i++) {
+        const size_t t = R - i * g->dilation_height;
+        if (t % g->stride_height != 0 || t / g->stride_height >= g->output_height) continue;
+        for (size_t j = 0; j < kw && j * g->dilation_width <= Q; j++) {
+          const size_t u = Q - j * g->dilation_width;
+          if (u % g->stride_width != 0 || u / g->stride_width >= OW) continue;
+          const float *gp = dy + ((t / g->stride_height) * OW + u / g->stride_width) * c;
+          const float *w = f + (i * kw + j) * c;
+          for (size_t ch = c0; ch < c1; ch++) out[ch] += gp[ch] * w[ch];
         }
       }
     }
@@ -77,7 +102,7 @@ static void forward_portable(const csim_depthwise_geometry *g, const float *x, c
 
 static void backward_input_portable(const csim_depthwise_geometry *g, const float *dy,
                                     const float *f, float *dx) {
-  backward_input_range(g, dy, f, dx, 0, g->output_height, 0, g->channels);
+  backward_input_range(g, dy, f, dx, 0, g->gradient_height, 0, g->channels);
 }
 
 static void backward_filter_portable(const csim_depthwise_geometry *g, const float *x,
@@ -145,15 +170,12 @@ void csim_fill_depthwise(struct csim_kernel_table *t, int level) {
 static void run(const struct csim_kernel_table *t, int which, const csim_depthwise_geometry *g,
                 const float *a, const float *b, const float *c, float *out) {
   if (g->output_height == 0 || g->output_width == 0 || g->channels == 0) {
-    if (which == 1) memset(out, 0, g->height * g->width * g->channels * sizeof(float));
+    if (which == 1) memset(out, 0, g->gradient_height * g->gradient_width * g->channels * sizeof(float));
     return;
   }
   switch (which) {
   case 0: t->depthwise_forward(g, a, b, c, out); break;
-  case 1:
-    memset(out, 0, g->height * g->width * g->channels * sizeof(float));
-    t->depthwise_backward_input(g, a, b, out);
-    break;
+  case 1: t->depthwise_backward_input(g, a, b, out); break;
   default: t->depthwise_backward_filter(g, a, b, out); break;
   }
 }

@@ -63,31 +63,56 @@ DW_TARGET static void DNAME(forward)(const csim_depthwise_geometry *g, const flo
   }
 }
 
-// Input gradient (dx zeroed by the caller): every output gradient vector scattered onto the
-// kw input vectors of each filter row it came from.
+// Input gradient (gather): per element of the gradient region, the taps that read it are
+// listed once (backward_input_range's rule), then summed a vector of channels at a time: two
+// loads per multiply-add and one store per element, no scatter.
 DW_TARGET static void DNAME(backward_input)(const csim_depthwise_geometry *g, const float *dy,
-                                            const float *f, float *dxp) {
-  const size_t c = g->channels, W = g->width, OW = g->output_width, OH = g->output_height;
-  const size_t kh = g->kernel_height, kw = g->kernel_width;
-  const size_t sx = g->stride_width * c, dx = g->dilation_width * c;
+                                            const float *f, float *dx) {
+  const size_t c = g->channels, OW = g->output_width, kw = g->kernel_width;
   const size_t cv = c - c % VLEN;
-  for (size_t oh = 0; oh < OH; oh++) {
-    for (size_t i = 0; i < kh; i++) {
-      float *row = dxp + (oh * g->stride_height + i * g->dilation_height) * W * c;
-      const float *fr = f + i * kw * c;
-      for (size_t ow = 0; ow < OW; ow++) {
-        const float *gp = dy + (oh * OW + ow) * c;
-        float *q0 = row + ow * sx;
-        for (size_t c0 = 0; c0 < cv; c0 += VLEN) {
-          const VEC gv = VLOAD(gp + c0);
-          for (size_t j = 0; j < kw; j++) {
-            float *q = q0 + j * dx + c0;
-            VSTORE(q, VFMA(gv, VLOAD(fr + j * c + c0), VLOAD(q)));
-          }
+  if (g->kernel_height > MAX_TAPS || kw > MAX_TAPS) {  // beyond the tap lists: portable passes
+    backward_input_range(g, dy, f, dx, 0, g->gradient_height, 0, c);
+    return;
+  }
+  size_t ti[MAX_TAPS], oi[MAX_TAPS], tj[MAX_TAPS], oj[MAX_TAPS];
+  const float *gp[MAX_TAPS * MAX_TAPS > 256 ? 256 : MAX_TAPS * MAX_TAPS];
+  const float *wp[MAX_TAPS * MAX_TAPS > 256 ? 256 : MAX_TAPS * MAX_TAPS];
+  const size_t capacity = sizeof(gp) / sizeof(gp[0]);
+  for (size_t r = 0; r < g->gradient_height; r++) {
+    const size_t R = r + g->gradient_top;
+    const size_t ni = R < g->height ? taps_reading(R, g->kernel_height, g->stride_height,
+                                                   g->dilation_height, g->output_height, ti, oi) : 0;
+    for (size_t q = 0; q < g->gradient_width; q++) {
+      const size_t Q = q + g->gradient_left;
+      const size_t nj = Q < g->width ? taps_reading(Q, kw, g->stride_width, g->dilation_width, OW, tj, oj) : 0;
+      float *out = dx + (r * g->gradient_width + q) * c;
+      if (ni * nj > capacity) {
+        backward_input_range(g, dy, f, dx, r, r + 1, 0, c);  // recomputes the whole row
+        break;
+      }
+      size_t n = 0;
+      for (size_t a = 0; a < ni; a++) {
+        for (size_t b = 0; b < nj; b++, n++) {
+          gp[n] = dy + (oi[a] * OW + oj[b]) * c;
+          wp[n] = f + (ti[a] * kw + tj[b]) * c;
         }
       }
+      for (size_t c0 = 0; c0 < cv; c0 += VLEN) {
+        VEC a0 = VZERO(), a1 = VZERO();
+        size_t t = 0;
+        for (; t + 2 <= n; t += 2) {
+          a0 = VFMA(VLOAD(gp[t] + c0), VLOAD(wp[t] + c0), a0);
+          a1 = VFMA(VLOAD(gp[t + 1] + c0), VLOAD(wp[t + 1] + c0), a1);
+        }
+        if (t < n) a0 = VFMA(VLOAD(gp[t] + c0), VLOAD(wp[t] + c0), a0);
+        VSTORE(out + c0, VADD(a0, a1));
+      }
+      for (size_t ch = cv; ch < c; ch++) {
+        float sum = 0.0f;
+        for (size_t t = 0; t < n; t++) sum += gp[t][ch] * wp[t][ch];
+        out[ch] = sum;
+      }
     }
-    if (cv < c) backward_input_range(g, dy, f, dxp, oh, oh + 1, cv, c);
   }
 }
 

@@ -24,7 +24,9 @@ public enum DepthwiseConvolution {
       channels: g.channels * multiplier, kernel_height: g.kernelHeight,
       kernel_width: g.kernelWidth, stride_height: g.strideHeight, stride_width: g.strideWidth,
       dilation_height: g.dilationHeight, dilation_width: g.dilationWidth,
-      output_height: g.outputHeight, output_width: g.outputWidth)
+      output_height: g.outputHeight, output_width: g.outputWidth,
+      gradient_height: direct ? g.height : height, gradient_width: direct ? g.width : width,
+      gradient_top: 0, gradient_left: 0)
     return (geometry, direct)
   }
 
@@ -110,9 +112,10 @@ public enum DepthwiseConvolution {
     defer { partials.deallocate() }
     partials.initialize(repeating: 0, count: parts * block)
     let bufferSize = direct ? 0 : p.height * p.width * expanded
+    let gradientBuffer = multiplier == 1 ? 0 : bufferSize  // the padded input gradient
     ThreadPool.shared.parallelFor(parts) { part in
       var geometry = p
-      let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * bufferSize)
+      let scratch = UnsafeMutablePointer<Float>.allocate(capacity: bufferSize + gradientBuffer)
       defer { scratch.deallocate() }
       let accumulator = partials + part * block
       for i in ThreadPool.chunk(part, of: g.batch, parts: parts) {
@@ -134,8 +137,12 @@ public enum DepthwiseConvolution {
         }
         if let inputGradient {
           let dx = inputGradient + i * g.imageSize
-          if direct {
-            csim_depthwise_backward_input(&geometry, dy, filter, dx)
+          if multiplier == 1 {
+            // The image's own rows and columns of the (padded) buffer, gathered straight into dx.
+            var region = geometry
+            (region.gradient_height, region.gradient_width) = (g.height, g.width)
+            (region.gradient_top, region.gradient_left) = (g.padTop, g.padLeft)
+            csim_depthwise_backward_input(&region, dy, filter, dx)
           } else {
             let padded = scratch + bufferSize
             csim_depthwise_backward_input(&geometry, dy, filter, padded)

@@ -22,6 +22,11 @@ typedef struct {
   /// (output_height − 1)·stride_height + (kernel_height − 1)·dilation_height < height, and
   /// likewise for the columns.
   size_t output_height, output_width;
+  /// The part of the buffer csim_depthwise_backward_input writes: `gradient_height` rows from
+  /// row `gradient_top`, `gradient_width` columns from column `gradient_left` (the unpadded
+  /// image inside a padded buffer; the whole buffer is height, width, 0, 0). Rows and columns
+  /// past the buffer get zeros.
+  size_t gradient_height, gradient_width, gradient_top, gradient_left;
 } csim_depthwise_geometry;
 
 /// y[oh, ow, c] = bias[c] + Σ_{i, j} x[oh·sh + i·dh, ow·sw + j·dw, c] · filter[i, j, c]
@@ -29,9 +34,10 @@ typedef struct {
 void csim_depthwise_forward(const csim_depthwise_geometry *g, const float *x, const float *filter,
                             const float *bias, float *y);
 
-/// The input gradient of csim_depthwise_forward: dx [height, width, c] is overwritten with
-/// Σ over the windows that cover each element of dy[oh, ow, c] · filter[i, j, c] (zero where no
-/// window reaches).
+/// The input gradient of csim_depthwise_forward over the region of the buffer the geometry's
+/// gradient_* fields name: dx [gradient_height, gradient_width, c] is overwritten, element
+/// (r, q) with Σ dy[oh, ow, c] · filter[i, j, c] over the windows (oh, ow) whose tap (i, j)
+/// reads buffer element (gradient_top + r, gradient_left + q) (zero where no window reaches).
 void csim_depthwise_backward_input(const csim_depthwise_geometry *g, const float *dy,
                                    const float *filter, float *dx);
 
