@@ -82,8 +82,58 @@ DW_TARGET static void DNAME(backward_input)(const csim_depthwise_geometry *g, co
     const size_t R = r + g->gradient_top;
     const size_t ni = R < g->height ? taps_reading(R, g->kernel_height, g->stride_height,
                                                    g->dilation_height, g->output_height, ti, oi) : 0;
+    const int unit = g->stride_height == 1 && g->stride_width == 1;
+    const size_t span = (kw - 1) * g->dilation_width, dxs = g->dilation_width * c;
     for (size_t q = 0; q < g->gradient_width; q++) {
       const size_t Q = q + g->gradient_left;
+      if (unit && Q >= span && Q + 8 <= OW && q + 8 <= g->gradient_width && Q + 8 <= g->width) {
+        // Stride 1, 8 columns whose every tap reads inside dy: the forward kernel's register
+        // block over the flipped filter (one filter load per tap for the 8 columns).
+        float *out = dx + (r * g->gradient_width + q) * c;
+        for (size_t c0 = 0; c0 < cv; c0 += VLEN) {
+          VEC a0 = VZERO(), a1 = VZERO(), a2 = VZERO(), a3 = VZERO();
+          VEC a4 = VZERO(), a5 = VZERO(), a6 = VZERO(), a7 = VZERO();
+          for (size_t a = 0; a < ni; a++) {
+            const float *row = dy + (oi[a] * OW + Q) * c + c0;
+            const float *fr = f + ti[a] * kw * c + c0;
+            for (size_t j = 0; j < kw; j++) {
+              const VEC w = VLOAD(fr + j * c);
+              const float *p = row - j * dxs;
+              a0 = VFMA(VLOAD(p), w, a0);
+              a1 = VFMA(VLOAD(p + c), w, a1);
+              a2 = VFMA(VLOAD(p + 2 * c), w, a2);
+              a3 = VFMA(VLOAD(p + 3 * c), w, a3);
+              a4 = VFMA(VLOAD(p + 4 * c), w, a4);
+              a5 = VFMA(VLOAD(p + 5 * c), w, a5);
+              a6 = VFMA(VLOAD(p + 6 * c), w, a6);
+              a7 = VFMA(VLOAD(p + 7 * c), w, a7);
+            }
+          }
+          VSTORE(out + c0, a0);
+          VSTORE(out + c + c0, a1);
+          VSTORE(out + 2 * c + c0, a2);
+          VSTORE(out + 3 * c + c0, a3);
+          VSTORE(out + 4 * c + c0, a4);
+          VSTORE(out + 5 * c + c0, a5);
+          VSTORE(out + 6 * c + c0, a6);
+          VSTORE(out + 7 * c + c0, a7);
+        }
+        if (cv < c) {
+          for (size_t k = 0; k < 8; k++) {
+            float *o = out + k * c;
+            for (size_t ch = cv; ch < c; ch++) o[ch] = 0.0f;
+            for (size_t a = 0; a < ni; a++) {
+              for (size_t j = 0; j < kw; j++) {
+                const float *gpk = dy + (oi[a] * OW + Q + k - j * g->dilation_width) * c;
+                const float *w = f + (ti[a] * kw + j) * c;
+                for (size_t ch = cv; ch < c; ch++) o[ch] += gpk[ch] * w[ch];
+              }
+            }
+          }
+        }
+        q += 7;
+        continue;
+      }
       const size_t nj = Q < g->width ? taps_reading(Q, kw, g->stride_width, g->dilation_width, OW, tj, oj) : 0;
       float *out = dx + (r * g->gradient_width + q) * c;
       if (ni * nj > capacity) {
