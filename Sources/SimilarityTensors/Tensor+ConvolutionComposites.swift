@@ -65,9 +65,9 @@ extension Tensor {
   /// 3-D convolution (cross-correlation) of NDHWC volumes with a `[kd, kh, kw, cin, cout]`
   /// filter.
   ///
-  /// A composite: for each filter depth `i` the depth slices it meets are selected
-  /// (``selectingSlices(_:alongAxis:)``, zeros in the depth padding) and concatenated along
-  /// the channels, so one 2-D convolution of the `[batch · outDepth, height, width, kd · cin]`
+  /// A composite: for each filter depth `i` the depth slices it meets are selected and
+  /// concatenated along the channels (``selectingSlicesIntoChannels(_:alongAxis:)``, zeros in
+  /// the depth padding), so one 2-D convolution of the `[batch · outDepth, height, width, kd · cin]`
   /// images with the filter rearranged to `[kh, kw, kd · cin, cout]` sums all taps.
   ///
   /// - Returns: `[batch, outDepth, outHeight, outWidth, cout]`.
@@ -84,11 +84,9 @@ extension Tensor {
     let depth = windowAxis(
       shape[1], kernel: kd, stride: strides.0, dilation: dilations.0, padding: padding)
     let taps = (0..<kd).map { i in
-      selectingSlices(
-        (0..<depth.output).map { $0 * strides.0 + i * dilations.0 - depth.padBefore },
-        alongAxis: 1)
+      (0..<depth.output).map { $0 * strides.0 + i * dilations.0 - depth.padBefore }
     }
-    let stacked = kd == 1 ? taps[0] : Tensor.concatenated(taps, alongAxis: 4)
+    let stacked = selectingSlicesIntoChannels(taps, alongAxis: 1)
     let images = stacked.reshaped([shape[0] * depth.output, shape[2], shape[3], kd * cin])
     let kernel = filter.transposed(permutation: [1, 2, 0, 3, 4]).reshaped([kh, kw, kd * cin, cout])
     let output = images.conv2d(

@@ -1,3 +1,5 @@
+import SimilarityKernels
+
 extension Tensor {
   /// Slices of this tensor along `axis`, in the order of `indices`, with zeros for an index
   /// outside `0 ..< shape[axis]` (the padding of a window op along that axis).
@@ -65,6 +67,79 @@ extension Tensor {
     }
     return Tensor.recording(shape: outShape, scalars: output, inputs: [self]) { gradient, _ in
       [gradient.selectingSlices(indices, alongAxis: axis)]
+    }
+  }
+}
+
+extension Tensor {
+  /// Several ``selectingSlices(_:alongAxis:)`` at once, concatenated along the last axis: tap
+  /// `t` selects slices `taps[t]` along `axis` (zeros outside `0 ..< shape[axis]`) and becomes
+  /// channels `t·C ..< (t + 1)·C` (C = the last extent). One pass instead of one selection per
+  /// tap and a concatenation: the depth taps of a 3-D convolution.
+  ///
+  /// - Parameter taps: equally long index lists (`axis` < the last axis).
+  /// - Returns: this shape with `taps[0].count` slices along `axis` and `taps.count · C` last.
+  ///
+  /// Derivative: each output channel block added back onto the slice it came from.
+  public func selectingSlicesIntoChannels(_ taps: [[Int]], alongAxis axis: Int) -> Tensor {
+    precondition(
+      axis >= 0 && axis < rank - 1 && !taps.isEmpty && taps.allSatisfy { $0.count == taps[0].count },
+      "selectingSlicesIntoChannels: axis \(axis) of \(shape) with \(taps.count) tap lists")
+    let (extent, count, channels) = (shape[axis], taps[0].count, shape[rank - 1])
+    let outer = shape[..<axis].reduce(1, *)
+    let inner = shape[(axis + 1)..<(rank - 1)].reduce(1, *)
+    let width = taps.count * channels
+    var outShape = shape
+    outShape[axis] = count
+    outShape[rank - 1] = width
+    let n = outer * count * inner * width
+    let source = scalars
+    let output = [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+      source.withUnsafeBufferPointer { x in
+        let (px, py) = (x.baseAddress, buffer.baseAddress)
+        ThreadPool.shared.parallelForChunks(outer * count, minimumChunk: Swift.max(1, 16_384 / Swift.max(inner * width, 1))) { rows in
+          for row in rows {
+            let (o, j) = row.quotientAndRemainder(dividingBy: count)
+            for (t, indices) in taps.enumerated() {
+              let index = indices[j]
+              for p in 0..<inner {
+                let destination = py! + ((row * inner + p) * width + t * channels)
+                if index >= 0 && index < extent {
+                  destination.update(from: px! + ((o * extent + index) * inner + p) * channels, count: channels)
+                } else {
+                  destination.update(repeating: 0, count: channels)
+                }
+              }
+            }
+          }
+        }
+      }
+      initialized = n
+    }
+    let inputShape = shape
+    return Tensor.recording(shape: outShape, scalars: output, inputs: [self]) { gradient, _ in
+      var dx = [Float](repeating: 0, count: outer * extent * inner * channels)
+      gradient.scalars.withUnsafeBufferPointer { g in
+        dx.withUnsafeMutableBufferPointer { d in
+          let (pg, pd) = (g.baseAddress, d.baseAddress)
+          ThreadPool.shared.parallelForChunks(outer) { blocks in
+            for o in blocks {
+              for j in 0..<count {
+                for (t, indices) in taps.enumerated() {
+                  let index = indices[j]
+                  guard index >= 0 && index < extent else { continue }
+                  for p in 0..<inner {
+                    let from = pg! + (((o * count + j) * inner + p) * width + t * channels)
+                    let to = pd! + ((o * extent + index) * inner + p) * channels
+                    for c in 0..<channels { to[c] += from[c] }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      return [Tensor(shape: inputShape, scalars: dx)]
     }
   }
 }

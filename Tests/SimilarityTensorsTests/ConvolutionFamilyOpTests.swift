@@ -84,6 +84,18 @@ import Testing
     expectGradients([y]) { $0[0].scatteringSlices(indices, alongAxis: 1, count: 4) }
   }
 
+  @Test func tapsIntoChannelsAreSelectionsConcatenated() {
+    let x = Sample.tensor([2, 4, 3, 2, 3], seed: 26)
+    let taps = [[0, 2, -1], [1, 3, 5], [2, 4, 0]]
+    let joined = x.selectingSlicesIntoChannels(taps, alongAxis: 1)
+    let expected = Tensor.concatenated(taps.map { x.selectingSlices($0, alongAxis: 1) }, alongAxis: 4)
+    #expect(joined.shape == [2, 3, 3, 2, 9])
+    #expect(joined.scalars == expected.scalars)
+    expectGradients([Sample.tensor([2, 4, 2, 3], seed: 27)]) {
+      $0[0].selectingSlicesIntoChannels(taps, alongAxis: 1)
+    }
+  }
+
   @Test func composedConvolutionGradientsMatchFiniteDifferences() {
     let sequence = Sample.tensor([2, 7, 4], seed: 15)
     expectGradients([sequence, Sample.tensor([3, 2, 4], seed: 16)]) {
