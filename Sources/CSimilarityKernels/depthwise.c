@@ -9,19 +9,22 @@
 
 // ---- portable C: output rows oh0 ..< oh1, channels c0 ..< c1 ----
 
+// Forward: output rows oh0 ..< oh1, channels c0 ..< c1, taps outside the image skipped.
 static void forward_range(const csim_depthwise_geometry *g, const float *x, const float *f,
                           const float *bias, float *y, size_t oh0, size_t oh1, size_t c0,
                           size_t c1) {
-  const size_t c = g->channels, W = g->width, OW = g->output_width;
+  const size_t c = g->channels, IW = g->image_width, OW = g->output_width;
   for (size_t oh = oh0; oh < oh1; oh++) {
     for (size_t ow = 0; ow < OW; ow++) {
       float *out = y + (oh * OW + ow) * c;
       for (size_t ch = c0; ch < c1; ch++) out[ch] = bias ? bias[ch] : 0.0f;
       for (size_t i = 0; i < g->kernel_height; i++) {
-        const size_t ih = oh * g->stride_height + i * g->dilation_height;
+        const size_t R = oh * g->stride_height + i * g->dilation_height;
+        if (R < g->image_top || R - g->image_top >= g->image_height) continue;
         for (size_t j = 0; j < g->kernel_width; j++) {
-          const size_t iw = ow * g->stride_width + j * g->dilation_width;
-          const float *p = x + (ih * W + iw) * c;
+          const size_t Q = ow * g->stride_width + j * g->dilation_width;
+          if (Q < g->image_left || Q - g->image_left >= IW) continue;
+          const float *p = x + ((R - g->image_top) * IW + Q - g->image_left) * c;
           const float *w = f + (i * g->kernel_width + j) * c;
           for (size_t ch = c0; ch < c1; ch++) out[ch] += p[ch] * w[ch];
         }
@@ -32,8 +35,9 @@ static void forward_range(const csim_depthwise_geometry *g, const float *x, cons
 
 // The taps that read buffer row R (or column): i with R − i·d ≥ 0, divisible by the stride,
 // and below the output extent; their output rows go to `out`, the taps to `tap`.
-__attribute__((unused)) static size_t taps_reading(size_t R, size_t k, size_t stride, size_t dilation, size_t extent,
-                           size_t *tap, size_t *out) {
+__attribute__((unused)) static size_t taps_reading(size_t R, size_t k, size_t stride,
+                                                   size_t dilation, size_t extent, size_t *tap,
+                                                   size_t *out) {
   size_t n = 0;
   for (size_t i = 0; i < k; i++) {
     if (R < i * dilation) break;
@@ -54,10 +58,10 @@ static void backward_input_range(const csim_depthwise_geometry *g, const float *
                                  size_t c1) {
   const size_t c = g->channels, OW = g->output_width, kw = g->kernel_width;
   for (size_t r = r0; r < r1; r++) {
-    const size_t R = r + g->gradient_top;
-    for (size_t q = 0; q < g->gradient_width; q++) {
-      const size_t Q = q + g->gradient_left;
-      float *out = dx + (r * g->gradient_width + q) * c;
+    const size_t R = r + g->image_top;
+    for (size_t q = 0; q < g->image_width; q++) {
+      const size_t Q = q + g->image_left;
+      float *out = dx + (r * g->image_width + q) * c;
       for (size_t ch = c0; ch < c1; ch++) out[ch] = 0.0f;
       if (R >= g->height || Q >= g->width) continue;
       for (size_t i = 0; i < g->kernel_height && i * g->dilation_height <= R; i++) {
@@ -102,7 +106,7 @@ static void forward_portable(const csim_depthwise_geometry *g, const float *x, c
 
 static void backward_input_portable(const csim_depthwise_geometry *g, const float *dy,
                                     const float *f, float *dx) {
-  backward_input_range(g, dy, f, dx, 0, g->gradient_height, 0, g->channels);
+  backward_input_range(g, dy, f, dx, 0, g->image_height, 0, g->channels);
 }
 
 static void backward_filter_portable(const csim_depthwise_geometry *g, const float *x,
@@ -170,7 +174,7 @@ void csim_fill_depthwise(struct csim_kernel_table *t, int level) {
 static void run(const struct csim_kernel_table *t, int which, const csim_depthwise_geometry *g,
                 const float *a, const float *b, const float *c, float *out) {
   if (g->output_height == 0 || g->output_width == 0 || g->channels == 0) {
-    if (which == 1) memset(out, 0, g->gradient_height * g->gradient_width * g->channels * sizeof(float));
+    if (which == 1) memset(out, 0, g->image_height * g->image_width * g->channels * sizeof(float));
     return;
   }
   switch (which) {

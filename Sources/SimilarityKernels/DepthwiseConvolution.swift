@@ -5,10 +5,12 @@ import CSimilarityKernels
 /// (c + 1)·multiplier`. The filter is `[kernelHeight, kernelWidth, channels, multiplier]`.
 ///
 /// The C kernels (`csim_depthwise_*`, family ``KernelFamily/depthwise``: AVX-512, AVX2 + FMA or
-/// portable) run valid windows with multiplier 1 over one image buffer. Where the geometry
-/// pads, or the multiplier is above 1, each image is first copied into a per-thread buffer
-/// holding the rows and columns the windows read, zeros in the padding, each channel repeated
-/// `multiplier` times (an HWIO `[kh, kw, c, m]` filter is a `[kh, kw, c·m]` one in memory). The
+/// portable) run valid windows with multiplier 1 over one image buffer; the forward pass and
+/// the input gradient read and write the image in place inside its virtual zero padding. For
+/// the filter gradient with padding, and for every pass with a multiplier above 1, each image
+/// is first copied into a per-thread buffer holding the rows and columns the windows read,
+/// zeros in the padding, each channel repeated `multiplier` times (an HWIO `[kh, kw, c, m]`
+/// filter is a `[kh, kw, c·m]` one in memory). The
 /// batch is cut into several parts per thread as in ``Conv2D``; filter- and bias-gradient
 /// partials are summed in part order, so results do not depend on timing.
 public enum DepthwiseConvolution {
@@ -25,8 +27,8 @@ public enum DepthwiseConvolution {
       kernel_width: g.kernelWidth, stride_height: g.strideHeight, stride_width: g.strideWidth,
       dilation_height: g.dilationHeight, dilation_width: g.dilationWidth,
       output_height: g.outputHeight, output_width: g.outputWidth,
-      gradient_height: direct ? g.height : height, gradient_width: direct ? g.width : width,
-      gradient_top: 0, gradient_left: 0)
+      image_height: direct ? g.height : height, image_width: direct ? g.width : width,
+      image_top: 0, image_left: 0)
     return (geometry, direct)
   }
 
@@ -74,16 +76,22 @@ public enum DepthwiseConvolution {
     _ g: Conv2DGeometry, multiplier: Int, input: UnsafePointer<Float>,
     filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
   ) {
-    let (p, direct) = plan(g, multiplier: multiplier)
+    let (p, _) = plan(g, multiplier: multiplier)
     let perImage = g.outputPixels * p.channels
     let parts = Conv2D.partCount(g)
+    // Multiplier 1: the kernels read the image inside its (virtual) padded buffer directly.
+    let copies = multiplier > 1
     ThreadPool.shared.parallelFor(parts) { part in
       var geometry = p  // a copy per thread: the C kernels take its address
-      let buffer = UnsafeMutablePointer<Float>.allocate(capacity: direct ? 0 : p.height * p.width * p.channels)
+      if !copies {
+        (geometry.image_height, geometry.image_width) = (g.height, g.width)
+        (geometry.image_top, geometry.image_left) = (g.padTop, g.padLeft)
+      }
+      let buffer = UnsafeMutablePointer<Float>.allocate(capacity: copies ? p.height * p.width * p.channels : 0)
       defer { buffer.deallocate() }
       for i in ThreadPool.chunk(part, of: g.batch, parts: parts) {
         var image = input + i * g.imageSize
-        if !direct {
+        if copies {
           fill(g, p, multiplier: multiplier, image: image, buffer: buffer)
           image = UnsafePointer(buffer)
         }
@@ -140,8 +148,8 @@ public enum DepthwiseConvolution {
           if multiplier == 1 {
             // The image's own rows and columns of the (padded) buffer, gathered straight into dx.
             var region = geometry
-            (region.gradient_height, region.gradient_width) = (g.height, g.width)
-            (region.gradient_top, region.gradient_left) = (g.padTop, g.padLeft)
+            (region.image_height, region.image_width) = (g.height, g.width)
+            (region.image_top, region.image_left) = (g.padTop, g.padLeft)
             csim_depthwise_backward_input(&region, dy, filter, dx)
           } else {
             let padded = scratch + bufferSize

@@ -21,7 +21,7 @@ extension KernelVariantTests {
         height: h, width: w, channels: c, kernel_height: kh, kernel_width: kw, stride_height: sh,
         stride_width: sw, dilation_height: dh, dilation_width: dw,
         output_height: (h - (kh - 1) * dh - 1) / sh + 1, output_width: (w - (kw - 1) * dw - 1) / sw + 1,
-        gradient_height: h, gradient_width: w, gradient_top: 0, gradient_left: 0)
+        image_height: h, image_width: w, image_top: 0, image_left: 0)
       let (oh, ow) = (g.output_height, g.output_width)
       let x = Self.random(h * w * c, &generator)
       let f = Self.random(kh * kw * c, &generator)
@@ -62,21 +62,38 @@ extension KernelVariantTests {
         #expect(zip(gradientInput, dx).allSatisfy { Self.close($0, $1, terms: terms, magnitude: Double(terms)) }, "\(name) input gradient")
         // A region inside the buffer, reaching one row past it (zeros there).
         var region = g
-        (region.gradient_top, region.gradient_left, region.gradient_height, region.gradient_width) = (1, min(2, w - 1), h, w - min(2, w - 1))
-        var gradientRegion = [Float](repeating: .nan, count: region.gradient_height * region.gradient_width * c)
+        (region.image_top, region.image_left, region.image_height, region.image_width) = (1, min(2, w - 1), h, w - min(2, w - 1))
+        var gradientRegion = [Float](repeating: .nan, count: region.image_height * region.image_width * c)
         csim_depthwise_at(at, 1, &region, dy, f, nil, &gradientRegion)
         var regionOK = true
-        for r in 0..<region.gradient_height {
-          for q in 0..<region.gradient_width {
+        for r in 0..<region.image_height {
+          for q in 0..<region.image_width {
             for ch in 0..<c {
-              let value = gradientRegion[(r * region.gradient_width + q) * c + ch]
-              let (R, Q) = (r + region.gradient_top, q + region.gradient_left)
+              let value = gradientRegion[(r * region.image_width + q) * c + ch]
+              let (R, Q) = (r + region.image_top, q + region.image_left)
               let expected = R < h ? dx[(R * w + Q) * c + ch] : 0
               regionOK = regionOK && Self.close(value, expected, terms: terms, magnitude: Double(terms))
             }
           }
         }
         #expect(regionOK, "\(name) input gradient region")
+        // The forward pass over that region as the image: the buffer zero around it.
+        var zeroed = x
+        var image: [Float] = []
+        for R in 0..<h {
+          for Q in 0..<w {
+            let inside = R >= region.image_top && Q >= region.image_left
+            for ch in 0..<c {
+              if inside { image.append(x[(R * w + Q) * c + ch]) } else { zeroed[(R * w + Q) * c + ch] = 0 }
+            }
+          }
+        }
+        region.image_height = h - region.image_top  // exactly the buffer's remaining rows
+        var fromImage = [Float](repeating: .nan, count: oh * ow * c)
+        csim_depthwise_at(at, 0, &region, image, f, bias, &fromImage)
+        var fromBuffer = [Float](repeating: .nan, count: oh * ow * c)
+        csim_depthwise_at(0, 0, &g, zeroed, f, bias, &fromBuffer)
+        #expect(zip(fromImage, fromBuffer).allSatisfy { abs($0 - $1) <= 1e-5 * Float(terms) }, "\(name) forward region")
         var gradientFilter = [Float](repeating: 0.5, count: kh * kw * c)
         csim_depthwise_at(at, 2, &g, x, dy, nil, &gradientFilter)
         #expect(zip(gradientFilter, df).allSatisfy { Self.close($0, $1, terms: rows, magnitude: Double(rows)) }, "\(name) filter gradient")

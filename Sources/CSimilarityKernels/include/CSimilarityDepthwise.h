@@ -22,22 +22,25 @@ typedef struct {
   /// (output_height − 1)·stride_height + (kernel_height − 1)·dilation_height < height, and
   /// likewise for the columns.
   size_t output_height, output_width;
-  /// The part of the buffer csim_depthwise_backward_input writes: `gradient_height` rows from
-  /// row `gradient_top`, `gradient_width` columns from column `gradient_left` (the unpadded
-  /// image inside a padded buffer; the whole buffer is height, width, 0, 0). Rows and columns
-  /// past the buffer get zeros.
-  size_t gradient_height, gradient_width, gradient_top, gradient_left;
+  /// Where the image sits in the buffer: `image_height` rows from row `image_top`,
+  /// `image_width` columns from column `image_left`; the buffer is zero elsewhere (the
+  /// padding). csim_depthwise_forward reads and csim_depthwise_backward_input writes the image
+  /// alone ([image_height, image_width, c]), so `same` padding needs no padded copy; the whole
+  /// buffer is (height, width, 0, 0). csim_depthwise_backward_filter reads the whole buffer.
+  /// Image rows and columns past the buffer read as and get zeros.
+  size_t image_height, image_width, image_top, image_left;
 } csim_depthwise_geometry;
 
-/// y[oh, ow, c] = bias[c] + Σ_{i, j} x[oh·sh + i·dh, ow·sw + j·dw, c] · filter[i, j, c]
-/// (bias NULL: 0). x is [height, width, c], filter [kh, kw, c], y [oh, ow, c] (overwritten).
+/// y[oh, ow, c] = bias[c] + Σ_{i, j} b[oh·sh + i·dh, ow·sw + j·dw, c] · filter[i, j, c]
+/// (bias NULL: 0), where b is the buffer: the image x [image_height, image_width, c] at
+/// (image_top, image_left), zeros around it. filter is [kh, kw, c], y [oh, ow, c] (overwritten).
 void csim_depthwise_forward(const csim_depthwise_geometry *g, const float *x, const float *filter,
                             const float *bias, float *y);
 
 /// The input gradient of csim_depthwise_forward over the region of the buffer the geometry's
-/// gradient_* fields name: dx [gradient_height, gradient_width, c] is overwritten, element
+/// gradient_* fields name: dx [image_height, image_width, c] is overwritten, element
 /// (r, q) with Σ dy[oh, ow, c] · filter[i, j, c] over the windows (oh, ow) whose tap (i, j)
-/// reads buffer element (gradient_top + r, gradient_left + q) (zero where no window reaches).
+/// reads buffer element (image_top + r, image_left + q) (zero where no window reaches).
 void csim_depthwise_backward_input(const csim_depthwise_geometry *g, const float *dy,
                                    const float *filter, float *dx);
 
