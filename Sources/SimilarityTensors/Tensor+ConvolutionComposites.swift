@@ -106,8 +106,8 @@ extension Tensor {
   ///
   /// A composite: one ``conv2dTranspose(filter:outputSize:strides:padding:dilations:)`` of the
   /// depth slices with the filter rearranged to `[kh, kw, kd · outChannels, inChannels]`, then
-  /// each filter depth's channels scattered onto the output depths it reaches
-  /// (``scatteringSlices(_:alongAxis:count:)``) and summed.
+  /// each filter depth's channels added onto the output depths it reaches
+  /// (``scatteringChannelsIntoSlices(_:alongAxis:count:)``).
   public func conv3dTranspose(
     filter: Tensor, outputSize: (Int, Int, Int), strides: (Int, Int, Int) = (1, 1, 1),
     padding: Padding = .valid
@@ -129,14 +129,7 @@ extension Tensor {
       filter: kernel, outputSize: (outputSize.1, outputSize.2), strides: (strides.1, strides.2),
       padding: padding
     ).reshaped([batch, inDepth, outputSize.1, outputSize.2, kd * cout])
-    var result: Tensor?
-    for i in 0..<kd {
-      let tap = kd == 1 ? planes : planes.slicing(i * cout..<(i + 1) * cout, alongAxis: 4)
-      let placed = tap.scatteringSlices(
-        (0..<inDepth).map { $0 * strides.0 + i - depth.padBefore }, alongAxis: 1,
-        count: outputSize.0)
-      result = result.map { $0 + placed } ?? placed
-    }
-    return result!
+    let taps = (0..<kd).map { i in (0..<inDepth).map { $0 * strides.0 + i - depth.padBefore } }
+    return planes.scatteringChannelsIntoSlices(taps, alongAxis: 1, count: outputSize.0)
   }
 }

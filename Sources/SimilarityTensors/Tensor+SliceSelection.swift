@@ -143,3 +143,51 @@ extension Tensor {
     }
   }
 }
+
+extension Tensor {
+  /// The adjoint of ``selectingSlicesIntoChannels(_:alongAxis:)``: channel block `t` of the
+  /// last axis (C = the last extent / `taps.count` channels each) is added onto slices
+  /// `taps[t]` of a tensor with `count` slices along `axis`; indices outside `0 ..< count` are
+  /// dropped. The scatter of a transposed 3-D convolution's depth taps.
+  ///
+  /// - Returns: this shape with `count` slices along `axis` and `C` last.
+  ///
+  /// Derivative: ``selectingSlicesIntoChannels(_:alongAxis:)`` of the output gradient.
+  public func scatteringChannelsIntoSlices(_ taps: [[Int]], alongAxis axis: Int, count: Int) -> Tensor {
+    precondition(
+      axis >= 0 && axis < rank - 1 && !taps.isEmpty && shape[rank - 1] % taps.count == 0
+        && taps.allSatisfy { $0.count == shape[axis] } && count >= 0,
+      "scatteringChannelsIntoSlices: axis \(axis) of \(shape) with \(taps.count) tap lists")
+    let (extent, width) = (shape[axis], shape[rank - 1])
+    let channels = width / taps.count
+    let outer = shape[..<axis].reduce(1, *)
+    let inner = shape[(axis + 1)..<(rank - 1)].reduce(1, *)
+    var outShape = shape
+    outShape[axis] = count
+    outShape[rank - 1] = channels
+    var output = [Float](repeating: 0, count: outer * count * inner * channels)
+    scalars.withUnsafeBufferPointer { x in
+      output.withUnsafeMutableBufferPointer { y in
+        let (px, py) = (x.baseAddress, y.baseAddress)
+        ThreadPool.shared.parallelForChunks(outer) { blocks in
+          for o in blocks {
+            for j in 0..<extent {
+              for (t, indices) in taps.enumerated() {
+                let index = indices[j]
+                guard index >= 0 && index < count else { continue }
+                for p in 0..<inner {
+                  let from = px! + (((o * extent + j) * inner + p) * width + t * channels)
+                  let to = py! + ((o * count + index) * inner + p) * channels
+                  for c in 0..<channels { to[c] += from[c] }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return Tensor.recording(shape: outShape, scalars: output, inputs: [self]) { gradient, _ in
+      [gradient.selectingSlicesIntoChannels(taps, alongAxis: axis)]
+    }
+  }
+}

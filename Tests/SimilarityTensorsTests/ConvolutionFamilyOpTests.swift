@@ -94,6 +94,14 @@ import Testing
     expectGradients([Sample.tensor([2, 4, 2, 3], seed: 27)]) {
       $0[0].selectingSlicesIntoChannels(taps, alongAxis: 1)
     }
+    // Its adjoint: ⟨select(x), y⟩ = ⟨x, scatter(y)⟩.
+    let y = Sample.tensor(joined.shape, seed: 28)
+    let scattered = y.scatteringChannelsIntoSlices(taps, alongAxis: 1, count: 4)
+    #expect(scattered.shape == x.shape)
+    #expect(abs(Self.inner(joined, y) - Self.inner(x, scattered)) <= 1e-3)
+    expectGradients([Sample.tensor([2, 3, 2, 6], seed: 29)]) {
+      $0[0].scatteringChannelsIntoSlices([[0, 2, -1], [1, 3, 5]], alongAxis: 1, count: 4)
+    }
   }
 
   @Test func composedConvolutionGradientsMatchFiniteDifferences() {
