@@ -36,6 +36,10 @@ import Testing
       $0[0].depthwiseConv2d(filter: $0[1], bias: $0[2], strides: (2, 1), padding: .same)
     }
     expectGradients([x, w]) { $0[0].depthwiseConv2d(filter: $0[1], padding: .valid, dilations: (2, 1)) }
+    // Multiplier 1 with strides and odd `same` padding: the image read and written in place.
+    expectGradients([Sample.tensor([1, 6, 5, 9], seed: 30), Sample.tensor([3, 2, 9, 1], seed: 31)]) {
+      $0[0].depthwiseConv2d(filter: $0[1], strides: (2, 2), padding: .same)
+    }
     // 17 channels: the AVX2 / AVX-512 kernels' vectors and their portable tail.
     let wide = Sample.tensor([1, 4, 9, 17], seed: 6)
     expectGradients([wide, Sample.tensor([2, 2, 17, 1], seed: 7)]) {
