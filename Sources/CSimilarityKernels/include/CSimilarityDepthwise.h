@@ -4,9 +4,10 @@
 // Depthwise 2-D convolution of one NHWC image (depthwise.c): each channel convolved with its own
 // kh × kw filter, channel multiplier 1 (a depth multiplier m is channel expansion by the caller:
 // channel c·m + j of the expanded image holds input channel c, and an HWIO [kh, kw, c, m]
-// filter is [kh, kw, c·m] in memory). Windows are valid over the buffer given (the caller pads
-// the image for `same` padding), with any stride and dilation. Dispatched on the
-// CSIM_FAMILY_DEPTHWISE family: portable C, AVX2 + FMA, AVX-512.
+// filter is [kh, kw, c·m] in memory). Windows are valid over a buffer that holds the image and
+// zeros around it (the padding: virtual for the forward pass and the input gradient, which
+// read and write the image in place; real for the filter gradient), with any stride and
+// dilation. Dispatched on the CSIM_FAMILY_DEPTHWISE family: portable C, AVX2 + FMA, AVX-512.
 #ifdef __cplusplus
 extern "C" {
 #endif
