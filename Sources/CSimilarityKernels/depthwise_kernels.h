@@ -1,8 +1,9 @@
 // Internal to depthwise.c, included once per instruction set: the depthwise kernels written over
 // a vector type. The includer defines VEC, VLEN, VLOAD, VSTORE, VFMA(a, b, acc) = a·b + acc,
 // VADD, VZERO, DW_TARGET (the target attribute) and DNAME(name) (the variant's function name).
-// The channels below the last whole vector run here; the rest (c mod VLEN) by the portable
-// loops over a channel range (forward_range & co. in depthwise.c).
+// Whole vectors of channels run in vector registers; the last c mod VLEN channels in scalar
+// loops beside them (or the portable range loops of depthwise.c), as do kernels with more than
+// MAX_TAPS taps along an axis.
 
 // Forward: blocks of 8 output columns × one vector of channels in 8 accumulators, summed over
 // the taps inside the image (one filter vector load per tap, shared by the 8 columns); columns
