@@ -93,7 +93,8 @@ int csim_isa_clamp(int level) {
 
 static const char *const family_names[CSIM_FAMILY_COUNT] = {
     "distance", "half",      "scan",      "bfloat16",    "sparse",
-    "affine",   "pooling",   "optimizer", "convolution", "winograd"};
+    "affine",   "pooling",   "optimizer", "convolution", "winograd",
+    "depthwise"};
 
 const char *csim_kernel_family_name(int family) {
   return family >= 0 && family < CSIM_FAMILY_COUNT ? family_names[family] : NULL;
@@ -116,6 +117,7 @@ static void fill(struct csim_kernel_table *t, int level) {
   csim_fill_optimizer(t, level);
   csim_fill_convolution(t, level);
   csim_fill_winograd(t, level);
+  csim_fill_depthwise(t, level);
 }
 
 __attribute__((constructor)) static void csim_fill_kernel_tables(void) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "CSimilarityKernels.h"
+#include "CSimilarityDepthwise.h"
 
 struct tile_args;  // convolution_tiles.h
 
@@ -60,6 +61,13 @@ struct csim_kernel_table {
   void (*average_pool3d_backward)(const csim_pool3d_geometry *, const float *, int, float *);
   void (*max_pool3d_backward_tiled)(const csim_pool3d_geometry *, const float *, const int32_t *,
                                     size_t, size_t, float *);
+  // depthwise.c
+  void (*depthwise_forward)(const csim_depthwise_geometry *, const float *, const float *,
+                            const float *, float *);
+  void (*depthwise_backward_input)(const csim_depthwise_geometry *, const float *, const float *,
+                                   float *);
+  void (*depthwise_backward_filter)(const csim_depthwise_geometry *, const float *,
+                                    const float *, float *);
 };
 
 /// The active level's table, filled once at load.
@@ -79,6 +87,7 @@ void csim_fill_pooling3d(struct csim_kernel_table *t, int level);
 void csim_fill_optimizer(struct csim_kernel_table *t, int level);
 void csim_fill_convolution(struct csim_kernel_table *t, int level);
 void csim_fill_winograd(struct csim_kernel_table *t, int level);
+void csim_fill_depthwise(struct csim_kernel_table *t, int level);
 
 /// Whether the Winograd kernels run at the active level.
 int csim_conv2d_winograd_available(void);

@@ -96,6 +96,8 @@ public enum KernelFamily: Int, CaseIterable, Sendable, CustomStringConvertible {
   case convolution = 8
   /// Winograd F(2×2, 3×3) convolution (likewise).
   case winograd = 9
+  /// Depthwise convolution (DepthwiseConv2D, SeparableConv2D).
+  case depthwise = 10
 
   public var description: String { String(cString: csim_kernel_family_name(Int32(rawValue))) }
 

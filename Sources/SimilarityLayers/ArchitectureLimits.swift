@@ -48,6 +48,7 @@ extension LayerConfiguration {
       try require(
         extents.contains(c.filters), layer: c.name,
         "filters \(c.filters) must be in 1…\(limits.maximumExtent)")
+      try requireGroups(c.groups, filters: c.filters, layer: c.name, limits: limits)
       try requireFinite(c.activation, layer: c.name)
     case .maxPooling2D(let c), .averagePooling2D(let c):
       try requirePairs(
@@ -120,7 +121,89 @@ extension LayerConfiguration {
       try require(
         extents.contains(c.inputDim) && extents.contains(c.outputDim), layer: c.name,
         "inputDim \(c.inputDim) and outputDim \(c.outputDim) must be in 1…\(limits.maximumExtent)")
+    case .conv1D(let c):
+      try requireTuples(
+        ["kernelSize": c.kernelSize, "strides": c.strides, "dilationRate": c.dilationRate],
+        count: 1, layer: c.name, limits: limits)
+      try requireFilters(c.filters, layer: c.name, limits: limits)
+      try requireGroups(c.groups, filters: c.filters, layer: c.name, limits: limits)
+      try requireFinite(c.activation, layer: c.name)
+    case .conv3D(let c):
+      try requireTuples(
+        ["kernelSize": c.kernelSize, "strides": c.strides, "dilationRate": c.dilationRate],
+        count: 3, layer: c.name, limits: limits)
+      try requireFilters(c.filters, layer: c.name, limits: limits)
+      try requireFinite(c.activation, layer: c.name)
+    case .conv2DTranspose(let c):
+      try requireTuples(
+        ["kernelSize": c.kernelSize, "strides": c.strides, "dilationRate": c.dilationRate],
+        count: 2, layer: c.name, limits: limits)
+      try requireFilters(c.filters, layer: c.name, limits: limits)
+      try requireOutputPadding(c.outputPadding, strides: c.strides, layer: c.name)
+      try requireFinite(c.activation, layer: c.name)
+    case .conv3DTranspose(let c):
+      try requireTuples(
+        ["kernelSize": c.kernelSize, "strides": c.strides], count: 3, layer: c.name,
+        limits: limits)
+      try requireFilters(c.filters, layer: c.name, limits: limits)
+      try requireOutputPadding(c.outputPadding, strides: c.strides, layer: c.name)
+      try requireFinite(c.activation, layer: c.name)
+    case .depthwiseConv2D(let c):
+      try requireTuples(
+        ["kernelSize": c.kernelSize, "strides": c.strides, "dilationRate": c.dilationRate],
+        count: 2, layer: c.name, limits: limits)
+      try require(
+        extents.contains(c.depthMultiplier), layer: c.name,
+        "depthMultiplier \(c.depthMultiplier) must be in 1…\(limits.maximumExtent)")
+      try requireFinite(c.activation, layer: c.name)
+    case .separableConv2D(let c):
+      try requireTuples(
+        ["kernelSize": c.kernelSize, "strides": c.strides, "dilationRate": c.dilationRate],
+        count: 2, layer: c.name, limits: limits)
+      try requireFilters(c.filters, layer: c.name, limits: limits)
+      try require(
+        extents.contains(c.depthMultiplier), layer: c.name,
+        "depthMultiplier \(c.depthMultiplier) must be in 1…\(limits.maximumExtent)")
+      try requireFinite(c.activation, layer: c.name)
     }
+  }
+
+  private func requireTuples(
+    _ tuples: KeyValuePairs<String, [Int]>, count: Int, layer: String, limits: ArchitectureLimits
+  ) throws(ArchitectureError) {
+    for (key, value) in tuples {
+      try require(
+        value.count == count && value.allSatisfy((1...limits.maximumExtent).contains),
+        layer: layer,
+        "\(key) \(value) must be \(count) integer\(count == 1 ? "" : "s") in 1…\(limits.maximumExtent)")
+    }
+  }
+
+  private func requireFilters(_ filters: Int, layer: String, limits: ArchitectureLimits)
+    throws(ArchitectureError)
+  {
+    try require(
+      (1...limits.maximumExtent).contains(filters), layer: layer,
+      "filters \(filters) must be in 1…\(limits.maximumExtent)")
+  }
+
+  private func requireGroups(_ groups: Int, filters: Int, layer: String, limits: ArchitectureLimits)
+    throws(ArchitectureError)
+  {
+    try require(
+      (1...limits.maximumExtent).contains(groups) && filters % groups == 0, layer: layer,
+      "groups \(groups) must be in 1…\(limits.maximumExtent) and divide filters \(filters)")
+  }
+
+  /// Keras: each output padding in `0 ..< stride` (checked after the strides).
+  private func requireOutputPadding(_ padding: [Int]?, strides: [Int], layer: String)
+    throws(ArchitectureError)
+  {
+    guard let padding else { return }
+    try require(
+      padding.count == strides.count
+        && zip(padding, strides).allSatisfy { $0 >= 0 && $0 < $1 }, layer: layer,
+      "outputPadding \(padding) must be \(strides.count) integers, each ≥ 0 and below its stride in \(strides)")
   }
 
   private func require(_ condition: Bool, layer: String, _ message: @autoclosure () -> String)

@@ -103,6 +103,7 @@ public struct ArchitecturePlan: Sendable {
       next = shape.dropLast() + [c.units]
     case .conv2D(let c):
       try needRank(3, "[height, width, channels]")
+      try Self.checkGroups(c.groups, channels: shape[2], fail: fail)
       let height = try Self.windowExtent(
         shape[0], window: c.kernelSize[0], stride: c.strides[0], dilation: c.dilationRate[0],
         padding: c.padding, axis: "height", fail: fail)
@@ -110,7 +111,7 @@ public struct ArchitecturePlan: Sendable {
         shape[1], window: c.kernelSize[1], stride: c.strides[1], dilation: c.dilationRate[1],
         padding: c.padding, axis: "width", fail: fail)
       try addParameter(
-        prefix + name + ".kernel", [c.kernelSize[0], c.kernelSize[1], shape[2], c.filters],
+        prefix + name + ".kernel", [c.kernelSize[0], c.kernelSize[1], shape[2] / c.groups, c.filters],
         layer: layer, name: name)
       if c.useBias {
         try addParameter(prefix + name + ".bias", [c.filters], layer: layer, name: name)
@@ -247,6 +248,8 @@ public struct ArchitecturePlan: Sendable {
         throw fail("inputs \(shape) gain an axis beyond rank \(limits.maximumRank)")
       }
       next = shape + [c.outputDim]
+    case .conv1D, .conv3D, .conv2DTranspose, .conv3DTranspose, .depthwiseConv2D, .separableConv2D:
+      next = try planConvolution(layer, shape: shape, name: name, prefix: prefix, fail: fail)
     }
     try checkActivation(next, of: layer, name: name)
     outputShape = next
@@ -269,7 +272,7 @@ public struct ArchitecturePlan: Sendable {
     }
   }
 
-  private mutating func addParameter(
+  mutating func addParameter(
     _ name: String, _ shape: [Int], layer: LayerConfiguration, name layerName: String
   ) throws(ArchitectureError) {
     guard let count = shape.checkedProduct(),
@@ -286,7 +289,7 @@ public struct ArchitecturePlan: Sendable {
 
   /// The output extent of a window over `extent` positions (``Conv2D``'s rule), checked: the
   /// dilated window must fit a `.valid` input.
-  private static func windowExtent(
+  static func windowExtent(
     _ extent: Int, window: Int, stride: Int, dilation: Int, padding: Padding, axis: String,
     fail: (String) -> ArchitectureError
   ) throws(ArchitectureError) -> Int {
@@ -341,6 +344,12 @@ extension LayerConfiguration {
     case .permute(let c): c.name
     case .layerNormalization(let c): c.name
     case .embedding(let c): c.name
+    case .conv1D(let c): c.name
+    case .conv3D(let c): c.name
+    case .conv2DTranspose(let c): c.name
+    case .conv3DTranspose(let c): c.name
+    case .depthwiseConv2D(let c): c.name
+    case .separableConv2D(let c): c.name
     }
   }
 }

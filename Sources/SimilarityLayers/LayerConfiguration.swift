@@ -94,6 +94,18 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
   case layerNormalization(LayerNormalization.Configuration)
   /// ``Embedding``.
   case embedding(Embedding.Configuration)
+  /// ``Conv1D``.
+  case conv1D(Conv1D.Configuration)
+  /// ``Conv3D``.
+  case conv3D(Conv3D.Configuration)
+  /// ``Conv2DTranspose``.
+  case conv2DTranspose(Conv2DTranspose.Configuration)
+  /// ``Conv3DTranspose``.
+  case conv3DTranspose(Conv3DTranspose.Configuration)
+  /// ``DepthwiseConv2D``.
+  case depthwiseConv2D(DepthwiseConv2D.Configuration)
+  /// ``SeparableConv2D``.
+  case separableConv2D(SeparableConv2D.Configuration)
 
   /// The Keras type name written as `"type"`.
   public var typeName: String {
@@ -143,6 +155,12 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .permute: Permute.typeName
     case .layerNormalization: LayerNormalization.typeName
     case .embedding: Embedding.typeName
+    case .conv1D: Conv1D.typeName
+    case .conv3D: Conv3D.typeName
+    case .conv2DTranspose: Conv2DTranspose.typeName
+    case .conv3DTranspose: Conv3DTranspose.typeName
+    case .depthwiseConv2D: DepthwiseConv2D.typeName
+    case .separableConv2D: SeparableConv2D.typeName
     }
   }
 
@@ -205,6 +223,12 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .permute(let c): return Permute(configuration: c)
     case .layerNormalization(let c): return LayerNormalization(configuration: c)
     case .embedding(let c): return Embedding(configuration: c)
+    case .conv1D(let c): return Conv1D(configuration: c)
+    case .conv3D(let c): return Conv3D(configuration: c)
+    case .conv2DTranspose(let c): return Conv2DTranspose(configuration: c)
+    case .conv3DTranspose(let c): return Conv3DTranspose(configuration: c)
+    case .depthwiseConv2D(let c): return DepthwiseConv2D(configuration: c)
+    case .separableConv2D(let c): return SeparableConv2D(configuration: c)
     }
   }
 }
@@ -301,6 +325,12 @@ extension LayerConfiguration: Codable {
     Permute.typeName,
     LayerNormalization.typeName,
     Embedding.typeName,
+    Conv1D.typeName,
+    Conv3D.typeName,
+    Conv2DTranspose.typeName,
+    Conv3DTranspose.typeName,
+    DepthwiseConv2D.typeName,
+    SeparableConv2D.typeName,
   ]
 
   /// Decodes `{"type": …, "config": …}`; an unknown type throws
@@ -363,6 +393,12 @@ extension LayerConfiguration: Codable {
     case Permute.typeName: self = .permute(try config(Permute.Configuration.self))
     case LayerNormalization.typeName: self = .layerNormalization(try config(LayerNormalization.Configuration.self))
     case Embedding.typeName: self = .embedding(try config(Embedding.Configuration.self))
+    case Conv1D.typeName: self = .conv1D(try config(Conv1D.Configuration.self))
+    case Conv3D.typeName: self = .conv3D(try config(Conv3D.Configuration.self))
+    case Conv2DTranspose.typeName: self = .conv2DTranspose(try config(Conv2DTranspose.Configuration.self))
+    case Conv3DTranspose.typeName: self = .conv3DTranspose(try config(Conv3DTranspose.Configuration.self))
+    case DepthwiseConv2D.typeName: self = .depthwiseConv2D(try config(DepthwiseConv2D.Configuration.self))
+    case SeparableConv2D.typeName: self = .separableConv2D(try config(SeparableConv2D.Configuration.self))
     default: throw ArchitectureError.unknownLayerType(type)
     }
   }
@@ -414,6 +450,12 @@ extension LayerConfiguration: Codable {
     case .permute(let c): try container.encode(c, forKey: .config)
     case .layerNormalization(let c): try container.encode(c, forKey: .config)
     case .embedding(let c): try container.encode(c, forKey: .config)
+    case .conv1D(let c): try container.encode(c, forKey: .config)
+    case .conv3D(let c): try container.encode(c, forKey: .config)
+    case .conv2DTranspose(let c): try container.encode(c, forKey: .config)
+    case .conv3DTranspose(let c): try container.encode(c, forKey: .config)
+    case .depthwiseConv2D(let c): try container.encode(c, forKey: .config)
+    case .separableConv2D(let c): try container.encode(c, forKey: .config)
     }
   }
 }

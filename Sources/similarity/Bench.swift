@@ -7,6 +7,7 @@ struct Bench: ParsableCommand {
     subcommands: [
       // One entry per benchmark; keep alphabetical.
       BenchANN.self,
+      BenchConvLayers.self,
       BenchKernels.self,
       BenchPooling.self,
     ])

@@ -4,6 +4,7 @@
 
 #include "CSimilarityTraining.h"
 #include "CSimilarityPooling.h"
+#include "CSimilarityDepthwise.h"
 
 // Distance kernels with run-time CPU dispatch (AVX-512 / AVX2+FMA / portable C).
 // Each function returns a reduction over two float vectors of length n; the dispatch is chosen
@@ -54,7 +55,8 @@ enum {
   CSIM_FAMILY_OPTIMIZER = 7,   ///< RMSprop / Adam updates, training.c
   CSIM_FAMILY_CONVOLUTION = 8, ///< direct convolution, convolution.c
   CSIM_FAMILY_WINOGRAD = 9,    ///< Winograd F(2×2, 3×3), winograd.c
-  CSIM_FAMILY_COUNT = 10
+  CSIM_FAMILY_DEPTHWISE = 10,  ///< depthwise convolution, depthwise.c
+  CSIM_FAMILY_COUNT = 11
 };
 /// The variant `family` runs at `level` (clamped to what the CPU runs): "portable", "avx2",
 /// "avx512", "avx512bf16", or "none" where the family has no code at that level (direct and
