@@ -9,23 +9,31 @@ struct Summary: ParsableCommand {
       keras-siamese: the shared tower of Keras' mnist_siamese example (133,504 parameters).
       tfsim-mnist: the MNIST embedding model of TF Similarity's hello-world notebook \
       (327,200 parameters).
+      layer-tour: one graph model that uses every layer of the brief's layer tour (1-D, 2-D and \
+      3-D convolutions, transposed convolutions, pooling, batch normalization, dense, dropout, \
+      flatten, separable and depthwise convolutions, Add, Concatenate), 51,732 parameters.
       """)
 
   /// The models the command knows.
   enum ModelChoice: String, ExpressibleByArgument, CaseIterable {
     case kerasSiamese = "keras-siamese"
     case tfsimMNIST = "tfsim-mnist"
+    case layerTour = "layer-tour"
   }
 
-  @Argument(help: "The model: \(ModelChoice.allCases.map(\.rawValue).joined(separator: " or ")).")
+  @Argument(help: "The model: \(ModelChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
   var model: ModelChoice
 
+  @Flag(help: "Print the totals as tf_keras 2.13+ does (with sizes) instead of 2.12's.")
+  var withMemory = false
+
   func run() throws {
-    let sequential =
+    let network: any NetworkModel =
       switch model {
       case .kerasSiamese: Sequential.kerasSiameseTower()
       case .tfsimMNIST: Sequential.tfSimilarityMNISTConv()
+      case .layerTour: try Functional.layerTour()
       }
-    print(sequential.summary(), terminator: "")
+    print(network.summary(style: withMemory ? .withMemory : .grouped), terminator: "")
   }
 }

@@ -9,6 +9,15 @@ import Testing
     #expect(result.stdout.contains(" dense_2 (Dense)             (None, 128)               16512"))
   }
 
+  @Test func summaryPrintsTheLayerTour() throws {
+    let result = try CLI.run(["summary", "layer-tour"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("Total params: 51,732\n"))
+    #expect(result.stdout.contains(" conv3d_transpose (Conv3DTr  (None, 8, 16, 16, 4)         868"))
+    let sized = try CLI.run(["summary", "layer-tour", "--with-memory"])
+    #expect(sized.stdout.contains("Total params: 51732 (202.08 KB)\n"))
+  }
+
   @Test func aSavedRunReloadsWithIdenticalScores() throws {
     let directory = try CLI.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
