@@ -54,21 +54,29 @@ public enum GEMM {
   public nonisolated(unsafe) static var splitsOverThreadPool = true
 
   /// The least work (`2·m·n·k` of the piece) ``parallelMultiply`` gives one piece beyond
-  /// the first one per thread: every single-threaded BLAS call packs its whole `B` panel
-  /// again, so pieces much smaller than this pay more in packing than they gain in balance.
+  /// the first one per thread.
   public nonisolated(unsafe) static var minimumPieceFlops = 2_000_000
+
+  /// The fewest rows (or columns, in the split direction) ``parallelMultiply`` gives one piece
+  /// beyond the first one per thread. Every single-threaded BLAS call packs the whole operand
+  /// that is not split again, a cost of about 2.5 / extent of the piece's arithmetic (measured
+  /// on Zen 3, `similarity bench kernels --only gemm`: 32-row pieces of the siamese MLP's
+  /// products took 5–15% longer than 128-row ones); 64 keeps it near 4%.
+  public nonisolated(unsafe) static var minimumPieceExtent = 64
 
   /// The number of blocks ``parallelMultiply`` cuts `extent` (the larger of `m`, `n`) into for
   /// a product of `flops` operations: at least one per thread where there are enough 16-wide
   /// blocks, up to ``ThreadPool/piecesPerThread`` per thread while each keeps
-  /// ``minimumPieceFlops``; 1 below ``parallelThreshold``. Depends only on the shape and the
-  /// pool's thread count.
+  /// ``minimumPieceFlops`` and ``minimumPieceExtent``; 1 below ``parallelThreshold``. Depends only on the shape and the
+  /// pool's thread count — it must: OpenBLAS' single-threaded result for an output row can
+  /// differ in the last bit with the size of the block the row is computed in.
   static func pieceCount(extent: Int, flops: Double) -> Int {
     let threads = ThreadPool.shared.threadCount
     guard flops >= Double(parallelThreshold), threads > 1 else { return 1 }
     let blocks = extent / 16
     let byWork = Int(flops / Double(Swift.max(1, minimumPieceFlops)))
-    let pieces = Swift.min(threads * ThreadPool.piecesPerThread, blocks, byWork)
+    let byExtent = extent / Swift.max(1, minimumPieceExtent)
+    let pieces = Swift.min(threads * ThreadPool.piecesPerThread, blocks, byWork, byExtent)
     return Swift.max(Swift.min(threads, blocks), pieces)
   }
 
