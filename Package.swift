@@ -3,7 +3,8 @@ import PackageDescription
 
 // Targets form a DAG (see docs/ARCHITECTURE.md):
 //   CSimilarityBLAS, CSimilarityZlib (system libraries), CSimilarityKernels (C, runtime SIMD dispatch)
-//   SimilarityKernels  <- thread pool, RNG, GEMM backend, distance kernels
+//   SimilarityKernels  <- thread pool, RNG, GEMM backend, convolution, and the Swift face of every
+//                         C kernel (the only module that imports CSimilarityKernels)
 //   SimilarityTensors  <- Tensor + reverse-mode gradients
 //   SimilarityLayers   <- layers, optimizers, models, safetensors checkpoints
 //   SimilarityDatasets <- IDX (MNIST, Fashion-MNIST), .npy
@@ -40,14 +41,12 @@ let package = Package(
     .target(name: "CSimilarityKernels", path: "Sources/CSimilarityKernels"),
     .target(name: "SimilarityIO"),
     .target(name: "SimilarityKernels", dependencies: ["CSimilarityBLAS", "CSimilarityKernels"]),
-    .target(name: "SimilarityTensors", dependencies: ["SimilarityKernels", "CSimilarityKernels"]),
-    .target(
-      name: "SimilarityLayers",
-      dependencies: ["SimilarityTensors", "CSimilarityKernels", "SimilarityIO"]),
+    .target(name: "SimilarityTensors", dependencies: ["SimilarityKernels"]),
+    .target(name: "SimilarityLayers", dependencies: ["SimilarityTensors", "SimilarityIO"]),
     .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib", "SimilarityIO"]),
     .target(
       name: "SimilaritySearch",
-      dependencies: ["SimilarityKernels", "CSimilarityKernels", "SimilarityIO"]),
+      dependencies: ["SimilarityKernels", "SimilarityIO"]),
     .target(
       name: "SimilarityMetricLearning",
       dependencies: ["SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilaritySearch"]),
@@ -67,7 +66,7 @@ let package = Package(
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
         "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
-        "SimilarityVisualization", "Similarity", "CSimilarityKernels", "SimilarityIO",
+        "SimilarityVisualization", "Similarity", "SimilarityIO",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Saves one kind of file over and over, for the kill -9 crash-safety test and script.

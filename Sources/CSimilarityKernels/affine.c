@@ -9,7 +9,9 @@
 // matching weight rows, so a mostly-zero input (MNIST pixels) costs 2·nnz·n operations and
 // one read of x — no CSR arrays for the whole batch.
 
-void csim_bias_activation_rows(float *y, size_t rows, size_t n, const float *bias, int relu) {
+// The epilogue of a GEMM block: y += bias, then ReLU as `y > 0 ? y : 0` (NaN and −0 become +0).
+static void bias_activation_rows_portable(float *y, size_t rows, size_t n, const float *bias,
+                                          int relu) {
   for (size_t r = 0; r < rows; r++) {
     float *restrict out = y + r * n;
     if (bias)
@@ -70,6 +72,56 @@ __attribute__((target("avx2,fma"))) static void accumulate_row_avx2(
   }
 }
 
+// AVX2 epilogue, one pass per row: 32 columns (four registers) at a time, then 8, then a
+// masked tail. The sum is the portable one (one rounding) and `max(v, 0)` returns its second
+// operand for NaN and for ±0, so the result equals the portable code bit for bit.
+__attribute__((target("avx2,fma"))) static void bias_activation_rows_avx2(
+    float *y, size_t rows, size_t n, const float *bias, int relu) {
+  if (!bias && !relu) return;
+  const __m256 zero = _mm256_setzero_ps();
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i tail = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n % 8)), lane);
+#define CSIM_EPILOGUE(v, b)                                   \
+  do {                                                        \
+    if (bias) v = _mm256_add_ps(v, b);                        \
+    if (relu) v = _mm256_max_ps(v, zero);                     \
+  } while (0)
+  for (size_t r = 0; r < rows; r++) {
+    float *out = y + r * n;
+    size_t c = 0;
+    for (; c + 32 <= n; c += 32) {
+      __m256 v0 = _mm256_loadu_ps(out + c), v1 = _mm256_loadu_ps(out + c + 8);
+      __m256 v2 = _mm256_loadu_ps(out + c + 16), v3 = _mm256_loadu_ps(out + c + 24);
+      __m256 b0 = zero, b1 = zero, b2 = zero, b3 = zero;
+      if (bias) {
+        b0 = _mm256_loadu_ps(bias + c), b1 = _mm256_loadu_ps(bias + c + 8);
+        b2 = _mm256_loadu_ps(bias + c + 16), b3 = _mm256_loadu_ps(bias + c + 24);
+      }
+      CSIM_EPILOGUE(v0, b0);
+      CSIM_EPILOGUE(v1, b1);
+      CSIM_EPILOGUE(v2, b2);
+      CSIM_EPILOGUE(v3, b3);
+      _mm256_storeu_ps(out + c, v0);
+      _mm256_storeu_ps(out + c + 8, v1);
+      _mm256_storeu_ps(out + c + 16, v2);
+      _mm256_storeu_ps(out + c + 24, v3);
+    }
+    for (; c + 8 <= n; c += 8) {
+      __m256 v = _mm256_loadu_ps(out + c);
+      __m256 b = bias ? _mm256_loadu_ps(bias + c) : zero;
+      CSIM_EPILOGUE(v, b);
+      _mm256_storeu_ps(out + c, v);
+    }
+    if (c < n) {
+      __m256 v = _mm256_maskload_ps(out + c, tail);
+      __m256 b = bias ? _mm256_maskload_ps(bias + c, tail) : zero;
+      CSIM_EPILOGUE(v, b);
+      _mm256_maskstore_ps(out + c, tail, v);
+    }
+  }
+#undef CSIM_EPILOGUE
+}
+
 // Every 128-column block of the output stays in eight registers while the packed entries
 // stream past; bias and ReLU are applied before the single store.
 __attribute__((target("avx512f"))) static void accumulate_row_avx512(
@@ -109,8 +161,11 @@ __attribute__((target("avx512f"))) static void accumulate_row_avx512(
 
 void csim_fill_affine(struct csim_kernel_table *t, int level) {
   t->accumulate_row = accumulate_row_portable;
+  t->bias_activation = bias_activation_rows_portable;
   t->variant[CSIM_FAMILY_AFFINE] = "portable";
 #if defined(__x86_64__)
+  // The epilogue is memory-bound: the AVX2 one serves the AVX-512 level too.
+  if (level >= CSIM_ISA_AVX2) t->bias_activation = bias_activation_rows_avx2;
   if (level >= CSIM_ISA_AVX512) {
     t->accumulate_row = accumulate_row_avx512;
     t->variant[CSIM_FAMILY_AFFINE] = "avx512";
@@ -149,4 +204,13 @@ void csim_affine_sparse_rows(const float *x, size_t rows, size_t k, const float 
                              float *scratch_values) {
   affine_sparse_rows(&csim_active, x, rows, k, w, n, bias, relu, y, scratch_columns,
                      scratch_values);
+}
+
+void csim_bias_activation_rows(float *y, size_t rows, size_t n, const float *bias, int relu) {
+  csim_active.bias_activation(y, rows, n, bias, relu);
+}
+
+void csim_bias_activation_rows_at(int level, float *y, size_t rows, size_t n, const float *bias,
+                                  int relu) {
+  csim_table(level)->bias_activation(y, rows, n, bias, relu);
 }

@@ -38,6 +38,7 @@ struct csim_kernel_table {
   // affine.c
   void (*accumulate_row)(const int32_t *, const float *, size_t, const float *, size_t,
                          const float *, int, float *);
+  void (*bias_activation)(float *, size_t, size_t, const float *, int);
   // pooling.c
   void (*max_pool_merge)(const float *, int32_t, size_t, int, float *, int32_t *);
   // training.c

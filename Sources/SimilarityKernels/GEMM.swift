@@ -53,15 +53,45 @@ public enum GEMM {
   /// threading to the BLAS).
   public nonisolated(unsafe) static var splitsOverThreadPool = true
 
-  /// ``multiply`` split over the ``ThreadPool``: the larger of `m` and `n` is cut into one
-  /// block per thread (multiples of 16 rows/columns, the BLAS' register blocking) and each
-  /// block is a single-threaded GEMM.
+  /// The least work (`2·m·n·k` of the piece) ``parallelMultiply`` gives one piece beyond
+  /// the first one per thread.
+  public nonisolated(unsafe) static var minimumPieceFlops = 2_000_000
+
+  /// The fewest rows (or columns, in the split direction) ``parallelMultiply`` gives one piece
+  /// beyond the first one per thread. Every single-threaded BLAS call packs the whole operand
+  /// that is not split again, a cost of about 2.5 / extent of the piece's arithmetic (measured
+  /// on Zen 3, `similarity bench kernels --only gemm`: 32-row pieces of the siamese MLP's
+  /// products took 5–15% longer than 128-row ones); 64 keeps it near 4%.
+  public nonisolated(unsafe) static var minimumPieceExtent = 64
+
+  /// The number of blocks ``parallelMultiply`` cuts `extent` (the larger of `m`, `n`) into for
+  /// a product of `flops` operations: at least one per thread where there are enough 16-wide
+  /// blocks, up to ``ThreadPool/piecesPerThread`` per thread while each keeps
+  /// ``minimumPieceFlops`` and ``minimumPieceExtent``; 1 below ``parallelThreshold``. Depends only on the shape and the
+  /// pool's thread count — it must: OpenBLAS' single-threaded result for an output row can
+  /// differ in the last bit with the size of the block the row is computed in.
+  static func pieceCount(extent: Int, flops: Double) -> Int {
+    let threads = ThreadPool.shared.threadCount
+    guard flops >= Double(parallelThreshold), threads > 1 else { return 1 }
+    let blocks = extent / 16
+    let byWork = Int(flops / Double(Swift.max(1, minimumPieceFlops)))
+    let byExtent = extent / Swift.max(1, minimumPieceExtent)
+    let pieces = Swift.min(threads * ThreadPool.piecesPerThread, blocks, byWork, byExtent)
+    return Swift.max(Swift.min(threads, blocks), pieces)
+  }
+
+  /// ``multiply`` split over the ``ThreadPool``: the larger of `m` and `n` is cut into
+  /// blocks (multiples of 16 rows/columns, the BLAS' register blocking; several per thread
+  /// when the product is large enough, ``pieceCount(extent:flops:)``) that the threads claim
+  /// as they go, each a single-threaded GEMM. A thread that loses its core (the machine is
+  /// shared) then holds up one block, not a fixed half of the product.
   ///
   /// Two BLAS threads scale erratically on the small and skinny GEMMs of training (1.0–1.9×,
   /// numeric-facts §1); independent single-threaded GEMMs on parts of the output avoid the
-  /// BLAS' own synchronisation. The blocks depend only on the shape, and every block runs
-  /// single-threaded whether the blocks run in parallel or (pool busy) one after the other,
-  /// so results are bitwise reproducible. Same contract as ``multiply``.
+  /// BLAS' own synchronisation. The blocks depend only on the shape (and the pool's thread
+  /// count), and every block runs single-threaded whether the blocks run in parallel or (pool
+  /// busy) one after the other, whichever thread takes it, so results are bitwise
+  /// reproducible. Same contract as ``multiply``.
   public static func parallelMultiply(
     _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
@@ -77,9 +107,7 @@ public enum GEMM {
     let flops = 2.0 * Double(m) * Double(n) * Double(k)
     let splitRows = m >= n
     let extent = splitRows ? m : n
-    let parts =
-      flops >= Double(parallelThreshold)
-      ? Swift.min(ThreadPool.shared.threadCount, extent / 16) : 1
+    let parts = pieceCount(extent: extent, flops: flops)
     withSingleThreadedBLAS {
       if parts <= 1 {
         multiply(

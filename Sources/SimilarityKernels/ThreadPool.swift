@@ -62,16 +62,39 @@ public final class ThreadPool: @unchecked Sendable {
     }
   }
 
-  /// Splits `0..<count` into at most `threadCount` contiguous chunks of at least
-  /// `minimumChunk` indices and calls `body` with each chunk, in parallel.
+  /// How many pieces per thread ``pieceCount(_:minimumPiece:)`` aims for.
+  ///
+  /// Work split into exactly one fixed share per thread stalls on the slowest share: when
+  /// another process takes a core (the machine is shared), the thread on it runs at a fraction
+  /// of its speed, or not at all for a time slice, and every loop waits for its share. With
+  /// several pieces per thread handed out dynamically the threads that keep their cores take
+  /// over the rest, and a loop waits at most for the one piece a descheduled thread holds.
+  public static let piecesPerThread = 4
+
+  /// The number of pieces to cut `count` units of work into: up to ``piecesPerThread`` per
+  /// thread, each of at least `minimumPiece` units, at least 1 (1 on a one-thread pool). It
+  /// depends only on `count`, `minimumPiece` and ``threadCount``, so a loop whose pieces
+  /// write separate results (reductions summed in piece order) stays reproducible whichever
+  /// thread runs which piece.
+  public func pieceCount(_ count: Int, minimumPiece: Int = 1) -> Int {
+    if count <= 0 || threadCount <= 1 { return 1 }
+    return Swift.max(
+      1, Swift.min(threadCount * ThreadPool.piecesPerThread, count / Swift.max(1, minimumPiece)))
+  }
+
+  /// Splits `0..<count` into contiguous chunks of at least `minimumChunk` indices, up to
+  /// ``piecesPerThread`` per thread (``pieceCount(_:minimumPiece:)``), and calls `body` with
+  /// each chunk, in parallel; threads claim chunks as they finish the previous one, so a
+  /// thread that loses its core holds up at most one chunk.
   ///
   /// Use it for loops whose per-index work is small: pass a `minimumChunk` that makes a chunk
-  /// worth a few microseconds, and small loops then run serially on the caller.
+  /// worth a few microseconds, and small loops then run serially on the caller. The chunks
+  /// depend only on `count`, `minimumChunk` and ``threadCount``.
   public func parallelForChunks(
     _ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void
   ) {
     if count <= 0 { return }
-    let parts = Swift.min(threadCount, Swift.max(1, count / Swift.max(1, minimumChunk)))
+    let parts = pieceCount(count, minimumPiece: minimumChunk)
     if parts == 1 {
       body(0..<count)
       return

@@ -1,4 +1,3 @@
-import CSimilarityKernels
 import SimilarityKernels
 
 /// Fast distance kernels: C with AVX-512 / AVX2+FMA / portable variants chosen at run time
@@ -23,12 +22,12 @@ public enum DistanceKernels {
     _ distance: Distance, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int
   ) -> Float {
     switch distance {
-    case .cosine: return max(1 - csim_dot(a, b, count), 0)
-    case .euclidean: return max(csim_l2sq(a, b, count), 0).squareRoot()
-    case .squaredEuclidean: return csim_l2sq(a, b, count)
-    case .manhattan: return csim_l1(a, b, count)
-    case .innerProduct: return csim_dot(a, b, count)
-    case .snr: return csim_snr(a, b, count)
+    case .cosine: return max(1 - VectorKernels.dot(a, b, count: count), 0)
+    case .euclidean: return max(VectorKernels.squaredEuclidean(a, b, count: count), 0).squareRoot()
+    case .squaredEuclidean: return VectorKernels.squaredEuclidean(a, b, count: count)
+    case .manhattan: return VectorKernels.manhattan(a, b, count: count)
+    case .innerProduct: return VectorKernels.dot(a, b, count: count)
+    case .snr: return VectorKernels.signalToNoise(a, b, count: count)
     }
   }
 }
@@ -39,8 +38,8 @@ public enum DistanceKernels {
 struct DistanceSpace: Sendable {
   let distance: Distance
   let dimension: Int
-  /// The C batched-kernel metric code.
-  let metric: Int32
+  /// The batched kernels' reduction.
+  let metric: RowMetric
 
   init(distance: Distance, dimension: Int) {
     self.distance = distance
@@ -48,12 +47,12 @@ struct DistanceSpace: Sendable {
     metric = DistanceSpace.metricCode(distance)
   }
 
-  private static func metricCode(_ distance: Distance) -> Int32 {
+  private static func metricCode(_ distance: Distance) -> RowMetric {
     switch distance {
-    case .euclidean, .squaredEuclidean, .snr: Int32(CSIM_METRIC_L2SQ.rawValue)
-    case .manhattan: Int32(CSIM_METRIC_L1.rawValue)
-    case .innerProduct: Int32(CSIM_METRIC_NEG_DOT.rawValue)
-    case .cosine: Int32(CSIM_METRIC_ONE_MINUS_DOT.rawValue)
+    case .euclidean, .squaredEuclidean, .snr: .squaredEuclidean
+    case .manhattan: .manhattan
+    case .innerProduct: .negativeDot
+    case .cosine: .oneMinusDot
     }
   }
 
@@ -61,10 +60,10 @@ struct DistanceSpace: Sendable {
   @inline(__always)
   func rankingDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {
     switch distance {
-    case .euclidean, .squaredEuclidean, .snr: csim_l2sq(a, b, dimension)
-    case .manhattan: csim_l1(a, b, dimension)
-    case .innerProduct: -csim_dot(a, b, dimension)
-    case .cosine: 1 - csim_dot(a, b, dimension)
+    case .euclidean, .squaredEuclidean, .snr: VectorKernels.squaredEuclidean(a, b, count: dimension)
+    case .manhattan: VectorKernels.manhattan(a, b, count: dimension)
+    case .innerProduct: -VectorKernels.dot(a, b, count: dimension)
+    case .cosine: 1 - VectorKernels.dot(a, b, count: dimension)
     }
   }
 
@@ -75,8 +74,9 @@ struct DistanceSpace: Sendable {
     _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, isBelow bound: Float
   ) -> Bool {
     switch distance {
-    case .euclidean, .squaredEuclidean, .snr: csim_l2sq_bounded(a, b, dimension, bound) < bound
-    case .manhattan: csim_l1_bounded(a, b, dimension, bound) < bound
+    case .euclidean, .squaredEuclidean, .snr:
+      VectorKernels.squaredEuclidean(a, b, count: dimension, abandoningAbove: bound) < bound
+    case .manhattan: VectorKernels.manhattan(a, b, count: dimension, abandoningAbove: bound) < bound
     case .innerProduct, .cosine: rankingDistance(a, b) < bound
     }
   }
@@ -92,9 +92,13 @@ struct DistanceSpace: Sendable {
     count: Int, bound: Float = .infinity, into out: UnsafeMutablePointer<Float>
   ) {
     if let halfBase {
-      csim_distances_rows_half(metric, query, halfBase, dimension, rows, count, bound, out)
+      VectorKernels.distances(
+        metric, query: query, halfBase: halfBase, dimension: dimension, rows: rows, count: count,
+        bound: bound, into: out)
     } else {
-      csim_distances_rows(metric, query, base, dimension, rows, count, bound, out)
+      VectorKernels.distances(
+        metric, query: query, base: base, dimension: dimension, rows: rows, count: count,
+        bound: bound, into: out)
     }
   }
 

@@ -1,4 +1,3 @@
-import CSimilarityKernels
 import SimilarityKernels
 
 /// How an `ExactIndex` scores the base rows before it re-ranks its candidates in float32.
@@ -17,7 +16,7 @@ public enum ScoringPrecision: String, Sendable, CaseIterable, Codable {
 extension ExactIndex {
   /// Whether bfloat16 scoring runs the AVX512_BF16 kernel here (the fast one; elsewhere AVX2
   /// or portable kernels give the same answers more slowly).
-  public static var isBFloat16Accelerated: Bool { csim_bf16_available() != 0 }
+  public static var isBFloat16Accelerated: Bool { BFloat16Scoring.isAccelerated }
 
   /// How batch searches score base rows (see ``ScoringPrecision``). `.bfloat16` takes effect
   /// for distances computed through dot products (not Manhattan); for Manhattan the index
@@ -37,7 +36,10 @@ extension ExactIndex {
         let n = items.slotCount
         vectors.withUnsafeBufferPointer { v in
           packed.withUnsafeMutableBufferPointer { p in
-            if n > 0 { csim_bf16_pack_rows(v.baseAddress!, n, dimension, 0, p.baseAddress!) }
+            if n > 0 {
+              BFloat16Scoring.packRows(
+                v.baseAddress!, count: n, dimension: dimension, firstSlot: 0, into: p.baseAddress!)
+            }
           }
         }
         panels = packed
@@ -61,7 +63,9 @@ extension ExactIndex {
     guard let slot else { return }
     vectors.withUnsafeBufferPointer { v in
       panels!.withUnsafeMutableBufferPointer { p in
-        csim_bf16_pack_rows(v.baseAddress! + slot * dimension, 1, dimension, slot, p.baseAddress!)
+        BFloat16Scoring.packRows(
+          v.baseAddress! + slot * dimension, count: 1, dimension: dimension, firstSlot: slot,
+          into: p.baseAddress!)
       }
     }
   }
@@ -94,7 +98,7 @@ extension ExactIndex {
       ThreadPool.shared.parallelFor(workers) { worker in
         let ldc = baseBlock
         var scores = [Float](repeating: 0, count: queryBlock * ldc)
-        var packed = [UInt32](repeating: 0, count: csim_bf16_query_words(queryBlock, d))
+        var packed = [UInt32](repeating: 0, count: BFloat16Scoring.queryWords(count: queryBlock, dimension: d))
         var hitIndices = [UInt32](repeating: 0, count: baseBlock)
         var lower = [Float](repeating: 0, count: baseBlock)
         var upper = [Float](repeating: 0, count: baseBlock)
@@ -108,11 +112,12 @@ extension ExactIndex {
           var margin = [Float](repeating: 0, count: qn)
           prepared.withUnsafeBufferPointer { q in
             packed.withUnsafeMutableBufferPointer { p in
-              csim_bf16_pack_queries(q.baseAddress! + q0 * d, qn, d, p.baseAddress!)
+              BFloat16Scoring.packQueries(
+                q.baseAddress! + q0 * d, count: qn, dimension: d, into: p.baseAddress!)
             }
             for i in 0..<qn {
               let row = q.baseAddress! + (q0 + i) * d
-              let queryNorm = csim_dot(row, row, d)
+              let queryNorm = VectorKernels.dot(row, row, count: d)
               slack[i] = abs(scale) * epsilon * queryNorm.squareRoot()
               margin[i] = 2 * gamma * (queryNorm + largestNorm)
               top[i].reset()
@@ -124,8 +129,9 @@ extension ExactIndex {
             packed.withUnsafeBufferPointer { p in
               panels.withUnsafeBufferPointer { x in
                 scores.withUnsafeMutableBufferPointer { s in
-                  csim_bf16_scores(
-                    p.baseAddress!, qn, d, x.baseAddress!, b0 / 16, (bn + 15) / 16, s.baseAddress!, ldc)
+                  BFloat16Scoring.scores(
+                    queries: p.baseAddress!, queryCount: qn, dimension: d, panels: x.baseAddress!,
+                    firstPanel: b0 / 16, panelCount: (bn + 15) / 16, into: s.baseAddress!, ldc: ldc)
                 }
               }
             }
@@ -135,10 +141,12 @@ extension ExactIndex {
                   for i in 0..<qn {
                     // Uppers are kept without the margin (it is the same for every item of the
                     // query), so an item can still win when lower ≤ k-th upper + 2·margin.
-                    let found = csim_scan_bounded(
-                      s.baseAddress! + i * ldc, usesNorms ? norms.baseAddress! + b0 : nil,
-                      r.baseAddress! + b0, scale, offsets[i], slack[i], bn,
-                      top[i].threshold + margin[i], &hitIndices, &lower, &upper)
+                    let found = SelectionScan.bounded(
+                      scores: s.baseAddress! + i * ldc,
+                      norms: usesNorms ? norms.baseAddress! + b0 : nil, roots: r.baseAddress! + b0,
+                      scale: scale, offset: offsets[i], slack: slack[i], count: bn,
+                      threshold: top[i].threshold + margin[i], indices: &hitIndices,
+                      lower: &lower, upper: &upper)
                     for h in 0..<found {
                       let slot = b0 + Int(hitIndices[h])
                       if let filter, !filter(ids[slot]) { continue }

@@ -1,4 +1,3 @@
-import CSimilarityKernels
 import SimilarityKernels
 
 /// Exact (brute-force) nearest-neighbour search: the oracle for `HNSWIndex` and the default for
@@ -220,9 +219,10 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
         indices.withUnsafeMutableBufferPointer { hitIndex in
           values.withUnsafeMutableBufferPointer { hitValue in
             for i in 0..<qn {
-              let found = csim_scan_below(
-                s.baseAddress! + i * bn, usesNorms ? norms.baseAddress! + b0 : nil, scale,
-                offsets[i], bn, top[i].threshold, hitIndex.baseAddress!, hitValue.baseAddress!)
+              let found = SelectionScan.below(
+                scores: s.baseAddress! + i * bn, norms: usesNorms ? norms.baseAddress! + b0 : nil,
+                scale: scale, offset: offsets[i], count: bn, threshold: top[i].threshold,
+                indices: hitIndex.baseAddress!, values: hitValue.baseAddress!)
               for h in 0..<found {
                 guard hitValue[h] <= top[i].threshold else { continue }
                 let slot = b0 + Int(hitIndex[h])
@@ -248,7 +248,7 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
       return queries.withUnsafeBufferPointer { q in
         (0..<qn).map { i in
           let row = q.baseAddress! + (q0 + i) * d
-          return csim_dot(row, row, d)
+          return VectorKernels.dot(row, row, count: d)
         }
       }
     }
@@ -269,7 +269,7 @@ public final class ExactIndex: VectorIndex, @unchecked Sendable {
           let sp = s.baseAddress!
           if distance == .manhattan {
             for i in 0..<qn {
-              for j in 0..<bn { sp[i * bn + j] = csim_l1(qp + i * d, xp + j * d, d) }
+              for j in 0..<bn { sp[i * bn + j] = VectorKernels.manhattan(qp + i * d, xp + j * d, count: d) }
             }
             return
           }

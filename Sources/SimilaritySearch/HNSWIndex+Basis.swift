@@ -1,4 +1,3 @@
-import CSimilarityKernels
 import SimilarityKernels
 
 /// The coordinates an `HNSWIndex` walks its graph in.
@@ -49,7 +48,7 @@ extension HNSWIndex {
           guard wantsRotation else { return }
           wantsRotation = false
           rotation = nil
-          csim_free_large(rotatedVectors)
+          IndexMemory.releaseLarge(rotatedVectors)
           rotatedVectors = nil
           storeWalkRows(0..<slotCount)  // the float16 copy, if any, follows the walk rows
         case .principalComponents:
@@ -107,7 +106,8 @@ extension HNSWIndex {
     }
     if let halfVectors {
       let first = slots.lowerBound * dimension
-      csim_float_to_half(walkVectors + first, halfVectors + first, slots.count * dimension)
+      HalfPrecision.convert(
+        walkVectors + first, toHalf: halfVectors + first, count: slots.count * dimension)
     }
   }
 

@@ -1,4 +1,4 @@
-import CSimilarityKernels
+import SimilarityKernels
 
 extension HNSWIndex {
   /// Checks the graph's structural invariants and returns one message per violation (empty
@@ -49,7 +49,7 @@ extension HNSWIndex {
       // The float16 copy must be the rounding of the float32 walk rows.
       var row = [UInt16](repeating: 0, count: dimension)
       for slot in 0..<slotCount {
-        csim_float_to_half(walkVector(slot), &row, dimension)
+        HalfPrecision.convert(walkVector(slot), toHalf: &row, count: dimension)
         if !row.elementsEqual(UnsafeBufferPointer(start: halfVectors + slot * dimension, count: dimension)),
           report("slot \(slot): the float16 copy differs from the float32 walk row")
         {

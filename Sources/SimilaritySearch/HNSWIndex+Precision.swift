@@ -1,4 +1,4 @@
-import CSimilarityKernels
+import SimilarityKernels
 
 /// The precision of the vectors an `HNSWIndex` search walks the graph with.
 public enum TraversalPrecision: String, Sendable, CaseIterable, Codable {
@@ -26,12 +26,12 @@ extension HNSWIndex {
       lock.writing {
         switch newValue {
         case .float32:
-          csim_free_large(halfVectors)
+          IndexMemory.releaseLarge(halfVectors)
           halfVectors = nil
         case .float16:
           guard halfVectors == nil else { return }
           let copy: UnsafeMutablePointer<UInt16> = Self.largeBuffer(capacity * dimension)
-          csim_float_to_half(walkVectors, copy, slotCount * dimension)
+          HalfPrecision.convert(walkVectors, toHalf: copy, count: slotCount * dimension)
           halfVectors = copy
         }
       }

@@ -1,4 +1,3 @@
-import CSimilarityKernels
 import Dispatch
 import SimilarityKernels
 
@@ -137,10 +136,10 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
 
   deinit {
     for slot in 0..<slotCount { upper[slot]?.deallocate() }
-    csim_free_large(vectors)
-    csim_free_large(halfVectors)
-    csim_free_large(rotatedVectors)
-    csim_free_large(level0)
+    IndexMemory.releaseLarge(vectors)
+    IndexMemory.releaseLarge(halfVectors)
+    IndexMemory.releaseLarge(rotatedVectors)
+    IndexMemory.releaseLarge(level0)
     upper.deallocate()
     levels.deallocate()
     deleted.deallocate()
@@ -185,7 +184,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     guard newCapacity > capacity else { return }
     let newVectors: UnsafeMutablePointer<Float> = Self.largeBuffer(newCapacity * dimension)
     newVectors.update(from: vectors, count: slotCount * dimension)
-    csim_free_large(vectors)
+    IndexMemory.releaseLarge(vectors)
     vectors = newVectors
     // `large`: storage the walk reads at random, on `largeBuffer`s.
     func grow<T>(_ old: inout UnsafeMutablePointer<T>, _ width: Int, _ zero: T, large: Bool = false) {
@@ -193,7 +192,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
         large ? Self.largeBuffer(newCapacity * width) : .allocate(capacity: newCapacity * width)
       fresh.initialize(repeating: zero, count: newCapacity * width)
       fresh.update(from: old, count: slotCount * width)
-      if large { csim_free_large(old) } else { old.deallocate() }
+      if large { IndexMemory.releaseLarge(old) } else { old.deallocate() }
       old = fresh
     }
     // The optional walk copies (rows past slotCount are written before they are read).
@@ -201,7 +200,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       guard let old = copy else { return }
       let fresh: UnsafeMutablePointer<T> = Self.largeBuffer(newCapacity * dimension)
       fresh.update(from: old, count: slotCount * dimension)
-      csim_free_large(old)
+      IndexMemory.releaseLarge(old)
       copy = fresh
     }
     growCopy(&halfVectors)
@@ -216,10 +215,10 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
 
   /// `count` uninitialised elements of the storage the walk reads at random (vectors, their
   /// float16 copy, layer-0 links): 64-byte aligned, and from 2 MiB on on transparent huge pages
-  /// (`csim_allocate_large`), so a distance costs a cache miss but rarely a TLB miss. Released
-  /// with `csim_free_large`.
+  /// (`IndexMemory.allocateLarge`), so a distance costs a cache miss but rarely a TLB miss. Released
+  /// with `IndexMemory.releaseLarge`.
   static func largeBuffer<T>(_ count: Int) -> UnsafeMutablePointer<T> {
-    guard let raw = csim_allocate_large(max(count, 1) * MemoryLayout<T>.stride) else {
+    guard let raw = IndexMemory.allocateLarge(byteCount: max(count, 1) * MemoryLayout<T>.stride) else {
       fatalError("HNSWIndex: out of memory for \(count) × \(MemoryLayout<T>.stride) bytes")
     }
     return raw.bindMemory(to: T.self, capacity: max(count, 1))
@@ -253,10 +252,10 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
   @inline(__always)
   func readLinks(_ slot: Int, _ level: Int, into buffer: UnsafeMutablePointer<UInt32>) -> Int {
     let list = links(slot, level)
-    if concurrentBuild { csim_spin_lock(nodeLocks + slot) }
+    if concurrentBuild { IndexMemory.spinLock(nodeLocks + slot) }
     let n = Int(list[0])
     buffer.update(from: list + 1, count: n)
-    if concurrentBuild { csim_spin_unlock(nodeLocks + slot) }
+    if concurrentBuild { IndexMemory.spinUnlock(nodeLocks + slot) }
     return n
   }
 
@@ -331,10 +330,10 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       candidates.pop()
       let current = Int(nearest.slot)
       let list = level == 0 ? level0 + current * words0 : self.links(current, level)
-      if locking { csim_spin_lock(nodeLocks + current) }
+      if locking { IndexMemory.spinLock(nodeLocks + current) }
       let n = Int(list[0])
       links.update(from: list + 1, count: n)
-      if locking { csim_spin_unlock(nodeLocks + current) }
+      if locking { IndexMemory.spinUnlock(nodeLocks + current) }
       var fresh = 0
       for j in 0..<n {
         let s = links[j]
@@ -354,7 +353,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
         if results.count < ef || d < bound {
           let s = slots[j]
           candidates.push(-d, s)
-          if level == 0 { csim_prefetch(level0 + Int(s) * words0) }
+          if level == 0 { IndexMemory.prefetch(level0 + Int(s) * words0) }
           if accepted(Int(s)) {
             if results.count < ef {
               results.push(d, s)
@@ -401,8 +400,8 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
 
   /// Adds the link `slot → newNeighbor` on `level`, pruning with the heuristic when full.
   func addLink(from slot: Int, to newNeighbor: Int, distance: Float, level: Int) {
-    if concurrentBuild { csim_spin_lock(nodeLocks + slot) }
-    defer { if concurrentBuild { csim_spin_unlock(nodeLocks + slot) } }
+    if concurrentBuild { IndexMemory.spinLock(nodeLocks + slot) }
+    defer { if concurrentBuild { IndexMemory.spinUnlock(nodeLocks + slot) } }
     let list = links(slot, level)
     let n = Int(list[0])
     for j in 0..<n where Int(list[1 + j]) == newNeighbor { return }
@@ -469,7 +468,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       guard let nearest = found.first else { continue }
       let chosen = selectNeighbors(found, limit: maxConnections)
       let list = links(slot, layer)
-      if concurrentBuild { csim_spin_lock(nodeLocks + slot) }
+      if concurrentBuild { IndexMemory.spinLock(nodeLocks + slot) }
       // In a concurrent build another worker may already have linked this node on this layer:
       // its descent from a layer above can enter here and pick it before this list is written.
       // Overwriting would lose that link (and with it possibly the other node's only way in),
@@ -479,7 +478,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
         for (j, entry) in chosen.enumerated() { list[1 + j] = entry.slot }
         list[0] = UInt32(chosen.count)
       }
-      if concurrentBuild { csim_spin_unlock(nodeLocks + slot) }
+      if concurrentBuild { IndexMemory.spinUnlock(nodeLocks + slot) }
       if merges {
         for entry in chosen {
           addLink(from: slot, to: Int(entry.slot), distance: entry.distance, level: layer)
@@ -652,7 +651,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
       runWorkers(workers) { [self] _ in
         contexts.withContext(slots: slotCount) { context in
           while true {
-            let slot = Int(csim_fetch_add(counter, 1))
+            let slot = Int(IndexMemory.fetchAdd(counter, 1))
             if slot >= end { break }
             connect(slot, context: context)
           }

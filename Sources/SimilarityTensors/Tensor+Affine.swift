@@ -1,4 +1,3 @@
-import CSimilarityKernels
 import SimilarityKernels
 
 extension Tensor {
@@ -11,8 +10,10 @@ extension Tensor {
   /// runs fused: the rows are cut into fixed blocks of 64, each block is one single-threaded
   /// GEMM (or, when `skippingZeros` and at most `maximumDensity` of the block's entries are
   /// non-zero, a product that reads only the non-zeros' weight rows) followed by the bias and
-  /// the ReLU while the block is in cache; the blocks run in parallel. The blocks depend only
-  /// on the shape and the data, so the result does not depend on the thread count. It equals
+  /// the ReLU while the block is in cache; the threads claim runs of blocks as they go
+  /// (``ThreadPool/pieceCount(_:minimumPiece:)``), so a thread that loses its core holds up
+  /// one run. The blocks depend only on the shape and the data, so the result does not depend
+  /// on the thread count. It equals
   /// the composite up to floating-point summation order.
   public func affine(
     _ weight: Tensor, bias: Tensor?, rectified: Bool, skippingZeros: Bool = false,
@@ -37,7 +38,7 @@ extension Tensor {
     let blocks = (m + block - 1) / block
     let flops = 2.0 * Double(m) * Double(n) * Double(k)
     let parts =
-      flops >= Double(GEMM.parallelThreshold) ? Swift.min(ThreadPool.shared.threadCount, blocks) : 1
+      flops >= Double(GEMM.parallelThreshold) ? ThreadPool.shared.pieceCount(blocks) : 1
     let output = [Float](unsafeUninitializedCapacity: m * n) { buffer, initialized in
       let y = buffer.baseAddress!
       scalars.withUnsafeBufferPointer { x in
@@ -56,20 +57,21 @@ extension Tensor {
                   let out = y + start * n
                   let sparse =
                     skippingZeros && k > 0
-                    && Double(csim_count_nonzero(input, rows * k)) <= maximumDensity * Double(rows * k)
+                    && Double(SparseKernels.countNonZero(input, count: rows * k))
+                      <= maximumDensity * Double(rows * k)
                   if sparse {
                     columns.withUnsafeMutableBufferPointer { c in
                       values.withUnsafeMutableBufferPointer { v in
-                        csim_affine_sparse_rows(
-                          input, rows, k, w, n, b, rectified ? 1 : 0, out, c.baseAddress!,
-                          v.baseAddress!)
+                        AffineKernels.sparseRows(
+                          input, rows: rows, k: k, weight: w, n: n, bias: b, relu: rectified,
+                          into: out, scratchColumns: c.baseAddress!, scratchValues: v.baseAddress!)
                       }
                     }
                   } else {
                     GEMM.multiply(
                       .none, .none, m: rows, n: n, k: k, a: input, lda: k, b: w, ldb: n, c: out,
                       ldc: n)
-                    csim_bias_activation_rows(out, rows, n, b, rectified ? 1 : 0)
+                    AffineKernels.biasActivation(out, rows: rows, n: n, bias: b, relu: rectified)
                   }
                 }
               }

@@ -1,4 +1,3 @@
-import CSimilarityKernels
 import SimilarityKernels
 
 extension Tensor {
@@ -48,14 +47,15 @@ struct SparseRows: Sendable {
   init?(_ dense: [Float], rows: Int, columns: Int, maximumDensity: Double = 1) {
     self.rows = rows
     self.columns = columns
-    let parts = Swift.max(1, Swift.min(ThreadPool.shared.threadCount * 4, rows))
+    let parts = ThreadPool.shared.pieceCount(rows)
     var counts = [Int](repeating: 0, count: parts)
     dense.withUnsafeBufferPointer { x in
       counts.withUnsafeMutableBufferPointer { counts in
         let (x, counts) = (x.baseAddress!, counts.baseAddress!)
         ThreadPool.shared.parallelFor(parts) { part in
           let block = ThreadPool.chunk(part, of: rows, parts: parts)
-          counts[part] = csim_count_nonzero(x + block.lowerBound * columns, block.count * columns)
+          counts[part] = SparseKernels.countNonZero(
+            x + block.lowerBound * columns, count: block.count * columns)
         }
       }
     }
@@ -77,9 +77,10 @@ struct SparseRows: Sendable {
               let offset = offsets[part]
               // Each block writes rowStart[block] (offsets relative to its own range) and
               // exactly its own values and columns.
-              _ = csim_compress_rows(
-                x + block.lowerBound * columns, block.count, columns, r + block.lowerBound,
-                c.map { $0 + offset }, v.map { $0 + offset })
+              _ = SparseKernels.compressRows(
+                x + block.lowerBound * columns, rows: block.count, width: columns,
+                rowStart: r + block.lowerBound, columns: c.map { $0 + offset },
+                values: v.map { $0 + offset })
               for row in block { r[row] += Int32(offset) }
             }
             r[rows] = Int32(nonZero)
@@ -92,17 +93,20 @@ struct SparseRows: Sendable {
     self.values = values
   }
 
-  /// `self • w` for `w` `[columns, n]`, rows split over the thread pool.
+  /// `self • w` for `w` `[columns, n]`, rows split into pieces the threads claim as they go
+  /// (each output row is computed alone, so the split does not change the result).
   func multiplied(by w: [Float], columns n: Int) -> [Float] {
     var y = [Float](repeating: 0, count: rows * n)
-    let parts = ThreadPool.shared.threadCount
+    let parts = ThreadPool.shared.pieceCount(rows)
     withPointers { r, c, v in
       w.withUnsafeBufferPointer { w in
         y.withUnsafeMutableBufferPointer { y in
           let (w, y) = (w.baseAddress, y.baseAddress)
           ThreadPool.shared.parallelFor(parts) { part in
             let block = ThreadPool.chunk(part, of: rows, parts: parts)
-            csim_csr_matmul(r, c, v, block.lowerBound, block.upperBound, w, n, 0, n, y)
+            SparseKernels.multiply(
+              rowStart: r, columns: c, values: v, rows: block, by: w, n: n, columns: 0..<n,
+              into: y)
           }
         }
       }
@@ -110,20 +114,22 @@ struct SparseRows: Sendable {
     return y
   }
 
-  /// `selfᵀ • dy` for `dy` `[rows, n]`, the output's rows (this matrix's columns) split over
-  /// the thread pool: each thread owns a block of output rows, so the scatter-adds never
-  /// collide and never share a cache line.
+  /// `selfᵀ • dy` for `dy` `[rows, n]`, the output's rows (this matrix's columns) split into
+  /// blocks the threads claim as they go: each block of output rows has one owner, so the
+  /// scatter-adds never collide and never share a cache line, and each output row sums over
+  /// the input rows in the same order whatever the split.
   func transposedMultiplied(by dy: [Float], columns n: Int) -> [Float] {
     var g = [Float](repeating: 0, count: columns * n)
-    let parts = ThreadPool.shared.threadCount
+    let parts = ThreadPool.shared.pieceCount(columns)
     withPointers { r, c, v in
       dy.withUnsafeBufferPointer { dy in
         g.withUnsafeMutableBufferPointer { g in
           let (dy, g) = (dy.baseAddress, g.baseAddress)
           ThreadPool.shared.parallelFor(parts) { part in
             let block = ThreadPool.chunk(part, of: columns, parts: parts)
-            csim_csr_transpose_matmul(
-              r, c, v, rows, dy, n, Int32(block.lowerBound), Int32(block.upperBound), g)
+            SparseKernels.transposedMultiply(
+              rowStart: r, columns: c, values: v, rows: rows, by: dy, n: n, inputColumns: block,
+              into: g)
           }
         }
       }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import SimilarityKernels
 
-import CSimilarityKernels
 
 @main
 struct SimilarityCommand: AsyncParsableCommand {
@@ -45,6 +44,6 @@ struct SimilarityCommand: AsyncParsableCommand {
   /// glibc's defaults each of them is a fresh `mmap`, so every step pays page faults and page
   /// clearing for memory it just released (measured: ~8% of a siamese training step).
   static func configureAllocator() {
-    csim_keep_freed_memory()
+    ProcessMemory.keepFreedMemory()
   }
 }

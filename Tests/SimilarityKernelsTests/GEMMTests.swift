@@ -83,6 +83,56 @@ import Testing
     }
   }
 
+  /// Several pieces per thread (``GEMM/minimumPieceFlops`` small) against one per thread: the
+  /// same product up to rounding — OpenBLAS' single-threaded result for a row depends on the
+  /// size of the block it is computed in, so the piece count is part of the numerics and must
+  /// depend only on the shape and the thread count — and, for a given piece count, the same
+  /// bits whether the pieces run in parallel or one after the other on the caller.
+  @Test func piecesPerThreadKeepTheProductAndItsReproducibility() {
+    var generator = SplitMix64(seed: 84)
+    let saved = (GEMM.minimumPieceFlops, GEMM.minimumPieceExtent)
+    defer { (GEMM.minimumPieceFlops, GEMM.minimumPieceExtent) = saved }
+    GEMM.minimumPieceExtent = 16
+    for (transA, transB) in [(Transpose.none, Transpose.none), (.transposed, .none), (.none, .transposed)] {
+      for (m, n, k) in [(256, 128, 128), (128, 128, 256), (128, 256, 128), (256, 784, 128)] {
+        let a = GEMMTests.random(m * k, &generator)
+        let b = GEMMTests.random(k * n, &generator)
+        let (lda, ldb) = (transA == .none ? k : m, transB == .none ? n : k)
+        func product(minimumPieceFlops: Int, poolBusy: Bool = false) -> [Float] {
+          GEMM.minimumPieceFlops = minimumPieceFlops
+          var c = [Float](repeating: 0, count: m * n)
+          c.withUnsafeMutableBufferPointer { c in
+            let output = c.baseAddress!
+            let run = {
+              GEMM.parallelMultiply(
+                transA, transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: output, ldc: n)
+            }
+            if poolBusy { ThreadPool.shared.parallelFor(2) { if $0 == 0 { run() } } } else { run() }
+          }
+          return c
+        }
+        let onePerThread = product(minimumPieceFlops: .max)
+        let several = product(minimumPieceFlops: 1)
+        let serial = product(minimumPieceFlops: 1, poolBusy: true)
+        let label = "\(transA) \(transB) m \(m) n \(n) k \(k)"
+        #expect(several.map(\.bitPattern) == serial.map(\.bitPattern), "\(label)")
+        let worst = zip(onePerThread, several).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 1e-5 * Float(k), "\(label): \(worst)")
+      }
+    }
+    // The piece count: one per thread at least (16-row blocks permitting), up to
+    // `piecesPerThread` per thread while each keeps `minimumPieceFlops`.
+    (GEMM.minimumPieceFlops, GEMM.minimumPieceExtent) = (2_000_000, 64)
+    let threads = ThreadPool.shared.threadCount
+    #expect(GEMM.pieceCount(extent: 256, flops: 1_000_000) == 1)
+    if threads > 1 {
+      #expect(GEMM.pieceCount(extent: 256, flops: 8_388_608) == max(min(threads, 16), min(threads * 4, 4)))
+      #expect(GEMM.pieceCount(extent: 128, flops: 1e9) == max(min(threads, 8), 2))
+      #expect(GEMM.pieceCount(extent: 16, flops: 1e9) == 1)
+      #expect(GEMM.pieceCount(extent: 4096, flops: 1e12) == threads * ThreadPool.piecesPerThread)
+    }
+  }
+
   @Test func kernelNameIsReported() {
     #expect(!GEMM.kernelName.isEmpty)
     #expect(GEMM.threadCount >= 1)

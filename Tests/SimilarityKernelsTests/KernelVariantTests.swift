@@ -263,4 +263,59 @@ import Testing
       }
     }
   }
+
+  /// The fused epilogue of the im2col and affine paths (bias, then ReLU as `y > 0 ? y : 0`):
+  /// every variant equals the portable code bit for bit, NaN, ±0 and ragged widths included,
+  /// and writes nothing outside its rows.
+  @Test func biasActivationAgreesWithThePortableCode() {
+    var generator = SplitMix64(seed: 11)
+    for n in [1, 7, 8, 9, 31, 32, 33, 40, 64, 100, 128, 129] {
+      let rows = 3
+      var y0 = Self.random(rows * n, &generator)
+      y0[0] = .nan
+      if y0.count > 2 { y0[1] = -0.0; y0[2] = 0 }
+      if y0.count > 5 { y0[5] = -.infinity }
+      let bias = Self.random(n, &generator)
+      for withBias in [false, true] {
+        for relu in [false, true] {
+          func run(_ level: InstructionSet) -> [UInt32] {
+            // One guard float on each side of the rows.
+            var buffer = [Float](repeating: 7, count: rows * n + 2)
+            for i in 0..<(rows * n) { buffer[i + 1] = y0[i] }
+            buffer.withUnsafeMutableBufferPointer { y in
+              bias.withUnsafeBufferPointer { b in
+                AffineKernels.biasActivation(
+                  y.baseAddress! + 1, rows: rows, n: n, bias: withBias ? b.baseAddress : nil,
+                  relu: relu, at: level)
+              }
+            }
+            #expect(buffer.first == 7 && buffer.last == 7, "\(level) n \(n) wrote outside")
+            return buffer.map(\.bitPattern)
+          }
+          let portable = run(.portable)
+          // The portable code against its definition.
+          for i in 0..<(rows * n) {
+            var want = withBias ? y0[i] + bias[i % n] : y0[i]
+            if relu { want = want > 0 ? want : 0 }
+            #expect(portable[i + 1] == want.bitPattern || (want.isNaN && Float(bitPattern: portable[i + 1]).isNaN), "n \(n) i \(i)")
+          }
+          for level in InstructionSet.runnable {
+            #expect(run(level) == portable, "\(level) n \(n) bias \(withBias) relu \(relu)")
+          }
+        }
+      }
+    }
+    // The dispatched entry point runs the active level's variant.
+    var y: [Float] = [-1, 2, .nan, -0.0]
+    AffineKernels.biasActivation(&y, rows: 1, n: 4, bias: nil, relu: true)
+    #expect(y.map(\.bitPattern) == [0, 2, 0, 0].map { Float($0).bitPattern })
+  }
+
+  /// The Swift face's metric codes are the C enum's.
+  @Test func rowMetricsMatchTheCCodes() {
+    #expect(RowMetric.squaredEuclidean.rawValue == Int32(CSIM_METRIC_L2SQ.rawValue))
+    #expect(RowMetric.negativeDot.rawValue == Int32(CSIM_METRIC_NEG_DOT.rawValue))
+    #expect(RowMetric.manhattan.rawValue == Int32(CSIM_METRIC_L1.rawValue))
+    #expect(RowMetric.oneMinusDot.rawValue == Int32(CSIM_METRIC_ONE_MINUS_DOT.rawValue))
+  }
 }

@@ -105,10 +105,30 @@ private final class Counter: Sendable {
       sum.add(range.reduce(0, +), ordering: .relaxed)
     }
     #expect(sum.load(ordering: .relaxed) == 999 * 1000 / 2)
-    #expect(calls.load(ordering: .relaxed) == 2)
+    // Several pieces per thread (claimed dynamically), so a thread that loses its core holds
+    // up one piece, not a fixed half.
+    #expect(calls.load(ordering: .relaxed) == 2 * ThreadPool.piecesPerThread)
     calls.store(0, ordering: .relaxed)
     pool.parallelForChunks(15, minimumChunk: 10) { _ in calls.add(1, ordering: .relaxed) }
     #expect(calls.load(ordering: .relaxed) == 1)
+    // No piece shorter than the minimum.
+    let shortest = Atomic<Int>(.max)
+    calls.store(0, ordering: .relaxed)
+    pool.parallelForChunks(35, minimumChunk: 10) { range in
+      calls.add(1, ordering: .relaxed)
+      _ = shortest.min(range.count, ordering: .relaxed)
+    }
+    #expect(calls.load(ordering: .relaxed) == 3)
+    #expect(shortest.load(ordering: .relaxed) >= 10)
+  }
+
+  @Test func pieceCountsDependOnlyOnTheSizesAndTheThreadCount() {
+    let pool = ThreadPool(threadCount: 2)
+    #expect(pool.pieceCount(0) == 1)
+    #expect(pool.pieceCount(3) == 3)
+    #expect(pool.pieceCount(1000) == 2 * ThreadPool.piecesPerThread)
+    #expect(pool.pieceCount(1000, minimumPiece: 400) == 2)
+    #expect(ThreadPool(threadCount: 1).pieceCount(1000) == 1)
   }
 
   @Test func theSharedPoolUsesEveryCore() {

@@ -1,4 +1,3 @@
-import CSimilarityKernels
 import SimilarityKernels
 import SimilaritySearch
 import Testing
@@ -30,9 +29,9 @@ import Testing
       let a = (0..<n).map { _ in rng.nextNormal() }
       let b = (0..<n).map { _ in rng.nextNormal() }
       let exact = Distance.squaredEuclidean.reference(a, b)
-      let above = csim_l2sq_bounded(a, b, n, exact * 1.5)
+      let above = VectorKernels.squaredEuclidean(a, b, count: n, abandoningAbove: exact * 1.5)
       #expect(abs(above - exact) <= 1e-4 * exact, "n=\(n)")
-      let below = csim_l2sq_bounded(a, b, n, exact * 0.25)
+      let below = VectorKernels.squaredEuclidean(a, b, count: n, abandoningAbove: exact * 0.25)
       #expect(below > exact * 0.25 && below <= exact * (1 + 1e-4), "n=\(n)")
     }
   }
@@ -44,17 +43,18 @@ import Testing
       let a = (0..<n).map { $0 < 32 ? Float(3) : Float(1) }
       let b = [Float](repeating: 0, count: n)
       let first32: Float = 32 * 9
-      let result = csim_l2sq_bounded(a, b, n, first32 - 1)
+      let result = VectorKernels.squaredEuclidean(a, b, count: n, abandoningAbove: first32 - 1)
       #expect(result > first32 - 1 && result <= first32, "n=\(n): \(result)")
-      #expect(csim_l2sq_bounded(a, b, n, .infinity) == first32 + Float(n - 32))
-      #expect(csim_l1_bounded(a, b, n, 32 * 3 - 1) <= 32 * 3)
+      #expect(VectorKernels.squaredEuclidean(a, b, count: n, abandoningAbove: .infinity) == first32 + Float(n - 32))
+      #expect(VectorKernels.manhattan(a, b, count: n, abandoningAbove: 32 * 3 - 1) <= 32 * 3)
       // The float16 row kernel stops at the same place.
       var halves = [UInt16](repeating: 0, count: n)
-      csim_float_to_half(b, &halves, n)
+      HalfPrecision.convert(b, toHalf: &halves, count: n)
       var out: Float = 0
       let row: [UInt32] = [0]
-      csim_distances_rows_half(
-        Int32(CSIM_METRIC_L2SQ.rawValue), a, halves, n, row, 1, first32 - 1, &out)
+      VectorKernels.distances(
+        .squaredEuclidean, query: a, halfBase: halves, dimension: n, rows: row, count: 1,
+        bound: first32 - 1, into: &out)
       #expect(out > first32 - 1 && out <= first32, "float16 n=\(n): \(out)")
     }
   }

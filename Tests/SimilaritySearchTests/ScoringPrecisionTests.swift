@@ -1,4 +1,3 @@
-import CSimilarityKernels
 import SimilarityKernels
 import Testing
 
@@ -140,13 +139,15 @@ import Testing
       let q = TestData.gaussian(count: m, dimension: d, seed: UInt64(d))
       let panelsCount = (n + 15) / 16
       var panels = [UInt32](repeating: 0, count: panelsCount * 16 * ((d + 1) / 2))
-      csim_bf16_pack_rows(x, n, d, 0, &panels)
-      var packed = [UInt32](repeating: 0, count: csim_bf16_query_words(m, d))
-      csim_bf16_pack_queries(q, m, d, &packed)
+      BFloat16Scoring.packRows(x, count: n, dimension: d, firstSlot: 0, into: &panels)
+      var packed = [UInt32](repeating: 0, count: BFloat16Scoring.queryWords(count: m, dimension: d))
+      BFloat16Scoring.packQueries(q, count: m, dimension: d, into: &packed)
       let ldc = panelsCount * 16
       func scores(_ level: InstructionSet) -> [Float] {
         var out = [Float](repeating: .nan, count: m * ldc)
-        csim_bf16_scores_at(Int32(level.rawValue), packed, m, d, panels, 0, panelsCount, &out, ldc)
+        BFloat16Scoring.scores(
+          queries: packed, queryCount: m, dimension: d, panels: panels, firstPanel: 0,
+          panelCount: panelsCount, into: &out, ldc: ldc, at: level)
         return out
       }
       let portable = scores(.portable)

@@ -1,4 +1,3 @@
-import CSimilarityKernels
 import SimilarityKernels
 import Testing
 
@@ -24,16 +23,16 @@ import Testing
         values.append(rng.nextNormal() * scale)
       }
       var halves = [UInt16](repeating: 0, count: values.count)
-      csim_float_to_half(values, &halves, values.count)
+      HalfPrecision.convert(values, toHalf: &halves, count: values.count)
       var back = [Float](repeating: 0, count: values.count)
-      csim_half_to_float(halves, &back, values.count)
+      HalfPrecision.convert(halves, toFloat: &back, count: values.count)
       for (i, v) in values.enumerated() {
         let expected = Float16(v)
         #expect(halves[i] == expected.bitPattern, "\(v): \(halves[i]) vs \(expected.bitPattern)")
         #expect(back[i] == Float(expected), "\(v)")
       }
       var big = [UInt16](repeating: 0, count: 3)
-      csim_float_to_half([65520, -1e9, .infinity], &big, 3)
+      HalfPrecision.convert([65520, -1e9, .infinity], toHalf: &big, count: 3)
       #expect(big == [Float16(65504).bitPattern, Float16(-65504).bitPattern, Float16(65504).bitPattern])
     }
   #endif
@@ -46,22 +45,28 @@ import Testing
     let base = TestData.gaussian(count: count, dimension: d, seed: UInt64(d))
     let query = TestData.gaussian(count: 1, dimension: d, seed: 99)
     var halves = [UInt16](repeating: 0, count: base.count)
-    csim_float_to_half(base, &halves, base.count)
+    HalfPrecision.convert(base, toHalf: &halves, count: base.count)
     var rounded = [Float](repeating: 0, count: base.count)
-    csim_half_to_float(halves, &rounded, base.count)
+    HalfPrecision.convert(halves, toFloat: &rounded, count: base.count)
     let rows = (0..<UInt32(count)).reversed().map { $0 }
-    for metric in [CSIM_METRIC_L2SQ, CSIM_METRIC_NEG_DOT, CSIM_METRIC_L1, CSIM_METRIC_ONE_MINUS_DOT] {
+    for metric in RowMetric.allCases {
       var half = [Float](repeating: 0, count: count)
       var full = [Float](repeating: 0, count: count)
-      csim_distances_rows_half(Int32(metric.rawValue), query, halves, d, rows, count, .infinity, &half)
-      csim_distances_rows(Int32(metric.rawValue), query, rounded, d, rows, count, .infinity, &full)
+      VectorKernels.distances(
+        metric, query: query, halfBase: halves, dimension: d, rows: rows, count: count,
+        bound: .infinity, into: &half)
+      VectorKernels.distances(
+        metric, query: query, base: rounded, dimension: d, rows: rows, count: count,
+        bound: .infinity, into: &full)
       for j in 0..<count {
         #expect(abs(half[j] - full[j]) <= 1e-4 * (1 + abs(full[j])), "metric \(metric) d \(d)")
       }
       // A bound below every value: each result must still exceed the bound.
-      if metric == CSIM_METRIC_L2SQ || metric == CSIM_METRIC_L1 {
+      if metric == .squaredEuclidean || metric == .manhattan {
         let bound = full.min()! / 4
-        csim_distances_rows_half(Int32(metric.rawValue), query, halves, d, rows, count, bound, &half)
+        VectorKernels.distances(
+          metric, query: query, halfBase: halves, dimension: d, rows: rows, count: count,
+          bound: bound, into: &half)
         #expect(half.allSatisfy { $0 > bound })
       }
     }

@@ -61,7 +61,9 @@ void csim_affine_sparse_rows(const float *x, size_t rows, size_t k, const float 
                              const float *bias, int relu, float *y, int32_t *scratch_columns,
                              float *scratch_values);
 
-/// In place on `[rows, n]`: y += bias (when not NULL), then y = max(y, 0) when `relu`.
+/// In place on `[rows, n]`: y += bias (when not NULL), then y = (y > 0 ? y : 0) when `relu`
+/// (NaN and −0 become +0). Dispatched with the affine family (AVX2 at the AVX2 and AVX-512
+/// levels); every variant gives the portable result bit for bit.
 void csim_bias_activation_rows(float *y, size_t rows, size_t n, const float *bias, int relu);
 
 /// One window element of max pooling over `c` channels: with `first`, out = input and
@@ -160,6 +162,8 @@ void csim_csr_transpose_matmul_at(int level, const int32_t *row_start, const int
 void csim_affine_sparse_rows_at(int level, const float *x, size_t rows, size_t k, const float *w,
                                 size_t n, const float *bias, int relu, float *y,
                                 int32_t *scratch_columns, float *scratch_values);
+void csim_bias_activation_rows_at(int level, float *y, size_t rows, size_t n, const float *bias,
+                                  int relu);
 void csim_max_pool_merge_at(int level, const float *input, int32_t base, size_t c, int first,
                             float *out, int32_t *best);
 

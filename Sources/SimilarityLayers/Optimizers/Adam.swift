@@ -1,4 +1,4 @@
-import CSimilarityKernels
+import SimilarityKernels
 import SimilarityTensors
 
 #if canImport(Glibc)
@@ -121,7 +121,9 @@ struct AdamState {
       }
       moments.withSlots(of: parameter, count: count) { slots in
         // m += (g − m)(1 − β1); v += (g² − v)(1 − β2); w −= α·m / (√v + ε), vectorised in C.
-        csim_adam(w, g, slots[0], slots[1], count, alpha, beta1, beta2, epsilon)
+        OptimizerKernels.adam(
+          weights: w, gradient: g, firstMoment: slots[0], secondMoment: slots[1], count: count,
+          alpha: alpha, beta1: beta1, beta2: beta2, epsilon: epsilon)
       }
     }
     iterations += 1

@@ -1,4 +1,4 @@
-import CSimilarityKernels
+import SimilarityKernels
 import SimilarityTensors
 
 /// RMSprop (Hinton, Srivastava & Swersky 2012, Coursera lecture 6e), Keras 3's `RMSprop`.
@@ -58,7 +58,9 @@ public final class RMSprop: Optimizer {
         let (velocity, average, moment) = (state[0], state[1], state[2])
         if !centered && momentum == 0 {
           // The default configuration, as a vectorised C kernel (same formula).
-          csim_rmsprop(w, g, velocity, count, rate, rho, epsilon)
+          OptimizerKernels.rmsprop(
+            weights: w, gradient: g, velocity: velocity, count: count, rate: rate, rho: rho,
+            epsilon: epsilon)
           return
         }
         for i in 0..<count {
