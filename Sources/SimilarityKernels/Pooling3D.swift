@@ -67,3 +67,54 @@ public struct Pooling3DGeometry: Sendable {
   /// Output rows (`outDepth · outHeight`) of one volume, the unit the kernels are split by.
   public var outputRows: Int { volume.out_d * volume.out_h }
 }
+
+// The C kernels of one volume, for the tensor ops (only this module imports the C module).
+extension Pooling3DGeometry {
+  /// Max pooling of output rows `rows` (flattened depth × height) of one volume: `input` is
+  /// `[depth, height, width, channels]`, `output` and `positions` (each winner's offset in the
+  /// volume) are `[outDepth, outHeight, outWidth, channels]`.
+  @inlinable
+  public func maxPool(
+    volume input: UnsafePointer<Float>, rows: Range<Int>, output: UnsafeMutablePointer<Float>,
+    positions: UnsafeMutablePointer<Int32>
+  ) {
+    withUnsafePointer(to: volume) { geometry in
+      csim_max_pool3d(geometry, input, rows.lowerBound, rows.upperBound, output, positions)
+    }
+  }
+
+  /// The input gradient of max pooling when the windows tile the volume exactly: every input
+  /// element of output rows `rows` gets its window's gradient if it won, else zero.
+  @inlinable
+  public func maxPoolBackwardTiled(
+    gradient: UnsafePointer<Float>, positions: UnsafePointer<Int32>, rows: Range<Int>,
+    inputGradient: UnsafeMutablePointer<Float>
+  ) {
+    withUnsafePointer(to: volume) { geometry in
+      csim_max_pool3d_backward_tiled(
+        geometry, gradient, positions, rows.lowerBound, rows.upperBound, inputGradient)
+    }
+  }
+
+  /// Average pooling of output rows `rows` of one volume (windows divided by their valid
+  /// elements).
+  @inlinable
+  public func averagePool(
+    volume input: UnsafePointer<Float>, rows: Range<Int>, output: UnsafeMutablePointer<Float>
+  ) {
+    withUnsafePointer(to: volume) { geometry in
+      csim_average_pool3d(geometry, input, rows.lowerBound, rows.upperBound, output)
+    }
+  }
+
+  /// The input gradient of average pooling for one volume: each output gradient spread over
+  /// its window's valid elements, stored (`assign`, exactly tiled windows) or added.
+  @inlinable
+  public func averagePoolBackward(
+    gradient: UnsafePointer<Float>, assign: Bool, inputGradient: UnsafeMutablePointer<Float>
+  ) {
+    withUnsafePointer(to: volume) { geometry in
+      csim_average_pool3d_backward(geometry, gradient, assign ? 1 : 0, inputGradient)
+    }
+  }
+}

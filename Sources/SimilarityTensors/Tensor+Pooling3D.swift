@@ -1,4 +1,3 @@
-import CSimilarityKernels
 import SimilarityKernels
 
 extension Tensor {
@@ -22,11 +21,9 @@ extension Tensor {
           positions.withUnsafeMutableBufferPointer { pp in
             let (x, o, p) = (px.baseAddress!, po.baseAddress!, pp.baseAddress!)
             Tensor.forEachRowBlock(g) { volume, r0, r1 in
-              withUnsafePointer(to: g.volume) { geometry in
-                csim_max_pool3d(
-                  geometry, x + volume * g.volumeSize, r0, r1, o + volume * perVolume,
-                  p + volume * perVolume)
-              }
+              g.maxPool(
+                volume: x + volume * g.volumeSize, rows: r0..<r1, output: o + volume * perVolume,
+                positions: p + volume * perVolume)
             }
           }
         }
@@ -44,11 +41,9 @@ extension Tensor {
             dx.withUnsafeMutableBufferPointer { pdx in
               let (gr, p, d) = (pg.baseAddress!, pp.baseAddress!, pdx.baseAddress!)
               Tensor.forEachRowBlock(g) { volume, r0, r1 in
-                withUnsafePointer(to: g.volume) { geometry in
-                  csim_max_pool3d_backward_tiled(
-                    geometry, gr + volume * perVolume, p + volume * perVolume, r0, r1,
-                    d + volume * g.volumeSize)
-                }
+                g.maxPoolBackwardTiled(
+                  gradient: gr + volume * perVolume, positions: p + volume * perVolume,
+                  rows: r0..<r1, inputGradient: d + volume * g.volumeSize)
               }
             }
           }
@@ -87,9 +82,8 @@ extension Tensor {
         output.withUnsafeMutableBufferPointer { po in
           let (x, o) = (px.baseAddress!, po.baseAddress!)
           Tensor.forEachRowBlock(g) { volume, r0, r1 in
-            withUnsafePointer(to: g.volume) { geometry in
-              csim_average_pool3d(geometry, x + volume * g.volumeSize, r0, r1, o + volume * perVolume)
-            }
+            g.averagePool(
+              volume: x + volume * g.volumeSize, rows: r0..<r1, output: o + volume * perVolume)
           }
         }
       }
@@ -104,10 +98,8 @@ extension Tensor {
           dx.withUnsafeMutableBufferPointer { pdx in
             let (gr, d) = (pg.baseAddress!, pdx.baseAddress!)
             Tensor.forEachVolume(g) { i in
-              withUnsafePointer(to: g.volume) { geometry in
-                csim_average_pool3d_backward(
-                  geometry, gr + i * perVolume, assign ? 1 : 0, d + i * g.volumeSize)
-              }
+              g.averagePoolBackward(
+                gradient: gr + i * perVolume, assign: assign, inputGradient: d + i * g.volumeSize)
             }
           }
         }
