@@ -37,236 +37,133 @@ func globalPoolShape(_ inputShape: LayerShape, spatialRank: Int, keepdims: Bool,
   return keepdims ? [inputShape[0]] + Array(repeating: 1, count: spatialRank) + [channels] : [inputShape[0], channels]
 }
 
-/// Keras' `GlobalAveragePooling1D`: the mean over the steps of `[batch, steps, channels]` → `[batch, channels]` (or
-/// `[batch, 1, channels]` with `keepdims`).
-public final class GlobalAveragePooling1D: Layer {
+/// What the six global pooling layers share: the mean or maximum over every spatial axis of
+/// `[batch, spatial…, channels]`, giving `[batch, channels]` (or `[batch, 1…, channels]` with
+/// `keepdims`). Each subclass names its Keras type, its rank and whether it takes the maximum.
+public class GlobalPoolingLayer: Layer {
+  /// The Keras class name (each subclass gives its own).
+  public class var typeName: String { "GlobalPooling" }
+  /// The Keras default name (each subclass gives its own).
+  public class var defaultName: String { "global_pooling" }
+  /// The number of spatial axes pooled: 1, 2 or 3.
+  class var spatialRank: Int { 1 }
+  /// Whether the layer takes the maximum rather than the mean.
+  class var takesMaximum: Bool { false }
+
+  /// The layer's name.
+  public var name: String
+  /// Whether the pooled axes are kept with extent 1.
+  public let keepdims: Bool
+
+  /// Creates the layer.
+  public init(keepdims: Bool = false, name: String? = nil) {
+    self.keepdims = keepdims
+    self.name = name ?? Self.defaultName
+  }
+
+  /// Creates the layer described by `configuration`.
+  public convenience init(configuration c: GlobalPoolingConfiguration) {
+    self.init(keepdims: c.keepdims, name: c.name)
+  }
+
+  /// `[batch, channels]` or `[batch, 1…, channels]`.
+  public func outputShape(forInputShape inputShape: LayerShape) -> LayerShape {
+    globalPoolShape(
+      inputShape, spatialRank: Self.spatialRank, keepdims: keepdims, layer: description)
+  }
+
+  /// `[batch, spatial…, channels]` → `[batch, channels]` (or `[batch, 1…, channels]`).
+  public func callAsFunction(_ input: Tensor) -> Tensor {
+    globalPool(
+      input, spatialRank: Self.spatialRank, keepdims: keepdims, max: Self.takesMaximum,
+      layer: description)
+  }
+
+  /// This layer's hyper-parameters (each subclass wraps them in its own case).
+  public var configuration: LayerConfiguration? { nil }
+
+  /// The hyper-parameters a subclass's ``configuration`` carries.
+  var poolingConfiguration: GlobalPoolingConfiguration {
+    GlobalPoolingConfiguration(name: name, keepdims: keepdims)
+  }
+
+  private var description: String { "\(Self.typeName) '\(name)'" }
+}
+
+/// Keras' `GlobalAveragePooling1D`: the mean over the steps of `[batch, steps, channels]` → `[batch, channels]`
+/// (or `[batch, 1, channels]` with `keepdims`).
+public final class GlobalAveragePooling1D: GlobalPoolingLayer {
   /// `"GlobalAveragePooling1D"`.
-  public static let typeName = "GlobalAveragePooling1D"
+  override public class var typeName: String { "GlobalAveragePooling1D" }
   /// `"global_average_pooling1d"`.
-  public static let defaultName = "global_average_pooling1d"
-  /// The layer's name.
-  public var name: String
-  /// Whether the pooled axes are kept with extent 1.
-  public let keepdims: Bool
-
-  /// Creates the layer.
-  public init(keepdims: Bool = false, name: String? = nil) {
-    self.keepdims = keepdims
-    self.name = name ?? Self.defaultName
-  }
-
-  /// Creates the layer described by `configuration`.
-  public convenience init(configuration c: GlobalPoolingConfiguration) {
-    self.init(keepdims: c.keepdims, name: c.name)
-  }
-
-  /// `[batch, channels]` or `[batch, 1, channels]`.
-  public func outputShape(forInputShape inputShape: LayerShape) -> LayerShape {
-    globalPoolShape(inputShape, spatialRank: 1, keepdims: keepdims, layer: "GlobalAveragePooling1D '\(name)'")
-  }
-
-  /// `[batch, steps, channels]` → `[batch, channels]` (or `[batch, 1, channels]`).
-  public func callAsFunction(_ input: Tensor) -> Tensor {
-    globalPool(input, spatialRank: 1, keepdims: keepdims, max: false, layer: "GlobalAveragePooling1D '\(name)'")
-  }
-
+  override public class var defaultName: String { "global_average_pooling1d" }
+  override class var spatialRank: Int { 1 }
+  override class var takesMaximum: Bool { false }
   /// This layer's hyper-parameters.
-  public var configuration: LayerConfiguration? {
-    .globalAveragePooling1D(GlobalPoolingConfiguration(name: name, keepdims: keepdims))
-  }
+  override public var configuration: LayerConfiguration? { .globalAveragePooling1D(poolingConfiguration) }
 }
 
-/// Keras' `GlobalAveragePooling2D`: the mean over the height and width of `[batch, height, width, channels]` → `[batch, channels]` (or
-/// `[batch, 1, 1, channels]` with `keepdims`).
-public final class GlobalAveragePooling2D: Layer {
+/// Keras' `GlobalAveragePooling2D`: the mean over the height and width of `[batch, height, width, channels]` → `[batch, channels]`
+/// (or `[batch, 1, 1, channels]` with `keepdims`).
+public final class GlobalAveragePooling2D: GlobalPoolingLayer {
   /// `"GlobalAveragePooling2D"`.
-  public static let typeName = "GlobalAveragePooling2D"
+  override public class var typeName: String { "GlobalAveragePooling2D" }
   /// `"global_average_pooling2d"`.
-  public static let defaultName = "global_average_pooling2d"
-  /// The layer's name.
-  public var name: String
-  /// Whether the pooled axes are kept with extent 1.
-  public let keepdims: Bool
-
-  /// Creates the layer.
-  public init(keepdims: Bool = false, name: String? = nil) {
-    self.keepdims = keepdims
-    self.name = name ?? Self.defaultName
-  }
-
-  /// Creates the layer described by `configuration`.
-  public convenience init(configuration c: GlobalPoolingConfiguration) {
-    self.init(keepdims: c.keepdims, name: c.name)
-  }
-
-  /// `[batch, channels]` or `[batch, 1, 1, channels]`.
-  public func outputShape(forInputShape inputShape: LayerShape) -> LayerShape {
-    globalPoolShape(inputShape, spatialRank: 2, keepdims: keepdims, layer: "GlobalAveragePooling2D '\(name)'")
-  }
-
-  /// `[batch, height, width, channels]` → `[batch, channels]` (or `[batch, 1, 1, channels]`).
-  public func callAsFunction(_ input: Tensor) -> Tensor {
-    globalPool(input, spatialRank: 2, keepdims: keepdims, max: false, layer: "GlobalAveragePooling2D '\(name)'")
-  }
-
+  override public class var defaultName: String { "global_average_pooling2d" }
+  override class var spatialRank: Int { 2 }
+  override class var takesMaximum: Bool { false }
   /// This layer's hyper-parameters.
-  public var configuration: LayerConfiguration? {
-    .globalAveragePooling2D(GlobalPoolingConfiguration(name: name, keepdims: keepdims))
-  }
+  override public var configuration: LayerConfiguration? { .globalAveragePooling2D(poolingConfiguration) }
 }
 
-/// Keras' `GlobalAveragePooling3D`: the mean over the depth, height and width of `[batch, depth, height, width, channels]` → `[batch, channels]` (or
-/// `[batch, 1, 1, 1, channels]` with `keepdims`).
-public final class GlobalAveragePooling3D: Layer {
+/// Keras' `GlobalAveragePooling3D`: the mean over the depth, height and width of `[batch, depth, height, width, channels]` → `[batch, channels]`
+/// (or `[batch, 1, 1, 1, channels]` with `keepdims`).
+public final class GlobalAveragePooling3D: GlobalPoolingLayer {
   /// `"GlobalAveragePooling3D"`.
-  public static let typeName = "GlobalAveragePooling3D"
+  override public class var typeName: String { "GlobalAveragePooling3D" }
   /// `"global_average_pooling3d"`.
-  public static let defaultName = "global_average_pooling3d"
-  /// The layer's name.
-  public var name: String
-  /// Whether the pooled axes are kept with extent 1.
-  public let keepdims: Bool
-
-  /// Creates the layer.
-  public init(keepdims: Bool = false, name: String? = nil) {
-    self.keepdims = keepdims
-    self.name = name ?? Self.defaultName
-  }
-
-  /// Creates the layer described by `configuration`.
-  public convenience init(configuration c: GlobalPoolingConfiguration) {
-    self.init(keepdims: c.keepdims, name: c.name)
-  }
-
-  /// `[batch, channels]` or `[batch, 1, 1, 1, channels]`.
-  public func outputShape(forInputShape inputShape: LayerShape) -> LayerShape {
-    globalPoolShape(inputShape, spatialRank: 3, keepdims: keepdims, layer: "GlobalAveragePooling3D '\(name)'")
-  }
-
-  /// `[batch, depth, height, width, channels]` → `[batch, channels]` (or `[batch, 1, 1, 1, channels]`).
-  public func callAsFunction(_ input: Tensor) -> Tensor {
-    globalPool(input, spatialRank: 3, keepdims: keepdims, max: false, layer: "GlobalAveragePooling3D '\(name)'")
-  }
-
+  override public class var defaultName: String { "global_average_pooling3d" }
+  override class var spatialRank: Int { 3 }
+  override class var takesMaximum: Bool { false }
   /// This layer's hyper-parameters.
-  public var configuration: LayerConfiguration? {
-    .globalAveragePooling3D(GlobalPoolingConfiguration(name: name, keepdims: keepdims))
-  }
+  override public var configuration: LayerConfiguration? { .globalAveragePooling3D(poolingConfiguration) }
 }
 
-/// Keras' `GlobalMaxPooling1D`: the maximum over the steps of `[batch, steps, channels]` → `[batch, channels]` (or
-/// `[batch, 1, channels]` with `keepdims`).
-public final class GlobalMaxPooling1D: Layer {
+/// Keras' `GlobalMaxPooling1D`: the maximum over the steps of `[batch, steps, channels]` → `[batch, channels]`
+/// (or `[batch, 1, channels]` with `keepdims`).
+public final class GlobalMaxPooling1D: GlobalPoolingLayer {
   /// `"GlobalMaxPooling1D"`.
-  public static let typeName = "GlobalMaxPooling1D"
+  override public class var typeName: String { "GlobalMaxPooling1D" }
   /// `"global_max_pooling1d"`.
-  public static let defaultName = "global_max_pooling1d"
-  /// The layer's name.
-  public var name: String
-  /// Whether the pooled axes are kept with extent 1.
-  public let keepdims: Bool
-
-  /// Creates the layer.
-  public init(keepdims: Bool = false, name: String? = nil) {
-    self.keepdims = keepdims
-    self.name = name ?? Self.defaultName
-  }
-
-  /// Creates the layer described by `configuration`.
-  public convenience init(configuration c: GlobalPoolingConfiguration) {
-    self.init(keepdims: c.keepdims, name: c.name)
-  }
-
-  /// `[batch, channels]` or `[batch, 1, channels]`.
-  public func outputShape(forInputShape inputShape: LayerShape) -> LayerShape {
-    globalPoolShape(inputShape, spatialRank: 1, keepdims: keepdims, layer: "GlobalMaxPooling1D '\(name)'")
-  }
-
-  /// `[batch, steps, channels]` → `[batch, channels]` (or `[batch, 1, channels]`).
-  public func callAsFunction(_ input: Tensor) -> Tensor {
-    globalPool(input, spatialRank: 1, keepdims: keepdims, max: true, layer: "GlobalMaxPooling1D '\(name)'")
-  }
-
+  override public class var defaultName: String { "global_max_pooling1d" }
+  override class var spatialRank: Int { 1 }
+  override class var takesMaximum: Bool { true }
   /// This layer's hyper-parameters.
-  public var configuration: LayerConfiguration? {
-    .globalMaxPooling1D(GlobalPoolingConfiguration(name: name, keepdims: keepdims))
-  }
+  override public var configuration: LayerConfiguration? { .globalMaxPooling1D(poolingConfiguration) }
 }
 
-/// Keras' `GlobalMaxPooling2D`: the maximum over the height and width of `[batch, height, width, channels]` → `[batch, channels]` (or
-/// `[batch, 1, 1, channels]` with `keepdims`).
-public final class GlobalMaxPooling2D: Layer {
+/// Keras' `GlobalMaxPooling2D`: the maximum over the height and width of `[batch, height, width, channels]` → `[batch, channels]`
+/// (or `[batch, 1, 1, channels]` with `keepdims`).
+public final class GlobalMaxPooling2D: GlobalPoolingLayer {
   /// `"GlobalMaxPooling2D"`.
-  public static let typeName = "GlobalMaxPooling2D"
+  override public class var typeName: String { "GlobalMaxPooling2D" }
   /// `"global_max_pooling2d"`.
-  public static let defaultName = "global_max_pooling2d"
-  /// The layer's name.
-  public var name: String
-  /// Whether the pooled axes are kept with extent 1.
-  public let keepdims: Bool
-
-  /// Creates the layer.
-  public init(keepdims: Bool = false, name: String? = nil) {
-    self.keepdims = keepdims
-    self.name = name ?? Self.defaultName
-  }
-
-  /// Creates the layer described by `configuration`.
-  public convenience init(configuration c: GlobalPoolingConfiguration) {
-    self.init(keepdims: c.keepdims, name: c.name)
-  }
-
-  /// `[batch, channels]` or `[batch, 1, 1, channels]`.
-  public func outputShape(forInputShape inputShape: LayerShape) -> LayerShape {
-    globalPoolShape(inputShape, spatialRank: 2, keepdims: keepdims, layer: "GlobalMaxPooling2D '\(name)'")
-  }
-
-  /// `[batch, height, width, channels]` → `[batch, channels]` (or `[batch, 1, 1, channels]`).
-  public func callAsFunction(_ input: Tensor) -> Tensor {
-    globalPool(input, spatialRank: 2, keepdims: keepdims, max: true, layer: "GlobalMaxPooling2D '\(name)'")
-  }
-
+  override public class var defaultName: String { "global_max_pooling2d" }
+  override class var spatialRank: Int { 2 }
+  override class var takesMaximum: Bool { true }
   /// This layer's hyper-parameters.
-  public var configuration: LayerConfiguration? {
-    .globalMaxPooling2D(GlobalPoolingConfiguration(name: name, keepdims: keepdims))
-  }
+  override public var configuration: LayerConfiguration? { .globalMaxPooling2D(poolingConfiguration) }
 }
 
-/// Keras' `GlobalMaxPooling3D`: the maximum over the depth, height and width of `[batch, depth, height, width, channels]` → `[batch, channels]` (or
-/// `[batch, 1, 1, 1, channels]` with `keepdims`).
-public final class GlobalMaxPooling3D: Layer {
+/// Keras' `GlobalMaxPooling3D`: the maximum over the depth, height and width of `[batch, depth, height, width, channels]` → `[batch, channels]`
+/// (or `[batch, 1, 1, 1, channels]` with `keepdims`).
+public final class GlobalMaxPooling3D: GlobalPoolingLayer {
   /// `"GlobalMaxPooling3D"`.
-  public static let typeName = "GlobalMaxPooling3D"
+  override public class var typeName: String { "GlobalMaxPooling3D" }
   /// `"global_max_pooling3d"`.
-  public static let defaultName = "global_max_pooling3d"
-  /// The layer's name.
-  public var name: String
-  /// Whether the pooled axes are kept with extent 1.
-  public let keepdims: Bool
-
-  /// Creates the layer.
-  public init(keepdims: Bool = false, name: String? = nil) {
-    self.keepdims = keepdims
-    self.name = name ?? Self.defaultName
-  }
-
-  /// Creates the layer described by `configuration`.
-  public convenience init(configuration c: GlobalPoolingConfiguration) {
-    self.init(keepdims: c.keepdims, name: c.name)
-  }
-
-  /// `[batch, channels]` or `[batch, 1, 1, 1, channels]`.
-  public func outputShape(forInputShape inputShape: LayerShape) -> LayerShape {
-    globalPoolShape(inputShape, spatialRank: 3, keepdims: keepdims, layer: "GlobalMaxPooling3D '\(name)'")
-  }
-
-  /// `[batch, depth, height, width, channels]` → `[batch, channels]` (or `[batch, 1, 1, 1, channels]`).
-  public func callAsFunction(_ input: Tensor) -> Tensor {
-    globalPool(input, spatialRank: 3, keepdims: keepdims, max: true, layer: "GlobalMaxPooling3D '\(name)'")
-  }
-
+  override public class var defaultName: String { "global_max_pooling3d" }
+  override class var spatialRank: Int { 3 }
+  override class var takesMaximum: Bool { true }
   /// This layer's hyper-parameters.
-  public var configuration: LayerConfiguration? {
-    .globalMaxPooling3D(GlobalPoolingConfiguration(name: name, keepdims: keepdims))
-  }
+  override public var configuration: LayerConfiguration? { .globalMaxPooling3D(poolingConfiguration) }
 }
