@@ -60,7 +60,7 @@ extension Layer {
   }
 
   /// The Keras class name of this layer's type.
-  public var typeName: String { Self.typeName }
+  public var typeName: String { type(of: self).typeName }
 }
 
 /// Formats a shape the way Python prints a tuple: `(None, 28, 28)`, `(None,)`.

@@ -28,116 +28,94 @@ enum ElementwiseMergeOperation: Sendable {
   }
 }
 
-/// Keras' `Add`: the element-wise sum of its inputs, `[batch, …]` each → `[batch, …]`.
-public final class Add: MergeLayer {
-  /// `"Add"`.
-  public static let typeName = "Add"
-  /// `"add"`.
-  public static let defaultName = "add"
+/// What the element-wise merge layers share; each subclass names its Keras type and its
+/// ``ElementwiseMergeOperation``.
+public class ElementwiseMergeLayer: MergeLayer {
+  /// The Keras class name (each subclass gives its own).
+  public class var typeName: String { "ElementwiseMerge" }
+  /// The Keras default name (each subclass gives its own).
+  public class var defaultName: String { "elementwise_merge" }
+  /// How the inputs combine.
+  class var operation: ElementwiseMergeOperation { .add }
+
   /// The layer's name.
   public var name: String
   /// Creates the layer.
   public init(name: String? = nil) { self.name = name ?? Self.defaultName }
+
+  /// Exactly two inputs for ``Subtract``, one or more for the others.
+  public var inputCounts: ClosedRange<Int> { Self.operation == .subtract ? 2...2 : 1...Int.max }
+
   /// The broadcast shape of the inputs.
   public func outputShape(forInputShapes shapes: [LayerShape]) throws(ArchitectureError)
     -> LayerShape
   { try elementwiseOutputShape(shapes) }
-  /// `inputs[0] + inputs[1] + …`.
+
+  /// The inputs combined element by element (shapes accepted by
+  /// ``outputShape(forInputShapes:)``).
   public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
-    ElementwiseMergeOperation.add.apply(inputs)
+    precondition(
+      inputCounts.contains(inputs.count),
+      "\(Self.typeName) '\(name)': needs \(inputCounts.lowerBound == inputCounts.upperBound ? "\(inputCounts.lowerBound)" : "at least \(inputCounts.lowerBound)") inputs, got \(inputs.count)")
+    return Self.operation.apply(inputs)
   }
+
+  /// `{"name"}` in the subclass's case.
+  public var configuration: LayerConfiguration? { nil }
+}
+
+/// Keras' `Add`: the element-wise sum of its inputs, `[batch, …]` each → `[batch, …]`.
+public final class Add: ElementwiseMergeLayer {
+  /// `"Add"`.
+  override public class var typeName: String { "Add" }
+  /// `"add"`.
+  override public class var defaultName: String { "add" }
+  override class var operation: ElementwiseMergeOperation { .add }
   /// `{"name"}`.
-  public var configuration: LayerConfiguration? { .add(NameConfiguration(name: name)) }
+  override public var configuration: LayerConfiguration? { .add(NameConfiguration(name: name)) }
 }
 
 /// Keras' `Subtract`: `inputs[0] − inputs[1]` (exactly two inputs).
-public final class Subtract: MergeLayer {
+public final class Subtract: ElementwiseMergeLayer {
   /// `"Subtract"`.
-  public static let typeName = "Subtract"
+  override public class var typeName: String { "Subtract" }
   /// `"subtract"`.
-  public static let defaultName = "subtract"
-  /// The layer's name.
-  public var name: String
-  /// Creates the layer.
-  public init(name: String? = nil) { self.name = name ?? Self.defaultName }
-  /// Exactly two inputs.
-  public var inputCounts: ClosedRange<Int> { 2...2 }
-  /// The broadcast shape of the two inputs.
-  public func outputShape(forInputShapes shapes: [LayerShape]) throws(ArchitectureError)
-    -> LayerShape
-  { try elementwiseOutputShape(shapes) }
-  /// `inputs[0] − inputs[1]`.
-  public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
-    precondition(inputs.count == 2, "Subtract '\(name)': needs two inputs, got \(inputs.count)")
-    return ElementwiseMergeOperation.subtract.apply(inputs)
-  }
+  override public class var defaultName: String { "subtract" }
+  override class var operation: ElementwiseMergeOperation { .subtract }
   /// `{"name"}`.
-  public var configuration: LayerConfiguration? { .subtract(NameConfiguration(name: name)) }
+  override public var configuration: LayerConfiguration? { .subtract(NameConfiguration(name: name)) }
 }
 
 /// Keras' `Multiply`: the element-wise product of its inputs.
-public final class Multiply: MergeLayer {
+public final class Multiply: ElementwiseMergeLayer {
   /// `"Multiply"`.
-  public static let typeName = "Multiply"
+  override public class var typeName: String { "Multiply" }
   /// `"multiply"`.
-  public static let defaultName = "multiply"
-  /// The layer's name.
-  public var name: String
-  /// Creates the layer.
-  public init(name: String? = nil) { self.name = name ?? Self.defaultName }
-  /// The broadcast shape of the inputs.
-  public func outputShape(forInputShapes shapes: [LayerShape]) throws(ArchitectureError)
-    -> LayerShape
-  { try elementwiseOutputShape(shapes) }
-  /// `inputs[0] · inputs[1] · …`.
-  public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
-    ElementwiseMergeOperation.multiply.apply(inputs)
-  }
+  override public class var defaultName: String { "multiply" }
+  override class var operation: ElementwiseMergeOperation { .multiply }
   /// `{"name"}`.
-  public var configuration: LayerConfiguration? { .multiply(NameConfiguration(name: name)) }
+  override public var configuration: LayerConfiguration? { .multiply(NameConfiguration(name: name)) }
 }
 
 /// Keras' `Average`: the element-wise mean of its inputs.
-public final class Average: MergeLayer {
+public final class Average: ElementwiseMergeLayer {
   /// `"Average"`.
-  public static let typeName = "Average"
+  override public class var typeName: String { "Average" }
   /// `"average"`.
-  public static let defaultName = "average"
-  /// The layer's name.
-  public var name: String
-  /// Creates the layer.
-  public init(name: String? = nil) { self.name = name ?? Self.defaultName }
-  /// The broadcast shape of the inputs.
-  public func outputShape(forInputShapes shapes: [LayerShape]) throws(ArchitectureError)
-    -> LayerShape
-  { try elementwiseOutputShape(shapes) }
-  /// `(inputs[0] + inputs[1] + …) / n`.
-  public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
-    ElementwiseMergeOperation.average.apply(inputs)
-  }
+  override public class var defaultName: String { "average" }
+  override class var operation: ElementwiseMergeOperation { .average }
   /// `{"name"}`.
-  public var configuration: LayerConfiguration? { .average(NameConfiguration(name: name)) }
+  override public var configuration: LayerConfiguration? { .average(NameConfiguration(name: name)) }
 }
 
 /// Keras' `Maximum`: the element-wise maximum of its inputs (the gradient goes to the first
 /// input holding the maximum).
-public final class Maximum: MergeLayer {
+public final class Maximum: ElementwiseMergeLayer {
   /// `"Maximum"`.
-  public static let typeName = "Maximum"
+  override public class var typeName: String { "Maximum" }
   /// `"maximum"`.
-  public static let defaultName = "maximum"
-  /// The layer's name.
-  public var name: String
-  /// Creates the layer.
-  public init(name: String? = nil) { self.name = name ?? Self.defaultName }
-  /// The broadcast shape of the inputs.
-  public func outputShape(forInputShapes shapes: [LayerShape]) throws(ArchitectureError)
-    -> LayerShape
-  { try elementwiseOutputShape(shapes) }
-  /// `max(inputs[0], inputs[1], …)`.
-  public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
-    ElementwiseMergeOperation.maximum.apply(inputs)
-  }
+  override public class var defaultName: String { "maximum" }
+  override class var operation: ElementwiseMergeOperation { .maximum }
   /// `{"name"}`.
-  public var configuration: LayerConfiguration? { .maximum(NameConfiguration(name: name)) }
+  override public var configuration: LayerConfiguration? { .maximum(NameConfiguration(name: name)) }
 }
