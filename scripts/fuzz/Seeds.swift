@@ -99,6 +99,11 @@ func writeSeeds(to root: URL) throws {
   try Checkpoint.writeArchitecture(of: tourModel, to: tour)
   try copy(tour, .architecture)
   try FileManager.default.removeItem(at: tour)
+  // The layer tour as a graph: every convolution layer, Add, Concatenate, three inputs.
+  let graph = Fixture.architectureFolder.appendingPathComponent("graph.json")
+  try Checkpoint.writeArchitecture(of: try Functional.layerTour(seed: 5), to: graph)
+  try copy(graph, .architecture)
+  try FileManager.default.removeItem(at: graph)
   try copy(Fixture.modelFolder.appendingPathComponent("manifest.json"), .manifest)
   try copy(Fixture.modelFolder.appendingPathComponent("calibration.json"), .calibration)
   _ = try SimilarityModel.load(from: Fixture.modelFolder)
