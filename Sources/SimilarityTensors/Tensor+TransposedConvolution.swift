@@ -59,14 +59,23 @@ extension Tensor {
         y.withUnsafeBufferPointer { py in
           w.withUnsafeBufferPointer { pw in
             gradient.scalars.withUnsafeBufferPointer { pg in
-              if needed[0] {
+              if needed[0] && needed[1] {
+                // One column matrix of the gradient feeds both products.
+                dy.withUnsafeMutableBufferPointer { pdy in
+                  dw.withUnsafeMutableBufferPointer { pdw in
+                    Conv2D.forwardAndFilterGradient(
+                      geometry, input: pg.baseAddress!, filter: pw.baseAddress!,
+                      outputChannels: inChannels, output: pdy.baseAddress!,
+                      gradient: py.baseAddress!, filterGradient: pdw.baseAddress!)
+                  }
+                }
+              } else if needed[0] {
                 dy.withUnsafeMutableBufferPointer { pdy in
                   Conv2D.forward(
                     geometry, input: pg.baseAddress!, filter: pw.baseAddress!,
                     outputChannels: inChannels, output: pdy.baseAddress!)
                 }
-              }
-              if needed[1] {
+              } else if needed[1] {
                 dw.withUnsafeMutableBufferPointer { pdw in
                   Conv2D.backward(
                     geometry, input: pg.baseAddress!, filter: pw.baseAddress!,
