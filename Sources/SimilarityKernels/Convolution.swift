@@ -174,49 +174,26 @@ public enum Im2Col {
 /// Column sums of row-major matrices, vectorised across columns.
 public enum ColumnSums {
   /// `sums[j] += Σ_r matrix[r · columns + j]` for `j < columns`, each column summed in row
-  /// order (the same roundings as the scalar loop), 32 columns at a time in SIMD registers.
+  /// order (the same roundings as the scalar loop): one pass over the rows, 8 columns at a
+  /// time in SIMD registers against the sums (which stay in L1).
   public static func accumulate(
     _ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>
   ) {
     typealias V = SIMD8<Float>
-    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V {
-      UnsafeRawPointer(p).loadUnaligned(as: V.self)
-    }
-    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
-      UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
-    }
-    var j = 0
-    while j + 32 <= columns {
-      var (a0, a1, a2, a3) = (load(sums + j), load(sums + j + 8), load(sums + j + 16), load(sums + j + 24))
-      var p = matrix + j
-      for _ in 0..<rows {
-        a0 += load(p)
-        a1 += load(p + 8)
-        a2 += load(p + 16)
-        a3 += load(p + 24)
-        p += columns
+    let vectors = columns / 8
+    let raw = UnsafeMutableRawPointer(sums)
+    var row = matrix
+    for _ in 0..<rows {
+      let source = UnsafeRawPointer(row)
+      for v in 0..<vectors {
+        let offset = v * MemoryLayout<V>.size
+        raw.storeBytes(
+          of: raw.loadUnaligned(fromByteOffset: offset, as: V.self)
+            + source.loadUnaligned(fromByteOffset: offset, as: V.self),
+          toByteOffset: offset, as: V.self)
       }
-      store(a0, sums + j)
-      store(a1, sums + j + 8)
-      store(a2, sums + j + 16)
-      store(a3, sums + j + 24)
-      j += 32
-    }
-    while j + 8 <= columns {
-      var a = load(sums + j)
-      var p = matrix + j
-      for _ in 0..<rows {
-        a += load(p)
-        p += columns
-      }
-      store(a, sums + j)
-      j += 8
-    }
-    while j < columns {
-      var sum = sums[j]
-      for r in 0..<rows { sum += matrix[r * columns + j] }
-      sums[j] = sum
-      j += 1
+      for j in vectors * 8..<columns { sums[j] += row[j] }
+      row += columns
     }
   }
 }
