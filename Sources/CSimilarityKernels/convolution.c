@@ -269,15 +269,28 @@ void csim_conv2d_direct_backward(const float *x, size_t h, size_t w, size_t c,
   csim_active.pad_gradient(dy, y, oh, ow, k, kh, kw, scratch, bias_gradient);
   const float *g = scratch + ((kh - 1) * pw + (kw - 1)) * k;
   if (dw) {
-    for (size_t a = 0; a < kh; a++) {
-      // Filter row a: rows = its kw·c scalars (contiguous in the input), outer = output rows,
-      // inner = output columns (input step c, gradient step k).
-      struct tile_args p = {
-          .a = x + a * w * c, .rs = 1, .aos = (ptrdiff_t)(w * c), .ais = (ptrdiff_t)c,
-          .b = g, .bos = (ptrdiff_t)(pw * k), .bis = (ptrdiff_t)k,
-          .outer = oh, .inner = ow,
-          .c = dw + a * kw * c * k, .ldc = (ptrdiff_t)k, .accumulate = 1};
-      csim_active.conv_tiled(p, kw * c, k);
+    // Blocks of about PIXELS output pixels (bands of whole rows, or pieces of one long row,
+    // as in a 1-D convolution), so the input and gradient a block's tiles stream stay in
+    // cache from one tile to the next instead of being read from memory by every tile. Each
+    // accumulator still adds the pixels in row-major order: the same sums as one pass.
+    enum { PIXELS = 128 };
+    const size_t band = ow >= PIXELS ? 1 : PIXELS / ow;
+    const size_t piece = ow >= PIXELS ? PIXELS : ow;
+    for (size_t r0 = 0; r0 < oh; r0 += band) {
+      const size_t rows = oh - r0 < band ? oh - r0 : band;
+      for (size_t q0 = 0; q0 < ow; q0 += piece) {
+        const size_t columns = ow - q0 < piece ? ow - q0 : piece;
+        for (size_t a = 0; a < kh; a++) {
+          // Filter row a: rows = its kw·c scalars (contiguous in the input), outer = output
+          // rows, inner = output columns (input step c, gradient step k).
+          struct tile_args p = {
+              .a = x + ((r0 + a) * w + q0) * c, .rs = 1, .aos = (ptrdiff_t)(w * c),
+              .ais = (ptrdiff_t)c, .b = g + (r0 * pw + q0) * k, .bos = (ptrdiff_t)(pw * k),
+              .bis = (ptrdiff_t)k, .outer = rows, .inner = columns,
+              .c = dw + a * kw * c * k, .ldc = (ptrdiff_t)k, .accumulate = 1};
+          csim_active.conv_tiled(p, kw * c, k);
+        }
+      }
     }
   }
   // The input gradient is the full correlation of the gradient with the flipped filter: a

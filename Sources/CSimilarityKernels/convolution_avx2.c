@@ -155,8 +155,25 @@ CSIM_AVX2 void csim_pad_gradient_avx2(const float *dy, const float *y, size_t oh
     float *target = line + (kw - 1) * k;
     const float *g = dy + row * ow * k;
     const float *out = y ? y + row * ow * k : NULL;
-    for (size_t c0 = 0; c0 < k; c0 += 8) {
-      const __m256i m = lanes_below(k - c0 >= 8 ? 8 : (int)(k - c0));
+    size_t c0 = 0;
+    // Whole vectors of channels with plain loads and stores (masked ones are slow on AMD).
+    for (; c0 + 8 <= k; c0 += 8) {
+      __m256 sum = _mm256_setzero_ps();
+      for (size_t x = 0; x < ow; x++) {
+        __m256 v = _mm256_loadu_ps(g + x * k + c0);
+        if (out) {
+          const __m256 positive = _mm256_cmp_ps(_mm256_loadu_ps(out + x * k + c0), _mm256_setzero_ps(), _CMP_GT_OQ);
+          v = _mm256_and_ps(v, positive);
+        }
+        _mm256_storeu_ps(target + x * k + c0, v);
+        sum = _mm256_add_ps(sum, v);
+      }
+      if (bias_gradient) {
+        _mm256_storeu_ps(bias_gradient + c0, _mm256_add_ps(_mm256_loadu_ps(bias_gradient + c0), sum));
+      }
+    }
+    for (; c0 < k; c0 += 8) {
+      const __m256i m = lanes_below((int)(k - c0));
       __m256 sum = _mm256_setzero_ps();
       for (size_t x = 0; x < ow; x++) {
         __m256 v = _mm256_maskload_ps(g + x * k + c0, m);

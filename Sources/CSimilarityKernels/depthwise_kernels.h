@@ -83,7 +83,33 @@ DW_TARGET static void DNAME(forward)(const csim_depthwise_geometry *g, const flo
         if (column >= left && column - left < IW) tj[nj++] = j;
       }
       float *out = yrow + ow * c;
-      for (size_t c0 = 0; c0 < cv; c0 += VLEN) {
+      size_t c0 = 0;
+      // Four channel vectors at a time: four independent chains of multiply-adds rather than
+      // one (each output still adds its taps in the same order).
+      for (; c0 + 4 * VLEN <= cv; c0 += 4 * VLEN) {
+        VEC acc0 = bias ? VLOAD(bias + c0) : VZERO();
+        VEC acc1 = bias ? VLOAD(bias + c0 + VLEN) : VZERO();
+        VEC acc2 = bias ? VLOAD(bias + c0 + 2 * VLEN) : VZERO();
+        VEC acc3 = bias ? VLOAD(bias + c0 + 3 * VLEN) : VZERO();
+        for (size_t a = 0; a < ni; a++) {
+          const float *xr = x + ri[a] * IW * c + c0;
+          const float *fr = f + ti[a] * kw * c + c0;
+          for (size_t b = 0; b < nj; b++) {
+            const size_t j = tj[b];
+            const float *p = xr + (Q + j * g->dilation_width - left) * c;
+            const float *w = fr + j * c;
+            acc0 = VFMA(VLOAD(p), VLOAD(w), acc0);
+            acc1 = VFMA(VLOAD(p + VLEN), VLOAD(w + VLEN), acc1);
+            acc2 = VFMA(VLOAD(p + 2 * VLEN), VLOAD(w + 2 * VLEN), acc2);
+            acc3 = VFMA(VLOAD(p + 3 * VLEN), VLOAD(w + 3 * VLEN), acc3);
+          }
+        }
+        VSTORE(out + c0, acc0);
+        VSTORE(out + c0 + VLEN, acc1);
+        VSTORE(out + c0 + 2 * VLEN, acc2);
+        VSTORE(out + c0 + 3 * VLEN, acc3);
+      }
+      for (; c0 < cv; c0 += VLEN) {
         VEC acc = bias ? VLOAD(bias + c0) : VZERO();
         for (size_t a = 0; a < ni; a++) {
           const float *xr = x + ri[a] * IW * c + c0;
@@ -193,7 +219,26 @@ DW_TARGET static void DNAME(backward_input)(const csim_depthwise_geometry *g, co
           wp[n] = f + (ti[a] * kw + tj[b]) * c;
         }
       }
-      for (size_t c0 = 0; c0 < cv; c0 += VLEN) {
+      size_t c0 = 0;
+      // Two channel vectors at a time (four chains of multiply-adds; the same order of sums
+      // per output as one vector at a time).
+      for (; c0 + 2 * VLEN <= cv; c0 += 2 * VLEN) {
+        VEC a0 = VZERO(), a1 = VZERO(), b0 = VZERO(), b1 = VZERO();
+        size_t t = 0;
+        for (; t + 2 <= n; t += 2) {
+          a0 = VFMA(VLOAD(gp[t] + c0), VLOAD(wp[t] + c0), a0);
+          a1 = VFMA(VLOAD(gp[t + 1] + c0), VLOAD(wp[t + 1] + c0), a1);
+          b0 = VFMA(VLOAD(gp[t] + c0 + VLEN), VLOAD(wp[t] + c0 + VLEN), b0);
+          b1 = VFMA(VLOAD(gp[t + 1] + c0 + VLEN), VLOAD(wp[t + 1] + c0 + VLEN), b1);
+        }
+        if (t < n) {
+          a0 = VFMA(VLOAD(gp[t] + c0), VLOAD(wp[t] + c0), a0);
+          b0 = VFMA(VLOAD(gp[t] + c0 + VLEN), VLOAD(wp[t] + c0 + VLEN), b0);
+        }
+        VSTORE(out + c0, VADD(a0, a1));
+        VSTORE(out + c0 + VLEN, VADD(b0, b1));
+      }
+      for (; c0 < cv; c0 += VLEN) {
         VEC a0 = VZERO(), a1 = VZERO();
         size_t t = 0;
         for (; t + 2 <= n; t += 2) {

@@ -11,8 +11,15 @@
 
 void csim_keep_freed_memory(void) {
 #if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  // glibc refuses an mmap threshold above half its per-thread heap size (32 MiB on 64-bit
+  // targets) and leaves the old one in force, while M_TRIM_THRESHOLD also switches off the
+  // threshold's growth: asking for 64 MiB left every block of 128 KiB and more mmapped and
+  // page-faulted afresh on each allocation. A thread's arena (the CLI's work runs on a
+  // dispatch thread, not the main one) also unmaps a heap that empties unless the top pad
+  // keeps it, so the pad is raised as well.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  mallopt(M_TOP_PAD, 64 << 20);
 #endif
 }
 

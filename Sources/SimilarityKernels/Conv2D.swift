@@ -26,6 +26,67 @@ public enum Conv2D {
       && g.outputHeight == g.height - g.kernelHeight + 1 && g.outputWidth == g.width - g.kernelWidth + 1
   }
 
+  /// Whether stride-1, undilated convolutions with padding (`.same`) run the direct kernels
+  /// over a zero-padded copy of each image (one image per thread at a time) instead of im2col.
+  public nonisolated(unsafe) static var padsForDirectKernels = true
+
+  /// The valid geometry of the zero-padded images when `g` is a padded stride-1, undilated
+  /// convolution the direct kernels can run on a padded copy of each image; nil otherwise
+  /// (unpadded ones are ``isDirect(_:)`` as they are).
+  static func paddedDirectGeometry(_ g: Conv2DGeometry) -> Conv2DGeometry? {
+    guard usesDirectKernels && padsForDirectKernels && csim_conv2d_direct_available() != 0
+      && !g.isPointwise && g.strideHeight == 1 && g.strideWidth == 1 && g.dilationHeight == 1
+      && g.dilationWidth == 1 && g.outputHeight > 0 && g.outputWidth > 0
+    else { return nil }
+    let height = g.outputHeight + g.kernelHeight - 1
+    let width = g.outputWidth + g.kernelWidth - 1
+    guard height != g.height || width != g.width else { return nil }
+    return Conv2DGeometry(
+      input: [g.batch, height, width, g.channels], kernel: (g.kernelHeight, g.kernelWidth),
+      strides: (1, 1), padding: .valid)
+  }
+
+  /// Copies one `g` image into `padded` (a `p` image: `g`'s padding made explicit zeros).
+  static func pad(
+    _ g: Conv2DGeometry, _ p: Conv2DGeometry, image: UnsafePointer<Float>,
+    into padded: UnsafeMutablePointer<Float>
+  ) {
+    let c = g.channels
+    let row = p.width * c
+    let left = g.padLeft * c
+    let copied = Swift.min(g.width, p.width - g.padLeft) * c
+    for r in 0..<p.height {
+      let destination = padded + r * row
+      let source = r - g.padTop
+      if source < 0 || source >= g.height {
+        destination.update(repeating: 0, count: row)
+        continue
+      }
+      destination.update(repeating: 0, count: left)
+      (destination + left).update(from: image + source * g.width * c, count: copied)
+      (destination + left + copied).update(repeating: 0, count: row - left - copied)
+    }
+  }
+
+  /// Copies the `g` image inside one `p` image (the gradient of a padded copy) to `image`.
+  static func crop(
+    _ g: Conv2DGeometry, _ p: Conv2DGeometry, padded: UnsafePointer<Float>,
+    into image: UnsafeMutablePointer<Float>
+  ) {
+    let c = g.channels
+    let copied = Swift.min(g.width, p.width - g.padLeft) * c
+    for r in 0..<g.height {
+      let destination = image + r * g.width * c
+      let source = r + g.padTop
+      if source >= p.height {
+        destination.update(repeating: 0, count: g.width * c)
+        continue
+      }
+      destination.update(from: padded + (source * p.width + g.padLeft) * c, count: copied)
+      (destination + copied).update(repeating: 0, count: g.width * c - copied)
+    }
+  }
+
   /// Whether direct 3 × 3 convolutions whose sizes allow it (even image height and width,
   /// channel counts that are multiples of 16) run their forward pass, input gradient and
   /// filter gradient by Winograd F(2×2, 3×3) (`csim_conv2d_winograd_*`; Lavin & Gray 2016,
@@ -118,6 +179,36 @@ public enum Conv2D {
   ) {
     let patch = g.patchSize
     let pixels = g.outputPixels
+    if let p = paddedDirectGeometry(g) {
+      let winograd = isWinograd(
+        height: p.height, width: p.width, channels: p.channels, kernelHeight: p.kernelHeight,
+        kernelWidth: p.kernelWidth, outputChannels: outputChannels)
+      let scratchCount = winograd ? csim_conv2d_winograd_scratch_floats(p.width, p.channels, outputChannels) : 0
+      let run = { (u: UnsafePointer<Float>?) in
+        _ = forEachPart(g) { images, _ in
+          let padded = alignedFloats(p.imageSize + scratchCount)
+          defer { padded.deallocate() }
+          for i in images {
+            pad(g, p, image: input + i * g.imageSize, into: padded)
+            if let u {
+              csim_conv2d_winograd_forward(
+                padded, p.height, p.width, p.channels, u, outputChannels, bias, relu ? 1 : 0,
+                output + i * pixels * outputChannels, padded + p.imageSize)
+            } else {
+              csim_conv2d_direct_forward(
+                padded, p.height, p.width, p.channels, filter, p.kernelHeight, p.kernelWidth,
+                outputChannels, bias, relu ? 1 : 0, output + i * pixels * outputChannels)
+            }
+          }
+        }
+      }
+      if winograd {
+        withWinogradFilter(filter, channels: g.channels, outputChannels: outputChannels) { run($0) }
+      } else {
+        run(nil)
+      }
+      return
+    }
     if isDirect(g) && isWinograd(
       height: g.height, width: g.width, channels: g.channels, kernelHeight: g.kernelHeight,
       kernelWidth: g.kernelWidth, outputChannels: outputChannels)
@@ -172,6 +263,55 @@ public enum Conv2D {
     }
   }
 
+  /// ``forward(_:input:filter:outputChannels:bias:relu:output:)`` of `input` (no bias, no
+  /// ReLU) into `output`, and the filter gradient `filterGradient` (overwritten) of the same
+  /// convolution of `input` for the output gradient `gradient`: what the backward pass of a
+  /// transposed convolution needs. Where im2col applies, each chunk's column matrix is built
+  /// once and feeds both products; otherwise the two passes run one after the other.
+  public static func forwardAndFilterGradient(
+    _ g: Conv2DGeometry, input: UnsafePointer<Float>, filter: UnsafePointer<Float>,
+    outputChannels: Int, output: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
+    filterGradient: UnsafeMutablePointer<Float>
+  ) {
+    if isDirect(g) || paddedDirectGeometry(g) != nil || g.isPointwise {
+      forward(g, input: input, filter: filter, outputChannels: outputChannels, output: output)
+      backward(
+        g, input: input, filter: filter, outputChannels: outputChannels, gradient: gradient,
+        inputGradient: nil, filterGradient: filterGradient)
+      return
+    }
+    let patch = g.patchSize
+    let pixels = g.outputPixels
+    let chunk = imagesPerChunk(g)
+    let filterSize = patch * outputChannels
+    let partials = UnsafeMutablePointer<Float>.allocate(capacity: partCount(g) * filterSize)
+    defer { partials.deallocate() }
+    partials.initialize(repeating: 0, count: partCount(g) * filterSize)
+    let parts = forEachPart(g) { images, part in
+      let columns = UnsafeMutablePointer<Float>.allocate(capacity: chunk * pixels * patch)
+      defer { columns.deallocate() }
+      for start in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+        let n = Swift.min(chunk, images.upperBound - start)
+        for i in 0..<n {
+          Im2Col.expand(g, image: input + (start + i) * g.imageSize, columns: columns + i * pixels * patch)
+        }
+        GEMM.multiply(
+          .none, .none, m: n * pixels, n: outputChannels, k: patch,
+          a: columns, lda: patch, b: filter, ldb: outputChannels,
+          c: output + start * pixels * outputChannels, ldc: outputChannels)
+        GEMM.multiply(
+          .transposed, .none, m: patch, n: outputChannels, k: n * pixels,
+          a: columns, lda: patch, b: gradient + start * pixels * outputChannels, ldb: outputChannels,
+          beta: 1, c: partials + part * filterSize, ldc: outputChannels)
+      }
+    }
+    filterGradient.update(from: partials, count: filterSize)
+    for part in 1..<Swift.max(parts, 1) {
+      let partial = partials + part * filterSize
+      for i in 0..<filterSize { filterGradient[i] += partial[i] }
+    }
+  }
+
   /// The gradients of ``forward(_:input:filter:outputChannels:bias:relu:output:)`` with
   /// respect to the input (`inputGradient`), the filter (`filterGradient`) and the bias
   /// (`biasGradient`), all overwritten; each may be nil when not needed.
@@ -189,7 +329,8 @@ public enum Conv2D {
     let filterSize = g.patchSize * outputChannels
     // The direct input gradient has the input channels as its columns: with fewer than one
     // vector of them (a first layer's 1 or 3) most lanes would idle, so im2col does it.
-    let direct = isDirect(g) && (inputGradient == nil || g.channels >= 16)
+    let padded = paddedDirectGeometry(g)
+    let direct = (isDirect(g) || padded != nil) && (inputGradient == nil || g.channels >= 16)
     // Each part accumulates its filter and bias gradients into its own block of scratch; the
     // blocks are summed in part order at the end, so the result does not depend on timing.
     let block = filterSize + outputChannels
@@ -201,7 +342,7 @@ public enum Conv2D {
     let parts: Int
     if direct {
       parts = directBackward(
-        g, input: input, filter: filter, outputChannels: outputChannels, output: output,
+        g, padded: padded, input: input, filter: filter, outputChannels: outputChannels, output: output,
         gradient: gradient, inputGradient: inputGradient, partials: partials,
         wantsFilter: filterGradient != nil, wantsBias: biasGradient != nil)
     } else {
@@ -236,12 +377,19 @@ public enum Conv2D {
   /// parity and the channel counts swap), both run by Winograd; the filter gradient's blocks
   /// are then gathered across the part's images, multiplied in the transformed domain, and the
   /// sum is mapped back once per part.
+  ///
+  /// With `padded` (the geometry of ``paddedDirectGeometry(_:)``), each image is first copied
+  /// into its zero padding and the kernels run on that valid geometry; the input gradient of
+  /// the padded copy is then cropped to the image's.
   static func directBackward(
-    _ g: Conv2DGeometry, input: UnsafePointer<Float>, filter: UnsafePointer<Float>,
+    _ original: Conv2DGeometry, padded paddedGeometry: Conv2DGeometry? = nil,
+    input: UnsafePointer<Float>, filter: UnsafePointer<Float>,
     outputChannels: Int, output: UnsafePointer<Float>?, gradient: UnsafePointer<Float>,
     inputGradient: UnsafeMutablePointer<Float>?, partials: UnsafeMutablePointer<Float>,
     wantsFilter: Bool, wantsBias: Bool
   ) -> Int {
+    let g = paddedGeometry ?? original
+    let isPadded = paddedGeometry != nil
     let filterSize = g.patchSize * outputChannels
     let block = filterSize + outputChannels
     let perImage = g.outputPixels * outputChannels
@@ -267,18 +415,30 @@ public enum Conv2D {
     let gathered = winogradFilter
       ? csim_conv2d_winograd_gradient_buffer_floats(g.width, g.channels, outputChannels) : 0
     let sums = winogradFilter ? domain : 0
+    // A padded copy of the image and the input gradient of that copy, when padded.
+    let copies = isPadded ? g.imageSize * (inputGradient != nil ? 2 : 1) : 0
     return forEachPart(g) { images, part in
-      // [padded gradient | input-gradient work area | gathered blocks | filter gradient sums]
-      let scratch = alignedFloats(padded + work + gathered + sums)
+      // [padded gradient | input-gradient work area | gathered blocks | filter gradient sums
+      //  | padded image | its input gradient]
+      let scratch = alignedFloats(padded + work + gathered + sums + copies)
       defer { scratch.deallocate() }
       let buffer = scratch + padded + work
       let sum = buffer + gathered
+      let paddedImage = sum + sums
       sum.initialize(repeating: 0, count: sums)
       var filled = 0
       let accumulator = partials + part * block
       for i in images {
-        let image = input + i * g.imageSize
-        let dx = inputGradient.map { $0 + i * g.imageSize }
+        let image: UnsafePointer<Float>
+        let dx: UnsafeMutablePointer<Float>?
+        if isPadded {
+          pad(original, g, image: input + i * original.imageSize, into: paddedImage)
+          image = UnsafePointer(paddedImage)
+          dx = inputGradient == nil ? nil : paddedImage + g.imageSize
+        } else {
+          image = input + i * g.imageSize
+          dx = inputGradient.map { $0 + i * g.imageSize }
+        }
         csim_conv2d_direct_backward(
           image, g.height, g.width, g.channels, flipped, g.kernelHeight, g.kernelWidth,
           outputChannels, output.map { $0 + i * perImage }, gradient + i * perImage,
@@ -294,6 +454,9 @@ public enum Conv2D {
           csim_conv2d_winograd_filter_gradient(
             image, g.height, g.width, g.channels, unpadded, paddedWidth * outputChannels,
             outputChannels, sum, buffer, &filled)
+        }
+        if isPadded, let inputGradient, let dx {
+          crop(original, g, padded: dx, into: inputGradient + i * original.imageSize)
         }
       }
       if winogradFilter {
@@ -337,9 +500,7 @@ public enum Conv2D {
           outputGradient = UnsafePointer(masked)
         }
         if let biasAccumulator {
-          for r in 0..<rows {
-            for o in 0..<outputChannels { biasAccumulator[o] += outputGradient[r * outputChannels + o] }
-          }
+          ColumnSums.accumulate(outputGradient, rows: rows, columns: outputChannels, into: biasAccumulator)
         }
         if let filterAccumulator {
           // dW[patch, cout] += colsᵀ • G

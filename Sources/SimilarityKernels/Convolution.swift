@@ -170,3 +170,30 @@ public enum Im2Col {
     }
   }
 }
+
+/// Column sums of row-major matrices, vectorised across columns.
+public enum ColumnSums {
+  /// `sums[j] += Σ_r matrix[r · columns + j]` for `j < columns`, each column summed in row
+  /// order (the same roundings as the scalar loop): one pass over the rows, 8 columns at a
+  /// time in SIMD registers against the sums (which stay in L1).
+  public static func accumulate(
+    _ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>
+  ) {
+    typealias V = SIMD8<Float>
+    let vectors = columns / 8
+    let raw = UnsafeMutableRawPointer(sums)
+    var row = matrix
+    for _ in 0..<rows {
+      let source = UnsafeRawPointer(row)
+      for v in 0..<vectors {
+        let offset = v * MemoryLayout<V>.size
+        raw.storeBytes(
+          of: raw.loadUnaligned(fromByteOffset: offset, as: V.self)
+            + source.loadUnaligned(fromByteOffset: offset, as: V.self),
+          toByteOffset: offset, as: V.self)
+      }
+      for j in vectors * 8..<columns { sums[j] += row[j] }
+      row += columns
+    }
+  }
+}

@@ -46,6 +46,17 @@ public enum DepthwiseConvolution {
         row.update(repeating: 0, count: p.width * expanded)
         continue
       }
+      if multiplier == 1 {
+        // The image row's columns are contiguous in the buffer row: one copy between zeros.
+        let first = Swift.min(g.padLeft, p.width)
+        let end = Swift.min(p.width, g.padLeft + g.width)
+        row.update(repeating: 0, count: first * c)
+        if end > first {
+          (row + first * c).update(from: image + ih * g.width * c, count: (end - first) * c)
+        }
+        (row + Swift.max(end, first) * c).update(repeating: 0, count: (p.width - Swift.max(end, first)) * c)
+        continue
+      }
       for column in 0..<p.width {
         let destination = row + column * expanded
         let iw = column - g.padLeft
@@ -129,11 +140,7 @@ public enum DepthwiseConvolution {
       for i in ThreadPool.chunk(part, of: g.batch, parts: parts) {
         let dy = gradient + i * perImage
         if biasGradient != nil {
-          let sums = accumulator + filterSize
-          for pixel in 0..<g.outputPixels {
-            let row = dy + pixel * expanded
-            for channel in 0..<expanded { sums[channel] += row[channel] }
-          }
+          ColumnSums.accumulate(dy, rows: g.outputPixels, columns: expanded, into: accumulator + filterSize)
         }
         if filterGradient != nil {
           var image = input + i * g.imageSize

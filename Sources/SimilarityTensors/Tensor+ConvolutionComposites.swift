@@ -62,6 +62,29 @@ extension Tensor {
     return output.reshaped([output.shape[0], output.shape[2], output.shape[3]])
   }
 
+  /// `relu(conv1d(filter) + bias)` (or without ReLU / bias) as the fused 2-D primitive
+  /// ``conv2d(filter:bias:relu:strides:padding:dilations:)`` of height-1 images: the bias and
+  /// ReLU ride along in the convolution's output tiles and its backward pass.
+  ///
+  /// - Parameters:
+  ///   - filter: `[kernelSize, channels, outputChannels]`.
+  ///   - bias: `[outputChannels]`, or nil.
+  /// - Returns: `[batch, outputSteps, outputChannels]`.
+  public func conv1d(
+    filter: Tensor, bias: Tensor?, relu: Bool, stride: Int = 1, padding: Padding = .valid,
+    dilation: Int = 1
+  ) -> Tensor {
+    precondition(
+      rank == 3 && filter.rank == 3,
+      "conv1d: input \(shape) (need [batch, steps, channels]) and filter \(filter.shape) (need [k, cin, cout])")
+    let images = reshaped([shape[0], 1, shape[1], shape[2]])
+    let kernel = filter.reshaped([1] + filter.shape)
+    let output = images.conv2d(
+      filter: kernel, bias: bias, relu: relu, strides: (1, stride), padding: padding,
+      dilations: (1, dilation))
+    return output.reshaped([output.shape[0], output.shape[2], output.shape[3]])
+  }
+
   /// 3-D convolution (cross-correlation) of NDHWC volumes with a `[kd, kh, kw, cin, cout]`
   /// filter.
   ///

@@ -12,6 +12,8 @@ extension Tensor {
   /// - Parameters:
   ///   - filter: `[kernelHeight, kernelWidth, outChannels, inChannels]`.
   ///   - outputSize: `(height, width)` of the result.
+  ///   - bias: `[outChannels]` added to every output pixel, or nil (the bias gradient is the
+  ///     output gradient summed over batch and pixels).
   /// - Returns: `[batch, outputSize.0, outputSize.1, outChannels]`.
   ///
   /// Derivative: the input gradient is the forward convolution of the output gradient with the
@@ -19,12 +21,15 @@ extension Tensor {
   /// output gradient.
   public func conv2dTranspose(
     filter: Tensor, outputSize: (Int, Int), strides: (Int, Int) = (1, 1),
-    padding: Padding = .valid, dilations: (Int, Int) = (1, 1)
+    padding: Padding = .valid, dilations: (Int, Int) = (1, 1), bias: Tensor? = nil
   ) -> Tensor {
     precondition(
       rank == 4 && filter.rank == 4 && filter.shape[3] == shape[3],
       "conv2dTranspose: input \(shape) (need [batch, height, width, channels]) and filter \(filter.shape) (need [kh, kw, outChannels, \(rank == 4 ? shape[3] : -1)])")
     let (outChannels, inChannels) = (filter.shape[2], filter.shape[3])
+    precondition(
+      bias.map { $0.shape == [outChannels] } ?? true,
+      "conv2dTranspose: bias \(bias?.shape ?? []) must be [\(outChannels)]")
     let outShape = [shape[0], outputSize.0, outputSize.1, outChannels]
     let geometry = Conv2DGeometry(
       input: outShape, kernel: (filter.shape[0], filter.shape[1]), strides: strides,
@@ -49,24 +54,41 @@ extension Tensor {
       } else {
         for i in 0..<n { buffer[i] = 0 }
       }
+      if let bias, n > 0 {
+        bias.scalars.withUnsafeBufferPointer { pb in
+          AffineKernels.biasActivation(
+            buffer.baseAddress!, rows: n / outChannels, n: outChannels, bias: pb.baseAddress,
+            relu: false)
+        }
+      }
       initialized = n
     }
     let (inputShape, filterShape) = (shape, filter.shape)
-    return Tensor.recording(shape: outShape, scalars: output, inputs: [self, filter]) { gradient, needed in
+    let inputs = bias.map { [self, filter, $0] } ?? [self, filter]
+    return Tensor.recording(shape: outShape, scalars: output, inputs: inputs) { gradient, needed in
       var dy = needed[0] ? Tensor.scratch(count: y.count, zeroed: !active) : []
       var dw = needed[1] ? Tensor.scratch(count: w.count, zeroed: !active) : []
       if active {
         y.withUnsafeBufferPointer { py in
           w.withUnsafeBufferPointer { pw in
             gradient.scalars.withUnsafeBufferPointer { pg in
-              if needed[0] {
+              if needed[0] && needed[1] {
+                // One column matrix of the gradient feeds both products.
+                dy.withUnsafeMutableBufferPointer { pdy in
+                  dw.withUnsafeMutableBufferPointer { pdw in
+                    Conv2D.forwardAndFilterGradient(
+                      geometry, input: pg.baseAddress!, filter: pw.baseAddress!,
+                      outputChannels: inChannels, output: pdy.baseAddress!,
+                      gradient: py.baseAddress!, filterGradient: pdw.baseAddress!)
+                  }
+                }
+              } else if needed[0] {
                 dy.withUnsafeMutableBufferPointer { pdy in
                   Conv2D.forward(
                     geometry, input: pg.baseAddress!, filter: pw.baseAddress!,
                     outputChannels: inChannels, output: pdy.baseAddress!)
                 }
-              }
-              if needed[1] {
+              } else if needed[1] {
                 dw.withUnsafeMutableBufferPointer { pdw in
                   Conv2D.backward(
                     geometry, input: pg.baseAddress!, filter: pw.baseAddress!,
@@ -78,10 +100,26 @@ extension Tensor {
           }
         }
       }
-      return [
+      var result: [Tensor?] = [
         needed[0] ? Tensor(shape: inputShape, scalars: dy) : nil,
         needed[1] ? Tensor(shape: filterShape, scalars: dw) : nil,
       ]
+      if bias != nil {
+        var db: [Float]? = nil
+        if needed[2] {
+          var sums = [Float](repeating: 0, count: outChannels)
+          if n > 0 {
+            gradient.scalars.withUnsafeBufferPointer { pg in
+              sums.withUnsafeMutableBufferPointer { ps in
+                ColumnSums.accumulate(pg.baseAddress!, rows: n / outChannels, columns: outChannels, into: ps.baseAddress!)
+              }
+            }
+          }
+          db = sums
+        }
+        result.append(db.map { Tensor(shape: [outChannels], scalars: $0) })
+      }
+      return result
     }
   }
 }

@@ -73,6 +73,14 @@ import Testing
     expectGradients([y, w]) {
       $0[0].conv2dTranspose(filter: $0[1], outputSize: (8, 9), strides: (2, 2), padding: .valid)
     }
+    // With the bias fused in: the composite's values, and gradients of all three inputs.
+    let b = Sample.tensor([3], seed: 14)
+    let fused = y.conv2dTranspose(filter: w, outputSize: (6, 8), strides: (2, 2), padding: .same, bias: b)
+    let composite = y.conv2dTranspose(filter: w, outputSize: (6, 8), strides: (2, 2), padding: .same).addingBias(b)
+    #expect(fused.isClose(to: composite, tolerance: 1e-6))
+    expectGradients([y, w, b]) {
+      $0[0].conv2dTranspose(filter: $0[1], outputSize: (6, 8), strides: (2, 2), padding: .same, bias: $0[2])
+    }
   }
 
   @Test func sliceSelectionAndScatteringAreAdjoint() {

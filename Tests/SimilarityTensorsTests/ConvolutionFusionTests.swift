@@ -161,3 +161,42 @@ extension ConvolutionStrategyTests {
   }
 }
 
+
+/// 'same' stride-1 convolutions on the direct (and Winograd) kernels over zero-padded copies of
+/// the images against im2col + GEMM (the global switches, in the serialized suite): values
+/// and every gradient, with and without ReLU, for 1 × k windows (Conv1D), odd and even
+/// kernels and sizes, and channel counts below one vector (the input gradient then goes to
+/// im2col).
+extension ConvolutionStrategyTests {
+  @Test(arguments: [
+    ConvCase(input: [3, 1, 37, 20], kernel: (1, 5), outputChannels: 24, padding: .same),
+    ConvCase(input: [2, 1, 300, 16], kernel: (1, 5), outputChannels: 16, padding: .same),
+    ConvCase(input: [2, 8, 10, 32], kernel: (3, 3), outputChannels: 16, padding: .same),
+    ConvCase(input: [2, 7, 9, 17], kernel: (3, 3), outputChannels: 9, padding: .same),
+    ConvCase(input: [2, 6, 5, 16], kernel: (4, 2), outputChannels: 8, padding: .same),
+    ConvCase(input: [2, 5, 6, 3], kernel: (3, 3), outputChannels: 4, padding: .same),
+  ])
+  func paddedDirectKernelsAgreeWithIm2col(_ c: ConvCase) {
+    let saved = (Conv2D.usesDirectKernels, Conv2D.padsForDirectKernels)
+    defer { (Conv2D.usesDirectKernels, Conv2D.padsForDirectKernels) = saved }
+    let x = Sample.tensor(c.input, seed: 95).variable()
+    let w = Sample.tensor([c.kernel.0, c.kernel.1, c.input[3], c.outputChannels], seed: 96).variable()
+    let b = Sample.tensor([c.outputChannels], seed: 97).variable()
+    let seed = Sample.tensor([c.input[0], c.input[1], c.input[2], c.outputChannels], seed: 98)
+    var results: [[Tensor]] = []
+    for (direct, pads) in [(true, true), (false, false)] {
+      (Conv2D.usesDirectKernels, Conv2D.padsForDirectKernels) = (direct, pads)
+      for relu in [true, false] {
+        let y = x.conv2d(filter: w, bias: b, relu: relu, padding: .same)
+        results.append([y] + y.gradients(of: [x, w, b], seed: seed))
+      }
+    }
+    for (got, want) in zip(results[0] + results[1], results[2] + results[3]) {
+      #expect(got.shape == want.shape)
+      #expect(got.isClose(to: want, tolerance: 1e-4), "\(c)")
+    }
+    Conv2D.usesDirectKernels = true
+    let naive = naiveConv2d(x, w, strides: (1, 1), padding: .same, dilations: (1, 1))
+    #expect(x.conv2d(filter: w, padding: .same).isClose(to: naive, tolerance: 1e-4), "\(c)")
+  }
+}

@@ -98,6 +98,14 @@ public final class Conv1D: Layer {
     precondition(
       input.rank == 3 && input.shape[2] == kernel.shape[1] * groups,
       "Conv1D '\(name)': input \(input.shape) is not [batch, steps, \(kernel.shape[1] * groups)]")
+    if groups == 1 {
+      // Bias and ReLU ride along in the convolution primitive; other activations follow it.
+      let fusesActivation = activation == .relu
+      let output = input.conv1d(
+        filter: kernel.value, bias: bias?.value, relu: fusesActivation, stride: strides,
+        padding: padding, dilation: dilationRate)
+      return fusesActivation ? output : activation(output)
+    }
     var output = input.conv1d(
       filter: kernel.value, stride: strides, padding: padding, dilation: dilationRate,
       groups: groups)

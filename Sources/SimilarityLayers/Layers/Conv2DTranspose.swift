@@ -123,10 +123,10 @@ public final class Conv2DTranspose: Layer {
     precondition(
       input.rank == 4 && input.shape[3] == kernel.shape[3],
       "Conv2DTranspose '\(name)': input \(input.shape) is not [batch, h, w, \(kernel.shape[3])]")
-    var output = input.conv2dTranspose(
+    // The bias rides along in the transposed convolution primitive.
+    let output = input.conv2dTranspose(
       filter: kernel.value, outputSize: outputSize(height: input.shape[1], width: input.shape[2]),
-      strides: strides, padding: padding, dilations: dilationRate)
-    if let bias { output = output.addingBias(bias.value) }
+      strides: strides, padding: padding, dilations: dilationRate, bias: bias?.value)
     return activation(output)
   }
 
