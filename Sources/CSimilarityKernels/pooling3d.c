@@ -10,6 +10,8 @@
 #include "CSimilarityKernels.h"
 #include "kernel_table.h"
 
+#include <string.h>
+
 // No fused multiply-adds where the target has them: every level rounds like the portable code.
 #pragma STDC FP_CONTRACT OFF
 
@@ -144,7 +146,14 @@ POOL_INLINE void max_backward_tiled_body(const csim_pool3d_geometry *g, const fl
             const size_t base = ((d * H + h) * W + w) * c;
             float *restrict out = dx + base;
             const int32_t b = (int32_t)base;
-            for (size_t i = 0; i < c; i++) out[i] = p[i] == b + (int32_t)i ? gr[i] : 0.0f;
+            // Branch-free (a mask on the bits), so baseline code vectorises it too.
+            for (size_t i = 0; i < c; i++) {
+              const uint32_t keep = 0u - (uint32_t)(p[i] == b + (int32_t)i);
+              uint32_t bits;
+              memcpy(&bits, gr + i, sizeof bits);
+              bits &= keep;
+              memcpy(out + i, &bits, sizeof bits);
+            }
           }
         }
       }
