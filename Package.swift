@@ -8,6 +8,8 @@ import PackageDescription
 //   SimilarityTensors  <- Tensor + reverse-mode gradients
 //   SimilarityLayers   <- layers, optimizers, models, safetensors checkpoints
 //   SimilarityDatasets <- IDX (MNIST, Fashion-MNIST), .npy
+//   SimilarityModels   <- ready-made architectures (ResNet, EfficientNet) and weight import
+//                         (PyTorch, ONNX, Keras files)
 //   SimilaritySearch   <- distances, exact and HNSW indexes (no training stack)
 //   SimilarityIO       <- files: the one atomic writer, saved-folder ownership, bounded reads of
 //                         regular files, strict JSON (Foundation only)
@@ -20,6 +22,7 @@ let package = Package(
     .library(name: "SimilarityTensors", targets: ["SimilarityTensors"]),
     .library(name: "SimilarityLayers", targets: ["SimilarityLayers"]),
     .library(name: "SimilarityDatasets", targets: ["SimilarityDatasets"]),
+    .library(name: "SimilarityModels", targets: ["SimilarityModels"]),
     .library(name: "SimilaritySearch", targets: ["SimilaritySearch"]),
     .library(name: "SimilarityMetricLearning", targets: ["SimilarityMetricLearning"]),
     .library(name: "SimilarityEvaluation", targets: ["SimilarityEvaluation"]),
@@ -44,6 +47,7 @@ let package = Package(
     .target(name: "SimilarityTensors", dependencies: ["SimilarityKernels"]),
     .target(name: "SimilarityLayers", dependencies: ["SimilarityTensors", "SimilarityIO"]),
     .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib", "SimilarityIO"]),
+    .target(name: "SimilarityModels", dependencies: ["SimilarityLayers", "SimilarityIO"]),
     .target(
       name: "SimilaritySearch",
       dependencies: ["SimilarityKernels", "SimilarityIO"]),
@@ -59,14 +63,14 @@ let package = Package(
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
         "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
-        "SimilarityVisualization", "CSimilarityPNG", "SimilarityIO",
+        "SimilarityVisualization", "CSimilarityPNG", "SimilarityIO", "SimilarityModels",
       ]),
     .executableTarget(
       name: "similarity",
       dependencies: [
         "SimilarityKernels", "SimilarityTensors", "SimilarityLayers", "SimilarityDatasets",
         "SimilaritySearch", "SimilarityMetricLearning", "SimilarityEvaluation",
-        "SimilarityVisualization", "Similarity", "SimilarityIO",
+        "SimilarityVisualization", "Similarity", "SimilarityIO", "SimilarityModels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Saves one kind of file over and over, for the kill -9 crash-safety test and script.
@@ -86,6 +90,9 @@ let package = Package(
       name: "SimilarityDatasetsTests", dependencies: ["SimilarityDatasets"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "SimilaritySearchTests", dependencies: ["SimilaritySearch"]),
+    .testTarget(
+      name: "SimilarityModelsTests", dependencies: ["SimilarityModels"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "SimilarityMetricLearningTests",
       dependencies: ["SimilarityMetricLearning", "SimilarityKernels", "SimilarityTensors"]),
