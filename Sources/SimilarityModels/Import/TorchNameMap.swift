@@ -1,0 +1,141 @@
+/// How a PyTorch parameter's layout becomes ours.
+public enum TorchLayout: Sendable, Equatable {
+  /// Same shape and order (biases, batch-norm vectors).
+  case same
+  /// A convolution weight `[out, in/groups, kh, kw]` (OIHW) → ``Conv2D``'s kernel
+  /// `[kh, kw, in/groups, out]` (HWIO).
+  case convolution
+  /// A depthwise convolution weight `[channels · m, 1, kh, kw]` (groups = channels) →
+  /// ``DepthwiseConv2D``'s `[kh, kw, channels, m]`; output channel `c·m + j` reads input `c`
+  /// in both.
+  case depthwise
+  /// A linear weight `[out, in]` → ``Dense``'s kernel `[in, out]`.
+  case dense
+
+  /// PyTorch's shape and values in our layout; `target` is the parameter's shape (it gives a
+  /// depthwise weight's multiplier). `nil` when the rank does not fit the layout.
+  public func transform(shape: [Int], values: [Float], target: [Int]) -> (shape: [Int], values: [Float])? {
+    switch self {
+    case .same:
+      return (shape, values)
+    case .convolution:
+      guard shape.count == 4 else { return nil }
+      let (o, i, h, w) = (shape[0], shape[1], shape[2], shape[3])
+      return ([h, w, i, o], Self.permute(values, shape: shape, order: [2, 3, 1, 0]))
+    case .depthwise:
+      guard shape.count == 4, shape[1] == 1, target.count == 4, target[3] > 0,
+        shape[0].isMultiple(of: target[3])
+      else { return nil }
+      let (m, h, w) = (target[3], shape[2], shape[3])
+      let split = [shape[0] / m, m, h, w]
+      return ([h, w, shape[0] / m, m], Self.permute(values, shape: split, order: [2, 3, 0, 1]))
+    case .dense:
+      guard shape.count == 2 else { return nil }
+      return ([shape[1], shape[0]], Self.permute(values, shape: shape, order: [1, 0]))
+    }
+  }
+
+  /// `values` (C order, `shape`) with its axes reordered: output axis `k` is input axis
+  /// `order[k]`.
+  static func permute(_ values: [Float], shape: [Int], order: [Int]) -> [Float] {
+    var strides = [Int](repeating: 1, count: shape.count)
+    for axis in stride(from: shape.count - 2, through: 0, by: -1) {
+      strides[axis] = strides[axis + 1] * shape[axis + 1]
+    }
+    let outShape = order.map { shape[$0] }
+    let outStrides = order.map { strides[$0] }
+    var result = [Float]()
+    result.reserveCapacity(values.count)
+    var counter = [Int](repeating: 0, count: shape.count)
+    var index = 0
+    for _ in 0..<values.count {
+      result.append(values[index])
+      var axis = shape.count - 1
+      while axis >= 0 {
+        counter[axis] += 1
+        index += outStrides[axis]
+        if counter[axis] < outShape[axis] { break }
+        index -= outStrides[axis] * outShape[axis]
+        counter[axis] = 0
+        axis -= 1
+      }
+    }
+    return result
+  }
+}
+
+/// Which PyTorch state-dict tensor feeds which of our parameters, and how its layout changes.
+///
+/// Built layer by layer from PyTorch module names and our layer names:
+///
+/// ```swift
+/// var map = TorchNameMap()
+/// map.convolution("_conv_stem", "stem_conv", bias: false)   // weight → kernel (OIHW → HWIO)
+/// map.batchNormalization("_bn0", "stem_bn")                 // weight, bias, running_*
+/// map.dense("_fc", "predictions")                           // weight → kernel (transposed)
+/// ```
+///
+/// Tensors whose names end with one of ``ignoredSuffixes`` (`num_batches_tracked`) are dropped.
+public struct TorchNameMap: Sendable {
+  /// One PyTorch tensor and the parameter it becomes.
+  public struct Entry: Sendable, Equatable {
+    /// The state-dict key, e.g. `_bn0.running_var`.
+    public var source: String
+    /// Our parameter path, e.g. `stem_bn.moving_variance`.
+    public var target: String
+    /// How the layout changes.
+    public var layout: TorchLayout
+
+    public init(source: String, target: String, layout: TorchLayout) {
+      self.source = source
+      self.target = target
+      self.layout = layout
+    }
+  }
+
+  /// The entries in the order they were added.
+  public var entries: [Entry] = []
+  /// Suffixes of state-dict keys that have no counterpart and are skipped.
+  public var ignoredSuffixes: [String] = ["num_batches_tracked"]
+
+  /// An empty map.
+  public init() {}
+
+  /// Maps one tensor.
+  public mutating func add(_ source: String, _ target: String, layout: TorchLayout = .same) {
+    entries.append(Entry(source: source, target: target, layout: layout))
+  }
+
+  /// `torch.weight` (OIHW) → `ours.kernel` (HWIO), and `torch.bias` → `ours.bias` if `bias`.
+  public mutating func convolution(_ torch: String, _ ours: String, bias: Bool = true) {
+    add("\(torch).weight", "\(ours).kernel", layout: .convolution)
+    if bias { add("\(torch).bias", "\(ours).bias") }
+  }
+
+  /// A depthwise `torch.weight` `[C·m, 1, kh, kw]` → `ours.depthwise_kernel`
+  /// `[kh, kw, C, m]`, and the bias if `bias`.
+  public mutating func depthwise(_ torch: String, _ ours: String, bias: Bool = true) {
+    add("\(torch).weight", "\(ours).depthwise_kernel", layout: .depthwise)
+    if bias { add("\(torch).bias", "\(ours).bias") }
+  }
+
+  /// `BatchNorm2d` → ``BatchNormalization``: weight → gamma, bias → beta, running_mean →
+  /// moving_mean, running_var → moving_variance.
+  public mutating func batchNormalization(_ torch: String, _ ours: String) {
+    add("\(torch).weight", "\(ours).gamma")
+    add("\(torch).bias", "\(ours).beta")
+    add("\(torch).running_mean", "\(ours).moving_mean")
+    add("\(torch).running_var", "\(ours).moving_variance")
+  }
+
+  /// `Linear` `[out, in]` → ``Dense`` `[in, out]`, and the bias if `bias`.
+  public mutating func dense(_ torch: String, _ ours: String, bias: Bool = true) {
+    add("\(torch).weight", "\(ours).kernel", layout: .dense)
+    if bias { add("\(torch).bias", "\(ours).bias") }
+  }
+
+  /// Whether the state-dict key `name` is skipped.
+  public func ignores(_ name: String) -> Bool {
+    ignoredSuffixes.contains { name.hasSuffix($0) }
+  }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import SimilarityModels
+import Testing
+
+@Suite struct TorchCheckpointTests {
+  @Test(arguments: [("tiny_legacy.pth", TorchCheckpoint.Format.legacy), ("tiny_zip.pt", .zip)])
+  func readsBothContainers(file: String, format: TorchCheckpoint.Format) throws {
+    // Oracle: numpy's as_strided on each storage, written by the fixture script.
+    let checkpoint = try TorchCheckpoint(contentsOf: TorchFixtures.path(file))
+    let expected = try TorchFixtures.expected()
+    #expect(checkpoint.format == format)
+    #expect(checkpoint.tensors.map(\.name) == expected.tensors.map(\.name))
+    #expect(checkpoint.skipped.isEmpty)
+    for (tensor, reference) in zip(checkpoint.tensors, expected.tensors) {
+      #expect(tensor.dtype.rawValue == reference.dtype, "\(tensor.name)")
+      #expect(tensor.shape == reference.shape, "\(tensor.name)")
+      switch tensor.values {
+      case .float(let values):
+        #expect(values == reference.values.map { Float($0) }, "\(tensor.name)")
+      case .integer(let values):
+        #expect(values == reference.values.map { Int64($0) }, "\(tensor.name)")
+      }
+    }
+    // The scalar LongStorage stays an integer; the strided conv weight is not C order in
+    // its storage, so reading it contiguously would differ.
+    #expect(checkpoint["bn.num_batches_tracked"]?.values == .integer([1234]))
+    #expect(checkpoint["conv.weight"]?.shape == [4, 3, 2, 2])
+  }
+
+  @Test func refusesGlobalsOutsideTheWhitelist() throws {
+    for (file, global) in [("evil_os_system.pt", "os.system"), ("evil_eval.pt", "builtins.eval")] {
+      let path = try TorchFixtures.path(file)
+      let error = #expect(throws: TorchCheckpointError.self) { try TorchCheckpoint(contentsOf: path) }
+      #expect(error?.kind == .forbiddenGlobal(global))
+      #expect(error?.description.hasPrefix(path) == true)
+      #expect(error?.description.contains(global) == true)
+    }
+  }
+
+  @Test func refusesOpcodesOutsideTheSubset() throws {
+    let path = try TorchFixtures.path("evil_inst.pt")
+    let error = #expect(throws: TorchCheckpointError.self) { try TorchCheckpoint(contentsOf: path) }
+    #expect(error?.kind == .forbiddenOpcode(0x69))
+    #expect(error?.description.contains("INST") == true)
+    // A byte that is no pickle opcode at all, after a valid protocol header.
+    let raw = [0x80, 0x02, 0xFF] as [UInt8]
+    let unknown = #expect(throws: TorchCheckpointError.self) {
+      var unpickler = UnpicklerProbe(raw)
+      try unpickler.run()
+    }
+    #expect(unknown?.kind == .forbiddenOpcode(0xFF))
+  }
+
+  @Test func refusesTruncatedAndOversizedFiles() throws {
+    let cases: [(String, TorchCheckpointError.Kind, String)] = [
+      ("truncated_storage.pth", .truncated, "declares"),
+      ("truncated_pickle.pth", .truncated, "truncated"),
+      ("oversized_storage.pt", .truncated, "declares 4 FloatStorage elements, the file holds 8 bytes"),
+      ("view_outside_storage.pt", .malformed, "reach element 5 of storage '1', which has 4"),
+      ("compressed.pt", .unsupportedZipEntry, "compressed (method 8)"),
+    ]
+    for (file, kind, phrase) in cases {
+      let path = try TorchFixtures.path(file)
+      let error = #expect(throws: TorchCheckpointError.self, "\(file)") {
+        try TorchCheckpoint(contentsOf: path)
+      }
+      #expect(error?.kind == kind, "\(file): \(String(describing: error))")
+      #expect(error?.description.contains(phrase) == true, "\(file): \(String(describing: error))")
+    }
+  }
+
+  @Test func refusesOtherFilesAndEveryPrefixCleanly() throws {
+    let notCheckpoint = #expect(throws: TorchCheckpointError.self) {
+      try TorchCheckpoint(bytes: Array("hello".utf8), file: "x.pth")
+    }
+    #expect(notCheckpoint?.kind == .notACheckpoint)
+    // Every prefix of both fixtures is refused with an error, never a crash.
+    for file in ["tiny_legacy.pth", "tiny_zip.pt"] {
+      let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: TorchFixtures.path(file))))
+      for length in stride(from: 0, to: bytes.count, by: 7) {
+        #expect(throws: TorchCheckpointError.self) {
+          try TorchCheckpoint(bytes: Array(bytes[..<length]), file: file)
+        }
+      }
+    }
+  }
+}
+
+/// Runs the restricted unpickler on raw bytes wrapped in a legacy header, through the public
+/// reader.
+struct UnpicklerProbe {
+  let body: [UInt8]
+  init(_ body: [UInt8]) { self.body = body }
+  mutating func run() throws(TorchCheckpointError) {
+    let magic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 108, 252, 156, 70, 249, 32, 106, 168, 80, 25, 0x2E]
+    let version: [UInt8] = [0x80, 0x02, 0x4D, 0xE9, 0x03, 0x2E]
+    let info: [UInt8] = [0x80, 0x02, 0x7D, 0x2E]
+    _ = try TorchCheckpoint(bytes: magic + version + info + body, file: "probe.pth")
+  }
+}
