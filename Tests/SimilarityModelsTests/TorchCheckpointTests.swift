@@ -98,3 +98,26 @@ struct UnpicklerProbe {
     _ = try TorchCheckpoint(bytes: magic + version + info + body, file: "probe.pth")
   }
 }
+
+@Suite struct TorchCheckpointMutationTests {
+  @Test(arguments: ["tiny_legacy.pth", "tiny_zip.pt"])
+  func everySingleByteChangeIsReadOrRefusedCleanly(file: String) throws {
+    // No oracle for the values: the property is that no change crashes, hangs or allocates
+    // without bound; each result is a checkpoint or a TorchCheckpointError.
+    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: TorchFixtures.path(file))))
+    var refused = 0
+    for index in bytes.indices {
+      for replacement: UInt8 in [0x00, 0xFF, bytes[index] &+ 1] where replacement != bytes[index] {
+        var mutated = bytes
+        mutated[index] = replacement
+        do {
+          let checkpoint = try TorchCheckpoint(bytes: mutated, file: file)
+          #expect(checkpoint.tensors.allSatisfy { $0.values.count == ($0.shape.reduce(1, *)) })
+        } catch {
+          refused += 1
+        }
+      }
+    }
+    #expect(refused > 0)
+  }
+}

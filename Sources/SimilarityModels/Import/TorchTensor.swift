@@ -47,6 +47,11 @@ public struct TorchTensor: Sendable {
     else {
       throw refuse("size \(shape), stride \(strides), offset \(reference.offset) must be non-negative")
     }
+    // A view with more elements than its storage overlaps itself (a broadcast or an
+    // expanded tensor); refusing it also bounds what a hostile size can make us allocate.
+    guard count <= reference.storage.count else {
+      throw refuse("size \(shape) has \(count) elements, more than its storage '\(reference.storage.key)' (\(reference.storage.count)); overlapping views are not supported")
+    }
     if count > 0 {
       // The last element the view touches must lie inside the storage.
       let reach = zip(shape, strides).map { $0.0 - 1 }
