@@ -1,5 +1,5 @@
 import Foundation
-import SimilarityModels
+@testable import SimilarityModels
 import Testing
 
 @Suite struct TorchCheckpointTests {
@@ -119,5 +119,26 @@ struct UnpicklerProbe {
       }
     }
     #expect(refused > 0)
+  }
+}
+
+@Suite struct TorchCheckpointWritingTests {
+  @Test func writtenArchivesReadBack() throws {
+    let tensors: [(name: String, shape: [Int], values: [Float])] = [
+      ("a.weight", [2, 3, 1, 1], (0..<6).map { Float($0) - 2.5 }),
+      ("a.bias", [2], [1, -1]),
+      ("scalar", [], [7]),
+    ]
+    let bytes = TorchCheckpoint.zipBytes(tensors)
+    let checkpoint = try TorchCheckpoint(bytes: bytes, file: "written.pt")
+    #expect(checkpoint.format == .zip)
+    #expect(checkpoint.tensors.map(\.name) == tensors.map(\.name))
+    #expect(checkpoint.tensors.map(\.shape) == tensors.map(\.shape))
+    #expect(checkpoint.tensors.map(\.floats) == tensors.map(\.values))
+  }
+
+  @Test func crc32MatchesTheStandardCheckValue() {
+    // Oracle: the CRC-32 check value of "123456789" (0xCBF43926).
+    #expect(ZipArchive.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
   }
 }
