@@ -55,6 +55,9 @@ extension LayerConfiguration {
         ["poolSize": c.poolSize, "strides": c.strides], layer: c.name, limits: limits)
     case .dropout(let c):
       try require(c.rate >= 0 && c.rate < 1, layer: c.name, "rate \(c.rate) not in [0, 1)")
+      try require(
+        c.noiseShape?.allSatisfy { ($0 ?? 1) > 0 } ?? true, layer: c.name,
+        "noise shape \(String(describing: c.noiseShape)) needs positive extents")
     case .rescaling(let c):
       try require(
         c.scale.isFinite && c.offset.isFinite, layer: c.name,

@@ -160,7 +160,15 @@ public struct ArchitecturePlan: Sendable {
       }
       try walk(c.layers.dropFirst(), prefix: prefix + name + ".", lambdas: lambdas)
       next = outputShape
-    case .dropout, .rescaling, .activation, .l2Normalization, .collapseMonitor:
+    case .dropout(let c):
+      if let noise = c.noiseShape {
+        guard noise.count == shape.count + 1,
+          zip(noise.dropFirst(), shape).allSatisfy({ $0 == nil || $0 == 1 || $0 == $1 })
+        else {
+          throw fail("noise shape \(noise) does not broadcast to inputs \(shape) (batch first)")
+        }
+      }
+    case .rescaling, .activation, .l2Normalization, .collapseMonitor:
       break
     case .add, .subtract, .multiply, .average, .maximum, .concatenate:
       throw fail("a merge layer takes several inputs; use it in a Functional model")

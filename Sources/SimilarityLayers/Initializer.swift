@@ -32,6 +32,10 @@ public enum Initializer: String, Codable, Sendable, CaseIterable {
   case zeros
   /// All ones.
   case ones
+  /// Keras' `VarianceScaling(scale=2, mode="fan_out", distribution="truncated_normal")`,
+  /// σ = `√(2/fanOut)`: the kernel initializer of Keras' EfficientNet and MobileNet
+  /// convolutions (a depthwise `[kh, kw, c, 1]` kernel has `fanOut = kh·kw`).
+  case heNormalFanOut = "he_normal_fan_out"
 
   /// Keras' `(fan_in, fan_out)` for a parameter of `shape`.
   public static func fans(of shape: [Int]) -> (fanIn: Int, fanOut: Int) {
@@ -57,6 +61,7 @@ public enum Initializer: String, Codable, Sendable, CaseIterable {
     case .glorotNormal: return (1 / average).squareRoot()
     case .heNormal: return (2 / Float(fanIn)).squareRoot()
     case .lecunNormal: return (1 / Float(fanIn)).squareRoot()
+    case .heNormalFanOut: return (2 / Float(fanOut)).squareRoot()
     case .zeros, .ones: return nil
     }
   }
@@ -71,7 +76,7 @@ public enum Initializer: String, Codable, Sendable, CaseIterable {
       let limit = scale(forShape: shape) ?? 0
       let scalars = (0..<count).map { _ in (2 * generator.nextUnitFloat() - 1) * limit }
       return Tensor(shape: shape, scalars: scalars)
-    case .glorotNormal, .heNormal, .lecunNormal:
+    case .glorotNormal, .heNormal, .lecunNormal, .heNormalFanOut:
       // Dividing by the standard deviation of a unit normal truncated to [-2, 2] makes the
       // truncated draws have the intended variance.
       let standardDeviation = (scale(forShape: shape) ?? 0) / 0.879_625_661_034_239_78

@@ -43,6 +43,8 @@ import Testing
     #expect(abs(he - (6 / 288 as Float).squareRoot()) < 1e-7)
     let lecun = try #require(Initializer.lecunNormal.scale(forShape: [10, 5]))
     #expect(abs(lecun - (0.1 as Float).squareRoot()) < 1e-7)
+    let fanOut = try #require(Initializer.heNormalFanOut.scale(forShape: [3, 3, 32, 1]))
+    #expect(abs(fanOut - (2 / 9 as Float).squareRoot()) < 1e-7)
   }
 
   @Test(arguments: Initializer.allCases)
@@ -61,7 +63,7 @@ import Testing
       // Uniform on [−a, a] has variance a²/3.
       let variance = a.scalars.reduce(0) { $0 + $1 * $1 } / Float(a.count)
       #expect(abs(variance - limit * limit / 3) < 0.15 * limit * limit / 3)
-    case .glorotNormal, .heNormal, .lecunNormal:
+    case .glorotNormal, .heNormal, .lecunNormal, .heNormalFanOut:
       let sigma = try #require(initializer.scale(forShape: [40, 30]))
       // Truncated at 2σ of the widened normal, and variance σ² by construction.
       #expect(a.scalars.allSatisfy { abs($0) <= 2 * sigma / 0.8796 + 1e-6 })
