@@ -12,6 +12,7 @@ struct SimilarityCommand: AsyncParsableCommand {
       // One entry per subcommand; keep alphabetical.
       Bench.self,
       Calibrate.self,
+      Classify.self,
       Demo.self,
       Download.self,
       Evaluate.self,

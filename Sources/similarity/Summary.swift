@@ -1,5 +1,6 @@
 import ArgumentParser
 import SimilarityLayers
+import SimilarityModels
 
 /// `similarity summary`: prints the Keras-style summary table of a built-in model.
 struct Summary: ParsableCommand {
@@ -19,6 +20,7 @@ struct Summary: ParsableCommand {
     case kerasSiamese = "keras-siamese"
     case tfsimMNIST = "tfsim-mnist"
     case layerTour = "layer-tour"
+    case efficientNetLite0Sim = "efficientnet-lite0-sim"
   }
 
   @Argument(help: "The model: \(ModelChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -27,13 +29,28 @@ struct Summary: ParsableCommand {
   @Flag(help: "Print the totals as tf_keras 2.13+ does (with sizes) instead of 2.12's.")
   var withMemory = false
 
+  @Option(help: "PyTorch checkpoint (.pth/.pt) to load into the model (efficientnet-lite0-sim: EfficientNet-PyTorch names, e.g. efficientnet-lite0-57934424.pth).")
+  var weights: String?
+
   func run() throws {
     let network: any NetworkModel =
       switch model {
       case .kerasSiamese: Sequential.kerasSiameseTower()
       case .tfsimMNIST: Sequential.tfSimilarityMNISTConv()
       case .layerTour: try Functional.layerTour()
+      case .efficientNetLite0Sim: try Functional.efficientNetLite(.lite0)
       }
     print(network.summary(style: withMemory ? .withMemory : .grouped), terminator: "")
+    if let weights { try loadWeights(weights, into: network) }
+  }
+
+  /// Loads `path` into `network` and says how much was loaded.
+  private func loadWeights(_ path: String, into network: any NetworkModel) throws {
+    guard model == .efficientNetLite0Sim, let functional = network as? Functional else {
+      throw ValidationError("--weights: \(model.rawValue) has no PyTorch name map; expected efficientnet-lite0-sim")
+    }
+    let checkpoint = try TorchCheckpoint(contentsOf: path)
+    let loaded = try functional.loadEfficientNetLiteWeights(.lite0, from: checkpoint, file: path)
+    print("Loaded \(loaded) of the checkpoint's \(checkpoint.tensors.count) tensors from \(path) (the embedding head keeps its initial weights)")
   }
 }

@@ -5,7 +5,7 @@ enum TorchFixtures {
   /// The path of the committed fixture `Fixtures/name`.
   static func path(_ name: String) throws -> String {
     guard let url = Bundle.module.url(forResource: "Fixtures/" + name, withExtension: nil) else {
-      throw FixtureMissing(name: name)
+      throw ModelFixtures.FixtureMissing(name: name)
     }
     return url.path
   }
@@ -29,10 +29,5 @@ enum TorchFixtures {
   static func expected() throws -> Expected {
     try JSONDecoder().decode(
       Expected.self, from: Data(contentsOf: URL(fileURLWithPath: path("torch_fixtures.json"))))
-  }
-
-  struct FixtureMissing: Error, CustomStringConvertible {
-    let name: String
-    var description: String { "test fixture Fixtures/\(name) is not in the test bundle" }
   }
 }

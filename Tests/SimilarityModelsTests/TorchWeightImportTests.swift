@@ -76,7 +76,7 @@ import Testing
     let path = try TorchFixtures.path("tiny_legacy.pth")
     let checkpoint = try TorchCheckpoint(contentsOf: path)
     var map = Self.tinyMap()
-    map.entries.removeAll { $0.target.hasPrefix("fc.") }
+    map.entries.removeAll { $0.ours.hasPrefix("fc.") }
     map.ignoredSuffixes += ["fc.weight", "fc.bias"]
     let error = #expect(throws: WeightImportError.self) {
       try checkpoint.load(into: Self.tinyModel(), map: map, file: path)
@@ -90,14 +90,14 @@ import Testing
     // Oracle: the index formula out[h][w][i][o] = in[o][i][h][w], by loops.
     let shape = [2, 3, 2, 2]
     let values = (0..<24).map(Float.init)
-    let converted = TorchLayout.convolution.transform(shape: shape, values: values, target: [2, 2, 3, 2])
+    let converted = PyTorchTensorLayout.convolution.transform(shape: shape, values: values, target: [2, 2, 3, 2])
     #expect(converted?.shape == [2, 2, 3, 2])
     var naive: [Float] = []
     for h in 0..<2 { for w in 0..<2 { for i in 0..<3 { for o in 0..<2 {
       naive.append(values[((o * 3 + i) * 2 + h) * 2 + w])
     } } } }
     #expect(converted?.values == naive)
-    #expect(TorchLayout.dense.transform(shape: [2, 3], values: values.prefix(6).map { $0 }, target: [3, 2])?.values == [0, 3, 1, 4, 2, 5])
-    #expect(TorchLayout.dense.transform(shape: [2, 3, 1], values: [], target: [3, 2]) == nil)
+    #expect(PyTorchTensorLayout.dense.transform(shape: [2, 3], values: values.prefix(6).map { $0 }, target: [3, 2])?.values == [0, 3, 1, 4, 2, 5])
+    #expect(PyTorchTensorLayout.dense.transform(shape: [2, 3, 1], values: [], target: [3, 2]) == nil)
   }
 }

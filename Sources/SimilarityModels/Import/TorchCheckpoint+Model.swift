@@ -25,32 +25,32 @@ extension TorchCheckpoint {
     var assignments: [(Parameter, Tensor)] = []
     var fed: Set<String> = []
     for entry in map.entries {
-      guard let parameter = parameters[entry.target] else {
-        report.invalidEntries.append("\(entry.source) → \(entry.target) (the model has no such parameter)")
+      guard let parameter = parameters[entry.ours] else {
+        report.invalidEntries.append("\(entry.theirs) → \(entry.ours) (the model has no such parameter)")
         continue
       }
-      guard fed.insert(entry.target).inserted else {
-        report.invalidEntries.append("\(entry.source) → \(entry.target) (the parameter is fed twice)")
+      guard fed.insert(entry.ours).inserted else {
+        report.invalidEntries.append("\(entry.theirs) → \(entry.ours) (the parameter is fed twice)")
         continue
       }
-      guard let tensor = byName[entry.source] else {
-        report.missing.append("\(entry.source) → \(entry.target)")
+      guard let tensor = byName[entry.theirs] else {
+        report.missing.append("\(entry.theirs) → \(entry.ours)")
         continue
       }
       guard let values = tensor.floats else {
-        report.invalidEntries.append("\(entry.source) → \(entry.target) (an integer \(tensor.dtype.rawValue) tensor for a float parameter)")
+        report.invalidEntries.append("\(entry.theirs) → \(entry.ours) (an integer \(tensor.dtype.rawValue) tensor for a float parameter)")
         continue
       }
       let converted = entry.layout.transform(shape: tensor.shape, values: values, target: parameter.shape)
       guard let converted, converted.shape == parameter.shape else {
         report.shapeMismatches.append(
-          .init(source: entry.source, target: entry.target, found: tensor.shape,
+          .init(source: entry.theirs, target: entry.ours, found: tensor.shape,
                 converted: converted?.shape, expected: parameter.shape))
         continue
       }
       assignments.append((parameter, Tensor(shape: converted.shape, scalars: converted.values)))
     }
-    let mapped = Set(map.entries.map(\.source))
+    let mapped = Set(map.entries.map(\.theirs))
     report.unexpected = tensors.map(\.name).filter { !mapped.contains($0) && !map.ignores($0) }
     if requireAllParameters {
       report.missing += model.namedParameters.map(\.name).filter { !fed.contains($0) }

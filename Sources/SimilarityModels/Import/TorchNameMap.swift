@@ -1,22 +1,9 @@
-/// How a PyTorch parameter's layout becomes ours.
-public enum TorchLayout: Sendable, Equatable {
-  /// Same shape and order (biases, batch-norm vectors).
-  case same
-  /// A convolution weight `[out, in/groups, kh, kw]` (OIHW) → ``Conv2D``'s kernel
-  /// `[kh, kw, in/groups, out]` (HWIO).
-  case convolution
-  /// A depthwise convolution weight `[channels · m, 1, kh, kw]` (groups = channels) →
-  /// ``DepthwiseConv2D``'s `[kh, kw, channels, m]`; output channel `c·m + j` reads input `c`
-  /// in both.
-  case depthwise
-  /// A linear weight `[out, in]` → ``Dense``'s kernel `[in, out]`.
-  case dense
-
+extension PyTorchTensorLayout {
   /// PyTorch's shape and values in our layout; `target` is the parameter's shape (it gives a
   /// depthwise weight's multiplier). `nil` when the rank does not fit the layout.
   public func transform(shape: [Int], values: [Float], target: [Int]) -> (shape: [Int], values: [Float])? {
     switch self {
-    case .same:
+    case .vector:
       return (shape, values)
     case .convolution:
       guard shape.count == 4 else { return nil }
@@ -77,24 +64,8 @@ public enum TorchLayout: Sendable, Equatable {
 ///
 /// Tensors whose names end with one of ``ignoredSuffixes`` (`num_batches_tracked`) are dropped.
 public struct TorchNameMap: Sendable {
-  /// One PyTorch tensor and the parameter it becomes.
-  public struct Entry: Sendable, Equatable {
-    /// The state-dict key, e.g. `_bn0.running_var`.
-    public var source: String
-    /// Our parameter path, e.g. `stem_bn.moving_variance`.
-    public var target: String
-    /// How the layout changes.
-    public var layout: TorchLayout
-
-    public init(source: String, target: String, layout: TorchLayout) {
-      self.source = source
-      self.target = target
-      self.layout = layout
-    }
-  }
-
   /// The entries in the order they were added.
-  public var entries: [Entry] = []
+  public var entries: [ParameterCorrespondence] = []
   /// Suffixes of state-dict keys that have no counterpart and are skipped.
   public var ignoredSuffixes: [String] = ["num_batches_tracked"]
 
@@ -102,8 +73,8 @@ public struct TorchNameMap: Sendable {
   public init() {}
 
   /// Maps one tensor.
-  public mutating func add(_ source: String, _ target: String, layout: TorchLayout = .same) {
-    entries.append(Entry(source: source, target: target, layout: layout))
+  public mutating func add(_ source: String, _ target: String, layout: PyTorchTensorLayout = .vector) {
+    entries.append(ParameterCorrespondence(ours: target, theirs: source, layout: layout))
   }
 
   /// `torch.weight` (OIHW) → `ours.kernel` (HWIO), and `torch.bias` → `ours.bias` if `bias`.
