@@ -97,7 +97,9 @@ let package = Package(
       name: "SimilarityMetricLearningTests",
       dependencies: ["SimilarityMetricLearning", "SimilarityKernels", "SimilarityTensors"]),
     .testTarget(name: "SimilarityEvaluationTests", dependencies: ["SimilarityEvaluation"]),
-    .testTarget(name: "SimilarityCLITests", dependencies: ["similarity", "similarity-save-loop"]),
+    .testTarget(
+      name: "SimilarityCLITests",
+      dependencies: ["similarity", "similarity-save-loop", "SimilarityModels", "SimilarityDatasets"]),
     .testTarget(name: "SimilarityTests", dependencies: ["Similarity"]),
     .testTarget(name: "SimilarityVisualizationTests", dependencies: ["SimilarityVisualization"]),
   ],

@@ -32,6 +32,12 @@ struct Summary: ParsableCommand {
   @Option(help: "PyTorch checkpoint (.pth/.pt) to load into the model (efficientnet-lite0-sim: EfficientNet-PyTorch names, e.g. efficientnet-lite0-57934424.pth).")
   var weights: String?
 
+  func validate() throws {
+    if weights != nil, model != .efficientNetLite0Sim {
+      throw ValidationError("--weights: \(model.rawValue) has no PyTorch name map; expected efficientnet-lite0-sim")
+    }
+  }
+
   func run() throws {
     let network: any NetworkModel =
       switch model {
@@ -46,11 +52,12 @@ struct Summary: ParsableCommand {
 
   /// Loads `path` into `network` and says how much was loaded.
   private func loadWeights(_ path: String, into network: any NetworkModel) throws {
-    guard model == .efficientNetLite0Sim, let functional = network as? Functional else {
-      throw ValidationError("--weights: \(model.rawValue) has no PyTorch name map; expected efficientnet-lite0-sim")
+    guard let functional = network as? Functional else {
+      preconditionFailure("efficientnet-lite0-sim is a Functional model")
     }
     let checkpoint = try TorchCheckpoint(contentsOf: path)
     let loaded = try functional.loadEfficientNetLiteWeights(.lite0, from: checkpoint, file: path)
-    print("Loaded \(loaded) of the checkpoint's \(checkpoint.tensors.count) tensors from \(path) (the embedding head keeps its initial weights)")
+    let unused = checkpoint.tensors.count - loaded
+    print("Loaded \(loaded) of the checkpoint's \(checkpoint.tensors.count) tensors from \(path) (\(unused) unused: the ImageNet classifier _fc and num_batches_tracked; the embedding head keeps its initial weights)")
   }
 }
