@@ -2,7 +2,7 @@
 # libFuzzer + AddressSanitizer over every reader of untrusted files, in a release build.
 #
 #   scripts/fuzz.sh TARGET [RUNS]   # TARGET: npy simx safetensors architecture manifest calibration
-#                                   #         run siamese idx gzip png, or `all` (one after another)
+#                                   #         run siamese idx gzip png torch, or `all` (one after another)
 #   RUNS defaults to 1000000 (libFuzzer -runs).
 #
 # The harness (scripts/fuzz/*.swift) is built as one executable in a scratch package under
@@ -20,7 +20,7 @@
 # when its mallocs and frees do not balance).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TARGETS=(npy simx safetensors architecture manifest calibration run siamese idx gzip png)
+TARGETS=(npy simx safetensors architecture manifest calibration run siamese idx gzip png torch)
 TARGET=${1:?usage: scripts/fuzz.sh TARGET|all [RUNS]  (TARGET: ${TARGETS[*]})}
 RUNS=${2:-1000000}
 if [[ $TARGET != all && ! " ${TARGETS[*]} " =~ " $TARGET " ]]; then
@@ -54,7 +54,8 @@ package.targets.append(
   .executableTarget(
     name: "SimilarityFuzz",
     dependencies: [
-      "Similarity", "SimilarityIO", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      "Similarity", "SimilarityIO", "SimilarityModels",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]))
 SWIFT
 } >"$PKG/Package.swift"
@@ -116,10 +117,12 @@ save("png", "rgba.png", png(2, 1, 8, 6, [bytes([1, 2, 3, 255, 4, 5, 6, 128])]))
 save("png", "palette.png", png(2, 2, 8, 3, [bytes([0, 1]), bytes([1, 0])],
                                 chunk(b"PLTE", bytes([255, 0, 0, 0, 0, 255])) + chunk(b"tRNS", bytes([255, 100]))))
 PY
+cp "$ROOT"/Tests/SimilarityModelsTests/Fixtures/tiny_legacy.pth \
+  "$ROOT"/Tests/SimilarityModelsTests/Fixtures/tiny_zip.pt "$SEEDS/torch/"
 
 MAXLEN_npy=4096 MAXLEN_simx=8192 MAXLEN_safetensors=4096 MAXLEN_architecture=8192
 MAXLEN_manifest=4096 MAXLEN_calibration=8192 MAXLEN_run=4096 MAXLEN_siamese=4096
-MAXLEN_idx=4096 MAXLEN_gzip=4096 MAXLEN_png=4096
+MAXLEN_idx=4096 MAXLEN_gzip=4096 MAXLEN_png=4096 MAXLEN_torch=8192
 
 fuzz_one() {
   local t=$1 dir=$OUT/$1 maxlen_var=MAXLEN_$1

@@ -82,6 +82,18 @@ import Testing
     ])
     #expect(wrongShape.stderr.contains("shape [1, 8, 8, 3], expected [N, 224, 224, 3]"))
 
+    let badTop = try CLI.run([
+      "classify", "efficientnet-lite0", "--weights", notCheckpoint.path, "--images", images.path,
+      "--top", "0",
+    ])
+    #expect(badTop.stderr.contains("--top: expected an integer in 1…1000, found 0"))
+    let overwrite = try CLI.run([
+      "classify", "efficientnet-lite0", "--weights", notCheckpoint.path, "--images", images.path,
+      "--output", images.path,
+    ])
+    #expect(overwrite.status != 0)
+    #expect(overwrite.stderr.contains("--output"))
+
     let noMap = try CLI.run(["summary", "keras-siamese", "--weights", notCheckpoint.path])
     #expect(noMap.status != 0)
     #expect(noMap.stderr.contains("keras-siamese has no PyTorch name map"))

@@ -9,6 +9,7 @@
 import Foundation
 import Similarity
 import SimilarityIO
+import SimilarityModels
 
 #if canImport(Glibc)
   import Glibc
@@ -16,6 +17,7 @@ import SimilarityIO
 
 enum FuzzTarget: String, CaseIterable {
   case npy, simx, safetensors, architecture, manifest, calibration, run, siamese, idx, gzip, png
+  case torch
 }
 
 nonisolated(unsafe) var target = FuzzTarget.npy
@@ -230,6 +232,21 @@ func fuzzPNG(_ bytes: [UInt8]) {
   check(image.pixels.count == image.height * image.width * image.channels, "pixel count")
 }
 
+func fuzzTorch(_ bytes: [UInt8]) {
+  guard let checkpoint = try? TorchCheckpoint(bytes: bytes, file: "fuzz.pt") else { return }
+  var floats: [(name: String, shape: [Int], values: [Float])] = []
+  for tensor in checkpoint.tensors {
+    check(tensor.values.count == tensor.shape.reduce(1, *), "\(tensor.name): \(tensor.shape)")
+    if let values = tensor.floats { floats.append((tensor.name, tensor.shape, values)) }
+  }
+  let names = floats.map(\.name)
+  guard Set(names).count == names.count else { return }  // zipBytes names each tensor once
+  guard let again = try? TorchCheckpoint(bytes: TorchCheckpoint.zipBytes(floats), file: "again.pt")
+  else { fatalError("fuzz invariant: a read checkpoint does not read after writing") }
+  check(again.tensors.map(\.name) == names, "names")
+  check(again.tensors.map(\.shape) == floats.map(\.shape), "shapes")
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let bytes = size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size))
@@ -245,6 +262,7 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   case .idx: fuzzIDX(bytes)
   case .gzip: fuzzGzip(bytes)
   case .png: fuzzPNG(bytes)
+  case .torch: fuzzTorch(bytes)
   }
   return 0
 }

@@ -4,6 +4,7 @@
 import Foundation
 import Similarity
 import SimilarityIO
+import SimilarityModels
 
 func writeSeeds(to root: URL) throws {
   func folder(_ target: FuzzTarget) throws -> URL {
@@ -136,4 +137,11 @@ func writeSeeds(to root: URL) throws {
   try save(siameseBytes, .siamese, SiameseRun.fileName)
   put(siameseBytes, at: Fixture.runFolder.appendingPathComponent(SiameseRun.fileName).path)
   _ = try SiameseRun.read(from: Fixture.runFolder)
+
+  // PyTorch zip checkpoints (the legacy and zip fixtures of the tests are copied by fuzz.sh).
+  let torchSeed = TorchCheckpoint.zipBytes([
+    ("conv.weight", [2, 1, 1, 3], [1, 2, 3, 4, 5, 6]), ("conv.bias", [2], [0, -1]), ("n", [], [3]),
+  ])
+  _ = try TorchCheckpoint(bytes: torchSeed, file: "seed")
+  try save(torchSeed, .torch, "seed.pt")
 }
