@@ -118,7 +118,8 @@ save("png", "palette.png", png(2, 2, 8, 3, [bytes([0, 1]), bytes([1, 0])],
                                 chunk(b"PLTE", bytes([255, 0, 0, 0, 0, 255])) + chunk(b"tRNS", bytes([255, 100]))))
 PY
 cp "$ROOT"/Tests/SimilarityModelsTests/Fixtures/tiny_legacy.pth \
-  "$ROOT"/Tests/SimilarityModelsTests/Fixtures/tiny_zip.pt "$SEEDS/torch/"
+  "$ROOT"/Tests/SimilarityModelsTests/Fixtures/tiny_zip.pt \
+  "$ROOT"/Tests/SimilarityModelsTests/Fixtures/tiny_zip64.pt "$SEEDS/torch/"
 
 MAXLEN_npy=4096 MAXLEN_simx=8192 MAXLEN_safetensors=4096 MAXLEN_architecture=8192
 MAXLEN_manifest=4096 MAXLEN_calibration=8192 MAXLEN_run=4096 MAXLEN_siamese=4096

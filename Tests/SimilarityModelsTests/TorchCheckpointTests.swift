@@ -3,7 +3,9 @@ import Foundation
 import Testing
 
 @Suite struct TorchCheckpointTests {
-  @Test(arguments: [("tiny_legacy.pth", TorchCheckpoint.Format.legacy), ("tiny_zip.pt", .zip)])
+  @Test(arguments: [
+    ("tiny_legacy.pth", TorchCheckpoint.Format.legacy), ("tiny_zip.pt", .zip), ("tiny_zip64.pt", .zip),
+  ])
   func readsBothContainers(file: String, format: TorchCheckpoint.Format) throws {
     // Oracle: numpy's as_strided on each storage, written by the fixture script.
     let checkpoint = try TorchCheckpoint(contentsOf: TorchFixtures.path(file))
@@ -75,7 +77,7 @@ import Testing
     }
     #expect(notCheckpoint?.kind == .notACheckpoint)
     // Every prefix of both fixtures is refused with an error, never a crash.
-    for file in ["tiny_legacy.pth", "tiny_zip.pt"] {
+    for file in ["tiny_legacy.pth", "tiny_zip.pt", "tiny_zip64.pt"] {
       let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: TorchFixtures.path(file))))
       for length in stride(from: 0, to: bytes.count, by: 7) {
         #expect(throws: TorchCheckpointError.self) {

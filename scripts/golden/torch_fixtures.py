@@ -8,7 +8,10 @@ It writes into Tests/SimilarityModelsTests/Fixtures/:
 - tiny_legacy.pth: torch's legacy serialization (five protocol-2 pickles: magic number, 1001,
   sys_info, the state dict, the storage keys; then per key an int64 count and the elements);
 - tiny_zip.pt: torch's zip format (archive/data.pkl, archive/data/<key>, archive/byteorder,
-  archive/version), entries stored;
+  archive/version) laid out as torch's miniz writer does (stored entries, 64-byte aligned data
+  behind an 'FB' extra field, data descriptors, a ZIP64 end record before the classic one);
+- tiny_zip64.pt: the same with the classic end record and central sizes saturated (0xFFFF...),
+  the real values in ZIP64 fields, as in checkpoints over 4 GiB;
   both holding the same state dict, pickled exactly as torch does it: an OrderedDict (with its
   `_metadata` attribute set by BUILD) of tensors rebuilt by torch._utils._rebuild_tensor_v2,
   storages as persistent ids ('storage', torch.FloatStorage, key, 'cpu', numel[, None]). The
@@ -32,6 +35,7 @@ import struct
 import sys
 import types
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -159,27 +163,70 @@ def legacy_bytes(state, count_override=None):
     return out.getvalue()
 
 
-def zip_bytes(state, data_override=None, compress=False):
+def torch_zip(entries, saturate=False):
+    """A zip laid out as PyTorch's writer (miniz, MZ_ZIP_FLAG_WRITE_ZIP64) lays it out: stored
+    entries whose local headers carry an 'FB' extra field padding the data to 64 bytes, general
+    purpose flags 0x0808 (data descriptor, UTF-8 names) with a data descriptor after the data,
+    and a ZIP64 end-of-central-directory record and locator before the classic end record.
+    With `saturate`, the classic fields hold 0xFFFF/0xFFFFFFFF and the real values live in ZIP64
+    extra fields and the ZIP64 record (what a > 4 GiB checkpoint looks like)."""
+    out, central = bytearray(), bytearray()
+    for name, data in entries:
+        name = name.encode()
+        crc = zlib.crc32(data)
+        offset = len(out)
+        pad = (-(offset + 30 + len(name) + 4)) % 64
+        extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 0, 0x0808, 0, 0, 0x21, crc, len(data),
+                           len(data), len(name), len(extra)) + name + extra
+        assert len(out) % 64 == 0
+        out += data + struct.pack("<IIII", 0x08074B50, crc, len(data), len(data))
+        if saturate:
+            z64 = struct.pack("<HHQQQ", 1, 24, len(data), len(data), offset)
+            fields = (0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF)
+        else:
+            z64, fields = b"", (len(data), len(data), offset)
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0, 0, 0x0808, 0, 0, 0x21, crc,
+                               fields[0], fields[1], len(name), len(z64), 0, 0, 0, 0,
+                               fields[2]) + name + z64
+    start, count = len(out), len(entries)
+    out += central
+    record = len(out)
+    out += struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, count, count, len(central),
+                       start)
+    out += struct.pack("<IIQI", 0x07064B50, 0, record, 1)
+    if saturate:
+        out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF,
+                           0xFFFFFFFF, 0)
+    else:
+        out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(central), start, 0)
+    return bytes(out)
+
+
+def zip_bytes(state, data_override=None, compress=False, saturate=False):
+    entries = [("archive/data.pkl", pickle_state(state, legacy=False)),
+               ("archive/byteorder", b"little")]
+    for storage in storages_of(state):
+        data = storage.values.tobytes()
+        if data_override and storage.key in data_override:
+            data = data_override[storage.key]
+        entries.append((f"archive/data/{storage.key}", data))
+    entries.append(("archive/version", b"3\n"))
+    if not compress:
+        raw = torch_zip(entries, saturate)
+        with zipfile.ZipFile(io.BytesIO(raw)) as check:  # Python reads it too
+            assert check.testzip() is None and len(check.namelist()) == len(entries)
+        return raw
     out = io.BytesIO()
-    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    with zipfile.ZipFile(out, "w", compression=method) as archive:
-        archive.writestr("archive/data.pkl", pickle_state(state, legacy=False))
-        archive.writestr("archive/byteorder", "little")
-        for storage in storages_of(state):
-            data = storage.values.tobytes()
-            if data_override and storage.key in data_override:
-                data = data_override[storage.key]
-            archive.writestr(f"archive/data/{storage.key}", data)
-        archive.writestr("archive/version", "3\n")
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:  # a fixed date keeps the fixture reproducible
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data,
+                             compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
 def zip_with_pickle(raw):
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        archive.writestr("archive/data.pkl", raw)
-        archive.writestr("archive/version", "3\n")
-    return out.getvalue()
+    return torch_zip([("archive/data.pkl", raw), ("archive/version", b"3\n")])
 
 
 def write(name, data):
@@ -227,6 +274,7 @@ def main():
     legacy = legacy_bytes(legacy_state)
     write("tiny_legacy.pth", legacy)
     write("tiny_zip.pt", zip_bytes(zip_state))
+    write("tiny_zip64.pt", zip_bytes(zip_state, saturate=True))
 
     # Refused files.
     write("evil_os_system.pt", zip_with_pickle(
