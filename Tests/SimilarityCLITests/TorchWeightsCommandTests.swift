@@ -43,9 +43,10 @@ import Testing
     let images = directory.appendingPathComponent("images.npy")
     try NPYWriter.floats(pixels, shape: [1, 224, 224, 3], to: images)
     let logits = directory.appendingPathComponent("logits.npy")
+    let features = directory.appendingPathComponent("features.npy")
     let result = try CLI.succeed([
       "classify", "efficientnet-lite0", "--weights", weights.path, "--images", images.path,
-      "--output", logits.path, "--top", "3",
+      "--output", logits.path, "--features", features.path, "--top", "3",
     ])
     #expect(result.stdout.contains("loaded 247 tensors"))
     #expect(result.stdout.contains("image 0: top-3 "))
@@ -56,6 +57,17 @@ import Testing
     #expect(written.shape == [1, 1000])
     let delta = zip(written.floats, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
     #expect(delta < 1e-5)
+    // The pooled features, through the classifier's own weights, give the same logits.
+    let pooled = try NPYFile.read(from: features)
+    #expect(pooled.shape == [1, 1280])
+    let parameters = Dictionary(model.namedParameters.map { ($0.name, $0.parameter.value) }) { a, _ in a }
+    let kernel = try #require(parameters["predictions.kernel"]).scalars
+    let bias = try #require(parameters["predictions.bias"]).scalars
+    let recomputed = (0..<1000).map { o in
+      (0..<1280).reduce(bias[o]) { $0 + pooled.floats[$1] * kernel[$1 * 1000 + o] }
+    }
+    let featureDelta = zip(recomputed, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
+    #expect(featureDelta < 1e-4)
 
     let summary = try CLI.succeed(["summary", "efficientnet-lite0-sim", "--weights", weights.path])
     // The embedding model has no ImageNet classifier: `_fc.weight` and `_fc.bias` stay unused.
