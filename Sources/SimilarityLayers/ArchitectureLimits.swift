@@ -168,6 +168,12 @@ extension LayerConfiguration {
         extents.contains(c.depthMultiplier), layer: c.name,
         "depthMultiplier \(c.depthMultiplier) must be in 1…\(limits.maximumExtent)")
       try requireFinite(c.activation, layer: c.name)
+    case .normalization(let c):
+      try require(
+        c.mean?.count == c.variance?.count && (c.mean?.allSatisfy(\.isFinite) ?? true)
+          && (c.variance?.allSatisfy { $0 >= 0 && $0.isFinite } ?? true),
+        layer: c.name,
+        "mean and variance must both be given, of one length, finite, variances ≥ 0")
     }
   }
 

@@ -258,6 +258,14 @@ public struct ArchitecturePlan: Sendable {
       next = shape + [c.outputDim]
     case .conv1D, .conv3D, .conv2DTranspose, .conv3DTranspose, .depthwiseConv2D, .separableConv2D:
       next = try planConvolution(layer, shape: shape, name: name, prefix: prefix, fail: fail)
+    case .normalization(let c):
+      guard let channels = shape.last else { throw fail("inputs have no channel axis") }
+      if let mean = c.mean, mean.count != channels {
+        throw fail("\(mean.count) means and variances for inputs of \(channels) channels")
+      }
+      try addParameter(prefix + name + ".mean", [channels], layer: layer, name: name)
+      try addParameter(prefix + name + ".variance", [channels], layer: layer, name: name)
+      try addParameter(prefix + name + ".count", [], layer: layer, name: name)
     }
     try checkActivation(next, of: layer, name: name)
     outputShape = next
@@ -358,6 +366,7 @@ extension LayerConfiguration {
     case .conv3DTranspose(let c): c.name
     case .depthwiseConv2D(let c): c.name
     case .separableConv2D(let c): c.name
+    case .normalization(let c): c.name
     }
   }
 }

@@ -106,6 +106,8 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
   case depthwiseConv2D(DepthwiseConv2D.Configuration)
   /// ``SeparableConv2D``.
   case separableConv2D(SeparableConv2D.Configuration)
+  /// ``Normalization``.
+  case normalization(Normalization.Configuration)
 
   /// The Keras type name written as `"type"`.
   public var typeName: String {
@@ -161,6 +163,7 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .conv3DTranspose: Conv3DTranspose.typeName
     case .depthwiseConv2D: DepthwiseConv2D.typeName
     case .separableConv2D: SeparableConv2D.typeName
+    case .normalization: Normalization.typeName
     }
   }
 
@@ -229,6 +232,7 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .conv3DTranspose(let c): return Conv3DTranspose(configuration: c)
     case .depthwiseConv2D(let c): return DepthwiseConv2D(configuration: c)
     case .separableConv2D(let c): return SeparableConv2D(configuration: c)
+    case .normalization(let c): return Normalization(configuration: c)
     }
   }
 }
@@ -331,6 +335,7 @@ extension LayerConfiguration: Codable {
     Conv3DTranspose.typeName,
     DepthwiseConv2D.typeName,
     SeparableConv2D.typeName,
+    Normalization.typeName,
   ]
 
   /// Decodes `{"type": …, "config": …}`; an unknown type throws
@@ -399,6 +404,7 @@ extension LayerConfiguration: Codable {
     case Conv3DTranspose.typeName: self = .conv3DTranspose(try config(Conv3DTranspose.Configuration.self))
     case DepthwiseConv2D.typeName: self = .depthwiseConv2D(try config(DepthwiseConv2D.Configuration.self))
     case SeparableConv2D.typeName: self = .separableConv2D(try config(SeparableConv2D.Configuration.self))
+    case Normalization.typeName: self = .normalization(try config(Normalization.Configuration.self))
     default: throw ArchitectureError.unknownLayerType(type)
     }
   }
@@ -456,6 +462,7 @@ extension LayerConfiguration: Codable {
     case .conv3DTranspose(let c): try container.encode(c, forKey: .config)
     case .depthwiseConv2D(let c): try container.encode(c, forKey: .config)
     case .separableConv2D(let c): try container.encode(c, forKey: .config)
+    case .normalization(let c): try container.encode(c, forKey: .config)
     }
   }
 }

@@ -13,24 +13,26 @@ public enum SummaryStyle: Sendable, CaseIterable {
   /// Plain digits followed by the float32 size, as `tf_keras` 2.13–2.21 print them.
   case withMemory
 
-  /// The three totals lines for `total` parameters of which `trainable` train.
-  func totalsLines(total: Int, trainable: Int) -> [String] {
+  /// The three totals lines for `total` parameters of which `trainable` train;
+  /// `nonTrainableInt64` of the non-trainable ones are int64 in Keras (a `Normalization`
+  /// layer's `count`), 8 bytes each in the sizes.
+  func totalsLines(total: Int, trainable: Int, nonTrainableInt64: Int = 0) -> [String] {
     let rows = [
-      ("Total params", total), ("Trainable params", trainable),
-      ("Non-trainable params", total - trainable),
+      ("Total params", total, nonTrainableInt64), ("Trainable params", trainable, 0),
+      ("Non-trainable params", total - trainable, nonTrainableInt64),
     ]
-    return rows.map { label, count in
+    return rows.map { label, count, wide in
       switch self {
       case .grouped: "\(label): \(SummaryTable.grouped(count))"
-      case .withMemory: "\(label): \(count) (\(Self.memoryText(count)))"
+      case .withMemory: "\(label): \(count) (\(Self.memoryText(count, int64: wide)))"
       }
     }
   }
 
-  /// `tf_keras`' `readable_memory_size` of `count` float32 values: `18.62 KB`, `0.00 Byte`
-  /// (C's `%.2f`, which rounds as Python's does).
-  static func memoryText(_ count: Int) -> String {
-    var size = Double(count) * 4
+  /// `tf_keras`' `readable_memory_size` of `count` values, float32 but for `int64` of them:
+  /// `18.62 KB`, `0.00 Byte` (C's `%.2f`, which rounds as Python's does).
+  static func memoryText(_ count: Int, int64: Int = 0) -> String {
+    var size = Double(count) * 4 + Double(int64) * 4
     for unit in ["Byte", "KB", "MB", "GB", "TB"] {
       if size / 1024 < 1 { return String(format: "%.2f %@", size, unit) }
       size /= 1024

@@ -38,7 +38,9 @@ extension Functional {
       lines.append(String(repeating: " ", count: lineLength))
     }
     lines.append(String(repeating: "=", count: lineLength))
-    lines += style.totalsLines(total: parameterCount, trainable: trainableParameterCount)
+    lines += style.totalsLines(
+      total: parameterCount, trainable: trainableParameterCount,
+      nonTrainableInt64: layers.filter { $0 is Normalization }.count)
     lines.append(String(repeating: "_", count: lineLength))
     return lines.joined(separator: "\n") + "\n"
   }
