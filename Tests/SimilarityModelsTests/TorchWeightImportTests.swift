@@ -33,7 +33,8 @@ import Testing
     let expected = try TorchFixtures.expected()
     let model = Self.tinyModel()
     let path = try TorchFixtures.path(file)
-    let loaded = try TorchCheckpoint(contentsOf: path).load(into: model, map: Self.tinyMap(), file: path)
+    let loaded = try TorchCheckpoint(contentsOf: path).load(
+      into: model, map: Self.tinyMap(), file: path)
     #expect(loaded == 9)
     let parameters = Dictionary(model.namedParameters.map { ($0.name, $0.parameter) }) { a, _ in a }
     for (name, values) in expected.ours {
@@ -83,21 +84,35 @@ import Testing
     }
     #expect(error?.missing == ["fc.kernel", "fc.bias"])
     // Allowed when the caller keeps its own head.
-    #expect(try checkpoint.load(into: Self.tinyModel(), map: map, file: path, requireAllParameters: false) == 7)
+    #expect(
+      try checkpoint.load(into: Self.tinyModel(), map: map, file: path, requireAllParameters: false)
+        == 7)
   }
 
   @Test func layoutsPermuteAxes() {
     // Oracle: the index formula out[h][w][i][o] = in[o][i][h][w], by loops.
     let shape = [2, 3, 2, 2]
     let values = (0..<24).map(Float.init)
-    let converted = PyTorchTensorLayout.convolution.transform(shape: shape, values: values, target: [2, 2, 3, 2])
+    let converted = PyTorchTensorLayout.convolution.transform(
+      shape: shape, values: values, target: [2, 2, 3, 2])
     #expect(converted?.shape == [2, 2, 3, 2])
     var naive: [Float] = []
-    for h in 0..<2 { for w in 0..<2 { for i in 0..<3 { for o in 0..<2 {
-      naive.append(values[((o * 3 + i) * 2 + h) * 2 + w])
-    } } } }
+    for h in 0..<2 {
+      for w in 0..<2 {
+        for i in 0..<3 {
+          for o in 0..<2 {
+            naive.append(values[((o * 3 + i) * 2 + h) * 2 + w])
+          }
+        }
+      }
+    }
     #expect(converted?.values == naive)
-    #expect(PyTorchTensorLayout.dense.transform(shape: [2, 3], values: values.prefix(6).map { $0 }, target: [3, 2])?.values == [0, 3, 1, 4, 2, 5])
-    #expect(PyTorchTensorLayout.dense.transform(shape: [2, 3, 1], values: [], target: [3, 2]) == nil)
+    #expect(
+      PyTorchTensorLayout.dense.transform(
+        shape: [2, 3], values: values.prefix(6).map { $0 }, target: [3, 2])?.values == [
+          0, 3, 1, 4, 2, 5,
+        ])
+    #expect(
+      PyTorchTensorLayout.dense.transform(shape: [2, 3, 1], values: [], target: [3, 2]) == nil)
   }
 }

@@ -34,7 +34,8 @@ extension Functional {
     if !hasClassifier { map.ignoredSuffixes += ["_fc.weight", "_fc.bias"] }
     // Parameters outside the correspondence (an embedding head) keep their values; every
     // backbone parameter is a map entry, so it must be fed.
-    return try checkpoint.load(into: self, map: map, file: file, requireAllParameters: hasClassifier)
+    return try checkpoint.load(
+      into: self, map: map, file: file, requireAllParameters: hasClassifier)
   }
 
   /// EfficientNet-Lite `variant` with its ImageNet classifier (logits `[batch, 1000]`) and the

@@ -26,7 +26,8 @@ extension TorchCheckpoint {
     var fed: Set<String> = []
     for entry in map.entries {
       guard let parameter = parameters[entry.ours] else {
-        report.invalidEntries.append("\(entry.theirs) → \(entry.ours) (the model has no such parameter)")
+        report.invalidEntries.append(
+          "\(entry.theirs) → \(entry.ours) (the model has no such parameter)")
         continue
       }
       guard fed.insert(entry.ours).inserted else {
@@ -38,14 +39,18 @@ extension TorchCheckpoint {
         continue
       }
       guard let values = tensor.floats else {
-        report.invalidEntries.append("\(entry.theirs) → \(entry.ours) (an integer \(tensor.dtype.rawValue) tensor for a float parameter)")
+        report.invalidEntries.append(
+          "\(entry.theirs) → \(entry.ours) (an integer \(tensor.dtype.rawValue) tensor for a float parameter)"
+        )
         continue
       }
-      let converted = entry.layout.transform(shape: tensor.shape, values: values, target: parameter.shape)
+      let converted = entry.layout.transform(
+        shape: tensor.shape, values: values, target: parameter.shape)
       guard let converted, converted.shape == parameter.shape else {
         report.shapeMismatches.append(
-          .init(source: entry.theirs, target: entry.ours, found: tensor.shape,
-                converted: converted?.shape, expected: parameter.shape))
+          .init(
+            source: entry.theirs, target: entry.ours, found: tensor.shape,
+            converted: converted?.shape, expected: parameter.shape))
         continue
       }
       assignments.append((parameter, Tensor(shape: converted.shape, scalars: converted.values)))

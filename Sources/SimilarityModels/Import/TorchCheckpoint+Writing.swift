@@ -20,7 +20,8 @@ extension TorchCheckpoint {
     for (index, tensor) in tensors.enumerated() {
       precondition(
         tensor.shape.checkedProduct() == tensor.values.count,
-        "TorchCheckpoint.zipBytes: '\(tensor.name)' has \(tensor.values.count) values for shape \(tensor.shape)")
+        "TorchCheckpoint.zipBytes: '\(tensor.name)' has \(tensor.values.count) values for shape \(tensor.shape)"
+      )
       var data = [UInt8]()
       data.reserveCapacity(tensor.values.count * 4)
       for value in tensor.values { data += littleEndian(UInt64(value.bitPattern), 4) }
@@ -83,9 +84,11 @@ extension ZipArchive {
       let nameBytes = Array(name.utf8)
       let crc = crc32(data)
       // version 2.0, no flags, stored, time/date 0, CRC, sizes, name length, no extra field
-      let common = le(20, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(crc, 4) + le(data.count, 4)
+      let common =
+        le(20, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(crc, 4) + le(data.count, 4)
         + le(data.count, 4) + le(nameBytes.count, 2) + le(0, 2)
-      directory += le(0x0201_4B50, 4) + le(20, 2) + common + le(0, 2) + le(0, 2) + le(0, 2)
+      directory +=
+        le(0x0201_4B50, 4) + le(20, 2) + common + le(0, 2) + le(0, 2) + le(0, 2)
         + le(0, 4) + le(archive.count, 4) + nameBytes
       archive += le(0x0403_4B50, 4) + common + nameBytes + data
     }

@@ -57,7 +57,8 @@ public struct TorchCheckpoint: Sendable {
         of: path, expected: "a regular PyTorch checkpoint (.pth/.pt) file",
         what: "a PyTorch checkpoint", limit: Self.maximumBytes)
     } catch {
-      throw TorchCheckpointError(error.kind == .truncated ? .truncated : .io, file: path, error.reason)
+      throw TorchCheckpointError(
+        error.kind == .truncated ? .truncated : .io, file: path, error.reason)
     }
     try self.init(bytes: bytes, file: path)
   }
@@ -73,7 +74,8 @@ public struct TorchCheckpoint: Sendable {
     } else {
       throw TorchCheckpointError(
         .notACheckpoint, file: file,
-        "is not a PyTorch checkpoint: expected a zip archive (PK\\x03\\x04) or the legacy magic-number pickle, found \(bytes.prefix(4).map { String($0, radix: 16) }) at the start")
+        "is not a PyTorch checkpoint: expected a zip archive (PK\\x03\\x04) or the legacy magic-number pickle, found \(bytes.prefix(4).map { String($0, radix: 16) }) at the start"
+      )
     }
   }
 
@@ -87,7 +89,8 @@ public struct TorchCheckpoint: Sendable {
     guard pickles.count == 1, let pickle = pickles.first else {
       throw TorchCheckpointError(
         .malformed, file: file,
-        "the zip archive has \(pickles.count) data.pkl entries, expected exactly one (a torch.save archive)")
+        "the zip archive has \(pickles.count) data.pkl entries, expected exactly one (a torch.save archive)"
+      )
     }
     let root = String(pickle.name.dropLast("data.pkl".count))
     var unpickler = Unpickler(Array(bytes[pickle.data]), file: file)
@@ -137,18 +140,21 @@ public struct TorchCheckpoint: Sendable {
       guard cursor <= bytes.count - 8 else {
         throw TorchCheckpointError(
           .truncated, file: file,
-          "truncated: storage '\(key)' needs an 8-byte element count at byte \(cursor), the file has \(bytes.count) bytes")
+          "truncated: storage '\(key)' needs an 8-byte element count at byte \(cursor), the file has \(bytes.count) bytes"
+        )
       }
       let count = bytes[cursor..<cursor + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
       guard count == UInt64(storage.count) else {
-        throw refuse("storage '\(key)' holds \(count) elements, its tensors declare \(storage.count)")
+        throw refuse(
+          "storage '\(key)' holds \(count) elements, its tensors declare \(storage.count)")
       }
       guard let length = [storage.count, storage.dtype.elementSize].checkedProduct(),
         length <= bytes.count - cursor - 8
       else {
         throw TorchCheckpointError(
           .truncated, file: file,
-          "truncated: storage '\(key)' declares \(storage.count) \(storage.dtype.rawValue) elements at byte \(cursor + 8), the file has \(bytes.count) bytes")
+          "truncated: storage '\(key)' declares \(storage.count) \(storage.dtype.rawValue) elements at byte \(cursor + 8), the file has \(bytes.count) bytes"
+        )
       }
       storages[key] = cursor + 8..<cursor + 8 + length
       cursor += 8 + length
@@ -168,7 +174,8 @@ public struct TorchCheckpoint: Sendable {
       if let known = storages[tensor.storage.key], known != tensor.storage {
         throw TorchCheckpointError(
           .malformed, file: file,
-          "storage '\(known.key)' is declared as \(known.count) \(known.dtype.rawValue) and as \(tensor.storage.count) \(tensor.storage.dtype.rawValue)")
+          "storage '\(known.key)' is declared as \(known.count) \(known.dtype.rawValue) and as \(tensor.storage.count) \(tensor.storage.dtype.rawValue)"
+        )
       }
       storages[tensor.storage.key] = tensor.storage
     }
@@ -191,7 +198,8 @@ public struct TorchCheckpoint: Sendable {
       case .dict(let dict):
         guard depth < maximumNesting else {
           throw TorchCheckpointError(
-            .limitExceeded, file: file, "dicts nest deeper than \(maximumNesting) levels at '\(prefix)'")
+            .limitExceeded, file: file,
+            "dicts nest deeper than \(maximumNesting) levels at '\(prefix)'")
         }
         for (key, item) in dict.entries {
           let name: String
@@ -219,14 +227,16 @@ public struct TorchCheckpoint: Sendable {
       let storage = reference.storage
       guard let range = storages[storage.key] else {
         throw TorchCheckpointError(
-          .malformed, file: file, "tensor '\(name)' uses storage '\(storage.key)', which the file does not contain")
+          .malformed, file: file,
+          "tensor '\(name)' uses storage '\(storage.key)', which the file does not contain")
       }
       guard let length = [storage.count, storage.dtype.elementSize].checkedProduct(),
         length == range.count
       else {
         throw TorchCheckpointError(
           .truncated, file: file,
-          "storage '\(storage.key)' of tensor '\(name)' declares \(storage.count) \(storage.dtype.rawValue) elements, the file holds \(range.count) bytes for it")
+          "storage '\(storage.key)' of tensor '\(name)' declares \(storage.count) \(storage.dtype.rawValue) elements, the file holds \(range.count) bytes for it"
+        )
       }
       result.append(try TorchTensor.gather(reference, name: name, data: bytes[range], file: file))
     }

@@ -35,10 +35,21 @@ public enum TorchDType: String, CaseIterable, Sendable {
   func float(_ data: UnsafeRawBufferPointer, at index: Int) -> Float {
     let offset = index * elementSize
     switch self {
-    case .float32: return Float(bitPattern: data.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian)
-    case .float64: return Float(Double(bitPattern: data.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian))
-    case .float16: return Float(Float16(bitPattern: data.loadUnaligned(fromByteOffset: offset, as: UInt16.self).littleEndian))
-    case .bfloat16: return Float(bitPattern: UInt32(data.loadUnaligned(fromByteOffset: offset, as: UInt16.self).littleEndian) << 16)
+    case .float32:
+      return Float(
+        bitPattern: data.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian)
+    case .float64:
+      return Float(
+        Double(bitPattern: data.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian)
+      )
+    case .float16:
+      return Float(
+        Float16(
+          bitPattern: data.loadUnaligned(fromByteOffset: offset, as: UInt16.self).littleEndian))
+    case .bfloat16:
+      return Float(
+        bitPattern: UInt32(data.loadUnaligned(fromByteOffset: offset, as: UInt16.self).littleEndian)
+          << 16)
     default: return Float(integer(data, at: index))
     }
   }
@@ -47,9 +58,12 @@ public enum TorchDType: String, CaseIterable, Sendable {
   func integer(_ data: UnsafeRawBufferPointer, at index: Int) -> Int64 {
     let offset = index * elementSize
     switch self {
-    case .int64: return Int64(littleEndian: data.loadUnaligned(fromByteOffset: offset, as: Int64.self))
-    case .int32: return Int64(Int32(littleEndian: data.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
-    case .int16: return Int64(Int16(littleEndian: data.loadUnaligned(fromByteOffset: offset, as: Int16.self)))
+    case .int64:
+      return Int64(littleEndian: data.loadUnaligned(fromByteOffset: offset, as: Int64.self))
+    case .int32:
+      return Int64(Int32(littleEndian: data.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+    case .int16:
+      return Int64(Int16(littleEndian: data.loadUnaligned(fromByteOffset: offset, as: Int16.self)))
     case .int8: return Int64(data.load(fromByteOffset: offset, as: Int8.self))
     case .uint8, .bool: return Int64(data[offset])
     default: return Int64(float(data, at: index))

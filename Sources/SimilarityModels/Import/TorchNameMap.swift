@@ -1,7 +1,9 @@
 extension PyTorchTensorLayout {
   /// PyTorch's shape and values in our layout; `target` is the parameter's shape (it gives a
   /// depthwise weight's multiplier). `nil` when the rank does not fit the layout.
-  public func transform(shape: [Int], values: [Float], target: [Int]) -> (shape: [Int], values: [Float])? {
+  public func transform(shape: [Int], values: [Float], target: [Int]) -> (
+    shape: [Int], values: [Float]
+  )? {
     switch self {
     case .vector:
       return (shape, values)
@@ -73,7 +75,9 @@ public struct TorchNameMap: Sendable {
   public init() {}
 
   /// Maps one tensor.
-  public mutating func add(_ source: String, _ target: String, layout: PyTorchTensorLayout = .vector) {
+  public mutating func add(
+    _ source: String, _ target: String, layout: PyTorchTensorLayout = .vector
+  ) {
     entries.append(ParameterCorrespondence(ours: target, theirs: source, layout: layout))
   }
 

@@ -45,12 +45,15 @@ public struct TorchTensor: Sendable {
     guard shape.allSatisfy({ $0 >= 0 }), strides.allSatisfy({ $0 >= 0 }), reference.offset >= 0,
       let count = shape.checkedProduct()
     else {
-      throw refuse("size \(shape), stride \(strides), offset \(reference.offset) must be non-negative")
+      throw refuse(
+        "size \(shape), stride \(strides), offset \(reference.offset) must be non-negative")
     }
     // A view with more elements than its storage overlaps itself (a broadcast or an
     // expanded tensor); refusing it also bounds what a hostile size can make us allocate.
     guard count <= reference.storage.count else {
-      throw refuse("size \(shape) has \(count) elements, more than its storage '\(reference.storage.key)' (\(reference.storage.count)); overlapping views are not supported")
+      throw refuse(
+        "size \(shape) has \(count) elements, more than its storage '\(reference.storage.key)' (\(reference.storage.count)); overlapping views are not supported"
+      )
     }
     if count > 0 {
       // The last element the view touches must lie inside the storage.
@@ -63,11 +66,14 @@ public struct TorchTensor: Sendable {
         last = sum
       }
       guard last < reference.storage.count else {
-        throw refuse("size \(shape), stride \(strides), offset \(reference.offset) reach element \(last) of storage '\(reference.storage.key)', which has \(reference.storage.count)")
+        throw refuse(
+          "size \(shape), stride \(strides), offset \(reference.offset) reach element \(last) of storage '\(reference.storage.key)', which has \(reference.storage.count)"
+        )
       }
     }
     let dtype = reference.storage.dtype
-    let indices = Self.indices(shape: shape, strides: strides, offset: reference.offset, count: count)
+    let indices = Self.indices(
+      shape: shape, strides: strides, offset: reference.offset, count: count)
     let values: Values = data.withUnsafeBytes { raw in
       dtype.isFloatingPoint
         ? .float(indices.map { dtype.float(raw, at: $0) })

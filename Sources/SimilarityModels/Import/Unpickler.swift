@@ -47,11 +47,15 @@ struct Unpickler {
       case 0x95: _ = try take(8)  // FRAME: a length hint only
       case 0x2E:  // STOP
         guard stack.count == 1, marks.isEmpty else {
-          throw error(.malformed, "the pickle ends at byte \(start) with \(stack.count) values on its stack, expected 1")
+          throw error(
+            .malformed,
+            "the pickle ends at byte \(start) with \(stack.count) values on its stack, expected 1")
         }
         return stack[0]
       case 0x28:  // MARK
-        guard marks.count < Self.maximumMarks else { throw limit("marks nested deeper than \(Self.maximumMarks)") }
+        guard marks.count < Self.maximumMarks else {
+          throw limit("marks nested deeper than \(Self.maximumMarks)")
+        }
         marks.append(stack.count)
       case 0x7D: try push(.dict(PickleDict()))  // EMPTY_DICT
       case 0x5D: try push(.list(PickleList()))  // EMPTY_LIST
@@ -88,7 +92,8 @@ struct Unpickler {
       case 0x62:  // BUILD: only an OrderedDict's attribute dict (`_metadata`), ignored
         let pair = try pop(2)
         guard case .dict = pair[0], case .dict = pair[1] else {
-          throw error(.malformed, "BUILD at byte \(start) on a \(pair[0].kindName), expected a dict's state")
+          throw error(
+            .malformed, "BUILD at byte \(start) on a \(pair[0].kindName), expected a dict's state")
         }
         try push(pair[0])
       case 0x73:  // SETITEM
@@ -106,7 +111,8 @@ struct Unpickler {
       default:
         throw error(
           .forbiddenOpcode(opcode),
-          "pickle opcode 0x\(String(opcode, radix: 16))\(Self.opcodeName(opcode).map { " (\($0))" } ?? "") at byte \(start) is not allowed in a state dict")
+          "pickle opcode 0x\(String(opcode, radix: 16))\(Self.opcodeName(opcode).map { " (\($0))" } ?? "") at byte \(start) is not allowed in a state dict"
+        )
       }
     }
   }
@@ -166,13 +172,18 @@ struct Unpickler {
   // MARK: - Stack
 
   private mutating func push(_ value: PickleValue) throws(TorchCheckpointError) {
-    guard stack.count < Self.maximumStack else { throw limit("more than \(Self.maximumStack) values on the stack") }
+    guard stack.count < Self.maximumStack else {
+      throw limit("more than \(Self.maximumStack) values on the stack")
+    }
     stack.append(value)
   }
 
   private mutating func pop(_ count: Int) throws(TorchCheckpointError) -> [PickleValue] {
     guard stack.count - (marks.last ?? 0) >= count else {
-      throw error(.malformed, "an opcode before byte \(position) needs \(count) values, the stack has \(stack.count - (marks.last ?? 0))")
+      throw error(
+        .malformed,
+        "an opcode before byte \(position) needs \(count) values, the stack has \(stack.count - (marks.last ?? 0))"
+      )
     }
     defer { stack.removeLast(count) }
     return Array(stack.suffix(count))
@@ -203,7 +214,8 @@ struct Unpickler {
     try push(value)
   }
 
-  private mutating func setItems(_ items: [PickleValue], at start: Int) throws(TorchCheckpointError) {
+  private mutating func setItems(_ items: [PickleValue], at start: Int) throws(TorchCheckpointError)
+  {
     guard items.count.isMultiple(of: 2), case .dict(let dict) = stack.last else {
       throw error(.malformed, "SETITEM(S) at byte \(start) without a dict and key-value pairs")
     }
@@ -211,7 +223,9 @@ struct Unpickler {
       switch items[pair] {
       case .string, .int: dict.entries.append((items[pair], items[pair + 1]))
       default:
-        throw error(.malformed, "a dict key at byte \(start) is a \(items[pair].kindName), expected a str or an int")
+        throw error(
+          .malformed,
+          "a dict key at byte \(start) is a \(items[pair].kindName), expected a str or an int")
       }
     }
   }
@@ -229,29 +243,42 @@ struct Unpickler {
     guard let global = PickleGlobal(module: module, name: name) else {
       throw error(
         .forbiddenGlobal("\(module).\(name)"),
-        "the pickle names the global \(module).\(name); only collections.OrderedDict, torch._utils._rebuild_tensor_v2, torch._utils._rebuild_parameter and torch.*Storage are allowed (nothing is executed)")
+        "the pickle names the global \(module).\(name); only collections.OrderedDict, torch._utils._rebuild_tensor_v2, torch._utils._rebuild_parameter and torch.*Storage are allowed (nothing is executed)"
+      )
     }
     return global
   }
 
   /// `('storage', torch.XStorage, key, location, numel[, view_metadata])`.
-  private func persistentStorage(_ id: PickleValue, at start: Int) throws(TorchCheckpointError) -> TorchStorageReference {
+  private func persistentStorage(_ id: PickleValue, at start: Int) throws(TorchCheckpointError)
+    -> TorchStorageReference
+  {
     guard case .tuple(let items) = id, items.count == 5 || items.count == 6,
       case .string("storage") = items[0], case .global(.storageType(let dtype)) = items[1],
       case .string(let key) = items[2], case .string = items[3], case .int(let count) = items[4],
       count >= 0
     else {
-      throw error(.malformed, "the persistent id at byte \(start) is a \(id.kindName), expected ('storage', torch.<Type>Storage, key, location, numel)")
+      throw error(
+        .malformed,
+        "the persistent id at byte \(start) is a \(id.kindName), expected ('storage', torch.<Type>Storage, key, location, numel)"
+      )
     }
-    if items.count == 6, case .none = items[5] {} else if items.count == 6 {
-      throw error(.malformed, "storage '\(key)' at byte \(start) is a view of another storage, which is not supported")
+    if items.count == 6, case .none = items[5] {
+    } else if items.count == 6 {
+      throw error(
+        .malformed,
+        "storage '\(key)' at byte \(start) is a view of another storage, which is not supported")
     }
     return TorchStorageReference(dtype: dtype, key: key, count: count)
   }
 
-  private func reduce(_ callable: PickleValue, _ arguments: PickleValue, at start: Int) throws(TorchCheckpointError) -> PickleValue {
+  private func reduce(_ callable: PickleValue, _ arguments: PickleValue, at start: Int)
+    throws(TorchCheckpointError) -> PickleValue
+  {
     guard case .global(let global) = callable, case .tuple(let args) = arguments else {
-      throw error(.malformed, "REDUCE at byte \(start) calls a \(callable.kindName), expected a whitelisted global")
+      throw error(
+        .malformed,
+        "REDUCE at byte \(start) calls a \(callable.kindName), expected a whitelisted global")
     }
     switch global {
     case .orderedDict where args.isEmpty:
@@ -261,16 +288,25 @@ struct Unpickler {
         let shape = Self.integers(args[2]), let strides = Self.integers(args[3]),
         shape.count == strides.count
       else {
-        throw error(.malformed, "_rebuild_tensor_v2 at byte \(start) needs (storage, offset, size, stride, …), found (\(args.map(\.kindName).joined(separator: ", ")))")
+        throw error(
+          .malformed,
+          "_rebuild_tensor_v2 at byte \(start) needs (storage, offset, size, stride, …), found (\(args.map(\.kindName).joined(separator: ", ")))"
+        )
       }
-      return .tensor(TorchTensorReference(storage: storage, offset: offset, shape: shape, strides: strides))
+      return .tensor(
+        TorchTensorReference(storage: storage, offset: offset, shape: shape, strides: strides))
     case .rebuildParameter where (3...4).contains(args.count):
       guard case .tensor = args[0] else {
-        throw error(.malformed, "_rebuild_parameter at byte \(start) wraps a \(args[0].kindName), expected a tensor")
+        throw error(
+          .malformed,
+          "_rebuild_parameter at byte \(start) wraps a \(args[0].kindName), expected a tensor")
       }
       return args[0]
     default:
-      throw error(.malformed, "REDUCE at byte \(start): \(global.qualifiedName) with \(args.count) arguments is not part of a state dict")
+      throw error(
+        .malformed,
+        "REDUCE at byte \(start): \(global.qualifiedName) with \(args.count) arguments is not part of a state dict"
+      )
     }
   }
 
@@ -295,7 +331,10 @@ struct Unpickler {
   }
 
   private func truncated(needing count: Int = 1) -> TorchCheckpointError {
-    error(.truncated, "truncated: the pickle needs \(count) more byte(s) at byte \(position), the data ends at byte \(bytes.count)")
+    error(
+      .truncated,
+      "truncated: the pickle needs \(count) more byte(s) at byte \(position), the data ends at byte \(bytes.count)"
+    )
   }
 
   /// Names of common opcodes this reader refuses, for messages.

@@ -42,7 +42,9 @@ public struct WeightImportError: Error, Equatable, Sendable, CustomStringConvert
   /// `"<file>: cannot import weights: N missing: …; M unexpected: …; …"`.
   public var description: String {
     var parts: [String] = []
-    if !missing.isEmpty { parts.append("\(missing.count) missing: \(missing.joined(separator: ", "))") }
+    if !missing.isEmpty {
+      parts.append("\(missing.count) missing: \(missing.joined(separator: ", "))")
+    }
     if !unexpected.isEmpty {
       parts.append("\(unexpected.count) unexpected: \(unexpected.joined(separator: ", "))")
     }
@@ -53,7 +55,8 @@ public struct WeightImportError: Error, Equatable, Sendable, CustomStringConvert
       parts.append("\(shapeMismatches.count) shape mismatches: \(listed.joined(separator: ", "))")
     }
     if !invalidEntries.isEmpty {
-      parts.append("\(invalidEntries.count) invalid map entries: \(invalidEntries.joined(separator: ", "))")
+      parts.append(
+        "\(invalidEntries.count) invalid map entries: \(invalidEntries.joined(separator: ", "))")
     }
     return "\(file): cannot import weights: \(parts.joined(separator: "; "))"
   }

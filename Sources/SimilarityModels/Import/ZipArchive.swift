@@ -41,11 +41,17 @@ struct ZipArchive {
     var end: Int?
     var candidate = bytes.count - 22
     while candidate >= lowest {
-      if u32(candidate) == 0x0605_4B50 { end = candidate; break }
+      if u32(candidate) == 0x0605_4B50 {
+        end = candidate
+        break
+      }
       candidate -= 1
     }
     guard let end else {
-      throw fail(.truncated, "no end-of-central-directory record in the last \(bytes.count - lowest) bytes (the archive is truncated or not a zip)")
+      throw fail(
+        .truncated,
+        "no end-of-central-directory record in the last \(bytes.count - lowest) bytes (the archive is truncated or not a zip)"
+      )
     }
     var count = u16(end + 10)
     var directorySize = u32(end + 12)
@@ -57,7 +63,8 @@ struct ZipArchive {
       }
       let record = u64(end - 12)
       guard record <= end - 20 - 56, u32(record) == 0x0606_4B50 else {
-        throw fail(.malformed, "the ZIP64 locator points at byte \(record), where no ZIP64 end record is")
+        throw fail(
+          .malformed, "the ZIP64 locator points at byte \(record), where no ZIP64 end record is")
       }
       count = u64(record + 32)
       directorySize = u64(record + 40)
@@ -67,13 +74,18 @@ struct ZipArchive {
       }
     }
     guard directoryStart <= end, directorySize <= end - directoryStart else {
-      throw fail(.truncated, "the central directory (\(directorySize) bytes at \(directoryStart)) lies outside the \(bytes.count)-byte file")
+      throw fail(
+        .truncated,
+        "the central directory (\(directorySize) bytes at \(directoryStart)) lies outside the \(bytes.count)-byte file"
+      )
     }
     var entries: [Entry] = []
     var cursor = directoryStart
     for index in 0..<count {
       guard cursor <= end - 46, u32(cursor) == 0x0201_4B50 else {
-        throw fail(.malformed, "central directory entry \(index) at byte \(cursor) is missing or has a bad signature")
+        throw fail(
+          .malformed,
+          "central directory entry \(index) at byte \(cursor) is missing or has a bad signature")
       }
       let flags = u16(cursor + 8)
       let method = u16(cursor + 10)
@@ -96,21 +108,35 @@ struct ZipArchive {
         guard extra + 4 + length <= extraEnd else { break }
         if tag == 1 {
           var field = extra + 4
-          if size == 0xFFFF_FFFF, field + 8 <= extra + 4 + length { size = u64(field); field += 8 }
-          if compressed == 0xFFFF_FFFF, field + 8 <= extra + 4 + length { compressed = u64(field); field += 8 }
-          if localHeader == 0xFFFF_FFFF, field + 8 <= extra + 4 + length { localHeader = u64(field) }
+          if size == 0xFFFF_FFFF, field + 8 <= extra + 4 + length {
+            size = u64(field)
+            field += 8
+          }
+          if compressed == 0xFFFF_FFFF, field + 8 <= extra + 4 + length {
+            compressed = u64(field)
+            field += 8
+          }
+          if localHeader == 0xFFFF_FFFF, field + 8 <= extra + 4 + length {
+            localHeader = u64(field)
+          }
         }
         extra += 4 + length
       }
       guard method == 0, compressed == size, flags & 0x1 == 0 else {
-        throw fail(.unsupportedZipEntry, "entry '\(name)' is \(flags & 0x1 != 0 ? "encrypted" : "compressed (method \(method))"); only stored entries (method 0, as torch.save writes) are supported")
+        throw fail(
+          .unsupportedZipEntry,
+          "entry '\(name)' is \(flags & 0x1 != 0 ? "encrypted" : "compressed (method \(method))"); only stored entries (method 0, as torch.save writes) are supported"
+        )
       }
       guard localHeader <= bytes.count - 30, u32(localHeader) == 0x0403_4B50 else {
         throw fail(.malformed, "entry '\(name)': no local header at byte \(localHeader)")
       }
       let dataStart = localHeader + 30 + u16(localHeader + 26) + u16(localHeader + 28)
       guard dataStart <= bytes.count, size <= bytes.count - dataStart else {
-        throw fail(.truncated, "entry '\(name)' declares \(size) bytes at byte \(dataStart), past the end of the \(bytes.count)-byte file")
+        throw fail(
+          .truncated,
+          "entry '\(name)' declares \(size) bytes at byte \(dataStart), past the end of the \(bytes.count)-byte file"
+        )
       }
       guard entries.count < Self.maximumEntries else {
         throw fail(.limitExceeded, "more than \(Self.maximumEntries) entries")
