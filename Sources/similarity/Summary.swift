@@ -1,5 +1,6 @@
 import ArgumentParser
 import SimilarityLayers
+import SimilarityModels
 
 /// `similarity summary`: prints the Keras-style summary table of a built-in model.
 struct Summary: ParsableCommand {
@@ -12,6 +13,10 @@ struct Summary: ParsableCommand {
       layer-tour: one graph model that uses every layer of the brief's layer tour (1-D, 2-D and \
       3-D convolutions, transposed convolutions, pooling, batch normalization, dense, dropout, \
       flatten, separable and depthwise convolutions, Add, Concatenate), 51,732 parameters.
+      resnet18-sim, resnet50-sim, efficientnet-b0-sim … -b2-sim, efficientnet-lite0-sim … \
+      -lite4-sim: TF Similarity's backbones (Keras' layer names) with its embedding head; \
+      --embedding-size, --pooling, --gem-p, --no-l2-normalize, --trainable and --input-size \
+      shape them (resnet50-sim --embedding-size 128 --pooling avg: 23,849,984 parameters).
       """)
 
   /// The models the command knows.
@@ -19,6 +24,16 @@ struct Summary: ParsableCommand {
     case kerasSiamese = "keras-siamese"
     case tfsimMNIST = "tfsim-mnist"
     case layerTour = "layer-tour"
+    case resNet18Sim = "resnet18-sim"
+    case resNet50Sim = "resnet50-sim"
+    case efficientNetB0Sim = "efficientnet-b0-sim"
+    case efficientNetB1Sim = "efficientnet-b1-sim"
+    case efficientNetB2Sim = "efficientnet-b2-sim"
+    case efficientNetLite0Sim = "efficientnet-lite0-sim"
+    case efficientNetLite1Sim = "efficientnet-lite1-sim"
+    case efficientNetLite2Sim = "efficientnet-lite2-sim"
+    case efficientNetLite3Sim = "efficientnet-lite3-sim"
+    case efficientNetLite4Sim = "efficientnet-lite4-sim"
   }
 
   @Argument(help: "The model: \(ModelChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -27,12 +42,15 @@ struct Summary: ParsableCommand {
   @Flag(help: "Print the totals as tf_keras 2.13+ does (with sizes) instead of 2.12's.")
   var withMemory = false
 
+  @OptionGroup var backbone: BackboneOptions
+
   func run() throws {
     let network: any NetworkModel =
       switch model {
       case .kerasSiamese: Sequential.kerasSiameseTower()
       case .tfsimMNIST: Sequential.tfSimilarityMNISTConv()
       case .layerTour: try Functional.layerTour()
+      default: try backbone.model(Backbone(rawValue: model.rawValue)!)
       }
     print(network.summary(style: withMemory ? .withMemory : .grouped), terminator: "")
   }
