@@ -78,23 +78,42 @@ import Testing
     #expect(throws: ArchitectureError.self) { try Backbone.resNet50.make(inputSize: (513, 8)) }
   }
 
-  /// Save → load through the architecture JSON: same layers, trainability and
-  /// preprocessing, and (with the weights copied by name) identical outputs.
-  @Test func architectureJSONRoundTripsLite0() throws {
+  /// Save → load through `Checkpoint` (architecture JSON + safetensors): same layers,
+  /// trainability and preprocessing, identical outputs.
+  @Test func checkpointRoundTripsLite0() throws {
     let model = try Backbone.efficientNetLite0.make(
       inputSize: (32, 32), trainability: .partial, seed: 9)
     let json = try JSONEncoder().encode(try #require(model.configuration))
     #expect(String(decoding: json, as: UTF8.self).contains("\"preprocessing\":\"centered127\""))
-    let decoded = try JSONDecoder().decode(LayerConfiguration.self, from: json)
-    let loaded = try #require(try decoded.makeLayer() as? Functional)
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("backbone-roundtrip-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Checkpoint.save(model, to: directory)
+    let loaded = try #require(try Checkpoint.loadModel(from: directory) as? Functional)
     #expect(loaded.preprocessing == .centered127)
     #expect(loaded.summary() == model.summary())
     #expect(loaded.trainableParameterCount == model.trainableParameterCount)
-    let weights = Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.name, $0.parameter) })
-    for (name, parameter) in loaded.namedParameters {
-      parameter.value = try #require(weights[name]).value
-    }
     let images = InputPreprocessing.centered127(randomTensor([1, 32, 32, 3], seed: 1) * 127 + 128)
+    #expect(loaded(images).scalars == model(images).scalars)
+  }
+
+  /// Keras' Normalization (with its scalar `count`) survives a checkpoint, inside the stem
+  /// EfficientNet B uses.
+  @Test func normalizationStemRoundTripsThroughACheckpoint() throws {
+    let input = SymbolicTensor.input(shape: [6, 6, 3])
+    var x = Rescaling(scale: 1 / 255)(input)
+    x = Normalization(mean: [0.4, 0.5, 0.6], variance: [0.05, 0.06, 0.07])(x)
+    x = Conv2D(filters: 2, kernelSize: (3, 3))(x)
+    let model = try Functional(inputs: input, outputs: x, seed: 2)
+    model.layer(named: "normalization")?.parameters[2].value = Tensor(shape: [], scalars: [12])
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("normalization-roundtrip-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Checkpoint.save(model, to: directory)
+    let loaded = try #require(try Checkpoint.loadModel(from: directory) as? Functional)
+    #expect(loaded.layer(named: "normalization")?.parameters.map(\.value.scalars)
+      == [[0.4, 0.5, 0.6], [0.05, 0.06, 0.07], [12]])
+    let images = randomTensor([2, 6, 6, 3], seed: 3) * 127 + 128
     #expect(loaded(images).scalars == model(images).scalars)
   }
 
@@ -125,4 +144,13 @@ import Testing
     let mean: [Float] = [103.939, 116.779, 123.68]
     expectClose(.caffe, bgr.indices.map { bgr[$0] - mean[$0 % 3] })
   }
+}
+
+/// README's backbone example, compiled (not run: a full-size forward pass).
+func readmeBackboneExample(images: Tensor) throws -> Tensor {
+  let backbone = try Backbone.efficientNetB0.make(
+    top: .embedding(size: 128, pooling: .generalizedMean(p: 3), l2Normalize: true),
+    trainability: .partial)
+  let vectors = backbone(backbone.preprocessing!(images))  // images [batch, 224, 224, 3] in 0…255
+  return vectors
 }
