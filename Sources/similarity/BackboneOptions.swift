@@ -3,7 +3,7 @@ import SimilarityModels
 
 /// The options that shape a ready-made backbone (`similarity summary resnet50-sim …`):
 /// TF Similarity's `embedding_size`, `pooling`, `gem_p`, `l2_norm`, `trainable` and the
-/// input size. They are ignored by the other models.
+/// input size. The other models refuse them.
 struct BackboneOptions: ParsableArguments {
   /// TF Similarity's `pooling` values.
   enum Pooling: String, ExpressibleByArgument, CaseIterable {
@@ -27,6 +27,12 @@ struct BackboneOptions: ParsableArguments {
 
   @Option(help: "Input height,width (default: the architecture's resolution).")
   var inputSize: String?
+
+  /// Whether any option was changed from its default (refused for the other models).
+  var isChanged: Bool {
+    embeddingSize != 128 || pooling != .gem || gemP != 3 || noL2Normalize || trainable != .full
+      || inputSize != nil
+  }
 
   /// `(height, width)` from `--input-size`, or `nil`.
   func parsedInputSize() throws -> (height: Int, width: Int)? {

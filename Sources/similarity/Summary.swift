@@ -45,6 +45,11 @@ struct Summary: ParsableCommand {
   @OptionGroup var backbone: BackboneOptions
 
   func run() throws {
+    if Backbone(rawValue: model.rawValue) == nil && backbone.isChanged {
+      throw ValidationError(
+        "\(model.rawValue) is a fixed model: --embedding-size, --pooling, --gem-p, "
+          + "--no-l2-normalize, --trainable and --input-size apply to the backbones only")
+    }
     let network: any NetworkModel =
       switch model {
       case .kerasSiamese: Sequential.kerasSiameseTower()

@@ -45,4 +45,10 @@ import Testing
     #expect(result.stderr.contains(message), "\(result.stderr)")
     #expect(result.stdout.isEmpty)
   }
+
+  @Test func fixedModelsRefuseBackboneOptions() throws {
+    let result = try CLI.run(["summary", "keras-siamese", "--embedding-size", "64"])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("keras-siamese is a fixed model"), "\(result.stderr)")
+  }
 }
