@@ -1,0 +1,59 @@
+/// Why a data source could not be listed or one of its examples loaded. Every case names the
+/// file (and the row, for manifests and arrays), what was expected and what was found.
+public enum SourceError: Error, CustomStringConvertible, Equatable, Sendable {
+  /// A path that should be a directory is missing or is a file.
+  case notADirectory(path: String)
+  /// An image folder has no class sub-folders.
+  case noClassFolders(path: String)
+  /// A class sub-folder holds no `.jpg`, `.jpeg` or `.png` file.
+  case emptyClassFolder(path: String)
+  /// A folder or file could not be listed or read.
+  case unreadable(path: String, reason: String)
+  /// A manifest row is malformed (`row` is the 1-based line where the record starts).
+  case badManifestRow(file: String, row: Int, reason: String)
+  /// A manifest lists no examples.
+  case emptyManifest(file: String)
+  /// A `.npy` file could not be read or has the wrong type or shape.
+  case badArray(file: String, reason: String)
+  /// The image and label arrays disagree in length.
+  case labelCountMismatch(images: String, examples: Int, labels: String, count: Int)
+  /// An example's image could not be read or decoded.
+  case image(ImageError)
+
+  /// The file or folder the error is about.
+  public var path: String {
+    switch self {
+    case .notADirectory(let path), .noClassFolders(let path), .emptyClassFolder(let path),
+      .unreadable(let path, _):
+      path
+    case .badManifestRow(let file, _, _), .emptyManifest(let file), .badArray(let file, _):
+      file
+    case .labelCountMismatch(let images, _, _, _): images
+    case .image(let error): error.path
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .notADirectory(let path):
+      return "\(path): expected a directory with one sub-folder per class, found none"
+    case .noClassFolders(let path):
+      return "\(path): expected one sub-folder per class, found no sub-folders"
+    case .emptyClassFolder(let path):
+      return "\(path): expected images (*.jpg, *.jpeg, *.png) in this class folder, found none"
+    case .unreadable(let path, let reason):
+      return "\(path): cannot be read: \(reason)"
+    case .badManifestRow(let file, let row, let reason):
+      return "\(file): row \(row): \(reason)"
+    case .emptyManifest(let file):
+      return "\(file): expected `path,label` rows, found none"
+    case .badArray(let file, let reason):
+      return "\(file): \(reason)"
+    case .labelCountMismatch(let images, let examples, let labels, let count):
+      return "\(labels): \(count) labels, but \(images) holds \(examples) examples; expected "
+        + "one label per example"
+    case .image(let error):
+      return error.description
+    }
+  }
+}
