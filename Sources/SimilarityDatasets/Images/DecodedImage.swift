@@ -48,11 +48,13 @@ public struct DecodedImage: Equatable, Sendable {
   /// ``maximumBytes``; a directory or device is refused by kind, never read).
   /// - Throws: ``ImageError``.
   public static func read(_ path: String) throws(ImageError) -> DecodedImage {
-    try decode(readBytes(path, expected: "a regular PNG or JPEG file"), path: path)
+    try decode(bytes(of: path, expected: "a regular PNG or JPEG file"), path: path)
   }
 
-  /// The bytes of the regular file at `path`, at most ``maximumBytes``.
-  static func readBytes(_ path: String, expected: String) throws(ImageError) -> [UInt8] {
+  /// The bytes of the regular file at `path`, at most ``maximumBytes`` (a directory or device
+  /// is refused by kind, named with `expected`, e.g. "a regular PNG file").
+  /// - Throws: ``ImageError/unreadableFile(path:reason:)``.
+  public static func bytes(of path: String, expected: String) throws(ImageError) -> [UInt8] {
     do {
       return try RegularFile.contents(
         of: path, expected: expected, what: "an image", limit: maximumBytes)

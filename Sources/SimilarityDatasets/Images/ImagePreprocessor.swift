@@ -8,6 +8,9 @@ public enum ImageFit: String, CaseIterable, Equatable, Sendable, Codable {
   /// Resized keeping the aspect ratio to fit inside the target, then centred on a zero canvas
   /// (`tf.image.resize_with_pad`).
   case pad
+  /// No resizing and no channel conversion: every image must already be
+  /// `[height, width, channels]`; others are refused (``SourceError/shapeMismatch(path:expected:found:)``).
+  case exact
 }
 
 /// What pixel values a prepared image holds.
@@ -76,7 +79,7 @@ public struct ImagePreprocessor: Equatable, Sendable, Codable {
   public func fitted(_ image: FloatImage) -> FloatImage {
     if image.height == height && image.width == width { return image }
     switch fit {
-    case .stretch:
+    case .stretch, .exact:
       return image.resized(height: height, width: width)
     case .centerCrop:
       // The largest window with the target's aspect ratio: compare h/w with H/W exactly.

@@ -27,13 +27,25 @@ public enum LoadedExample: Sendable {
   /// `Float` values (a `float32` array row), used unscaled.
   case values(FloatImage)
 
+  /// `[height, width, channels]`.
+  public var shape: [Int] {
+    switch self {
+    case .image(let image): image.shape
+    case .values(let values): values.shape
+    }
+  }
+
   /// The model input for this example: images go through `preprocessor`; `Float` rows are
   /// converted between 1 and 3 channels and fitted to its size but not scaled.
-  /// - Throws: ``SourceError/badArray(file:reason:)`` when a `Float` row has a channel count
-  ///   other than 1, 3 or the preprocessor's.
+  /// - Throws: ``SourceError/shapeMismatch(path:expected:found:)`` when the fit is
+  ///   ``ImageFit/exact`` and the shape differs; ``SourceError/badArray(file:reason:)`` when a
+  ///   `Float` row has a channel count other than 1, 3 or the preprocessor's.
   public func prepared(
     by preprocessor: ImagePreprocessor, file: String
   ) throws(SourceError) -> FloatImage {
+    if preprocessor.fit == .exact && shape != preprocessor.shape {
+      throw .shapeMismatch(path: file, expected: preprocessor.shape, found: shape)
+    }
     switch self {
     case .image(let image):
       return preprocessor.prepare(image)

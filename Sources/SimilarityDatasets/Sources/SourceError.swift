@@ -19,6 +19,9 @@ public enum SourceError: Error, CustomStringConvertible, Equatable, Sendable {
   case labelCountMismatch(images: String, examples: Int, labels: String, count: Int)
   /// An example's image could not be read or decoded.
   case image(ImageError)
+  /// An example's `[height, width, channels]` differs from the model input's, and the
+  /// preprocessor's fit is ``ImageFit/exact``.
+  case shapeMismatch(path: String, expected: [Int], found: [Int])
 
   /// The file or folder the error is about.
   public var path: String {
@@ -30,6 +33,7 @@ public enum SourceError: Error, CustomStringConvertible, Equatable, Sendable {
       file
     case .labelCountMismatch(let images, _, _, _): images
     case .image(let error): error.path
+    case .shapeMismatch(let path, _, _): path
     }
   }
 
@@ -54,6 +58,9 @@ public enum SourceError: Error, CustomStringConvertible, Equatable, Sendable {
         + "one label per example"
     case .image(let error):
       return error.description
+    case .shapeMismatch(let path, let expected, let found):
+      return "\(path): image shape \(found) (height, width, channels), expected \(expected); "
+        + "choose a fit that resizes (stretch, center-crop or pad) to accept other sizes"
     }
   }
 }
