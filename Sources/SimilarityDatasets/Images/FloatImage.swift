@@ -86,13 +86,18 @@ public struct FloatImage: Equatable, Sendable {
   }
 
   /// The image centred on a `height × width` canvas filled with `value` (the canvas must be at
-  /// least as large; offsets `(H - h) / 2` like `tf.image.pad_to_bounding_box` in
-  /// `resize_with_pad`).
+  /// least as large; offsets `(H - h) / 2`).
   public func padded(height: Int, width: Int, value: Float = 0) -> FloatImage {
-    precondition(height >= self.height && width >= self.width,
-      "FloatImage: pad \(shape) to \(height) × \(width)")
-    let top = (height - self.height) / 2
-    let left = (width - self.width) / 2
+    padded(
+      top: (height - self.height) / 2, left: (width - self.width) / 2, height: height,
+      width: width, value: value)
+  }
+
+  /// The image placed with its top-left pixel at (`top`, `left`) on a `height × width` canvas
+  /// filled with `value`; it must fit (programmer error otherwise).
+  public func padded(top: Int, left: Int, height: Int, width: Int, value: Float = 0) -> FloatImage {
+    precondition(top >= 0 && left >= 0 && top + self.height <= height
+      && left + self.width <= width, "FloatImage: pad \(shape) at (\(top), \(left)) to \(height) × \(width)")
     var out = [Float](repeating: value, count: height * width * channels)
     let rowCount = self.width * channels
     for y in 0..<self.height {

@@ -89,11 +89,17 @@ public struct ImagePreprocessor: Equatable, Sendable, Codable {
       return image.centerCropped(height: cropHeight, width: cropWidth)
         .resized(height: height, width: width)
     case .pad:
-      // tf.image.resize_with_pad: scale by the larger ratio, floor the new size.
+      // tf.image.resize_with_pad: scale by the larger ratio, floor the new size; the offsets
+      // are floor((target − unrounded size) / 2).
       let ratio = max(Double(image.width) / Double(width), Double(image.height) / Double(height))
-      let newHeight = max(1, Int((Double(image.height) / ratio).rounded(.down)))
-      let newWidth = max(1, Int((Double(image.width) / ratio).rounded(.down)))
-      return image.resized(height: newHeight, width: newWidth).padded(height: height, width: width)
+      let exactHeight = Double(image.height) / ratio
+      let exactWidth = Double(image.width) / ratio
+      let newHeight = min(height, max(1, Int(exactHeight.rounded(.down))))
+      let newWidth = min(width, max(1, Int(exactWidth.rounded(.down))))
+      let top = min(height - newHeight, max(0, Int(((Double(height) - exactHeight) / 2).rounded(.down))))
+      let left = min(width - newWidth, max(0, Int(((Double(width) - exactWidth) / 2).rounded(.down))))
+      return image.resized(height: newHeight, width: newWidth)
+        .padded(top: top, left: left, height: height, width: width)
     }
   }
 }
