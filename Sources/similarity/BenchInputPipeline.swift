@@ -19,32 +19,26 @@ struct BenchInputPipeline: ParsableCommand {
       threads=<T> images=<N> images_per_s=<rate>`.
       """)
 
-  @Option(help: "JPEG files per size.")
+  @Option(parsing: .unconditional, help: "JPEG files per size.")
   var images = 256
 
-  @Option(help: "Timed passes per case; the fastest is reported.")
+  @Option(parsing: .unconditional, help: "Timed passes per case; the fastest is reported.")
   var samples = 3
 
-  @Option(help: "Images per batch.")
+  @Option(parsing: .unconditional, help: "Images per batch.")
   var batchSize = 32
 
-  @Option(help: "The model input side the images are resized to (square).")
+  @Option(parsing: .unconditional, help: "The model input side the images are resized to (square).")
   var inputSize = 32
 
   static let sides = [28, 96, 224]
   static let threadCounts = [1, 2]
 
   func validate() throws {
-    guard images >= 1 else { throw ValidationError("--images must be at least 1, got \(images)") }
-    guard samples >= 1 else {
-      throw ValidationError("--samples must be at least 1, got \(samples)")
-    }
-    guard batchSize >= 1 else {
-      throw ValidationError("--batch-size must be at least 1, got \(batchSize)")
-    }
-    guard (1...4096).contains(inputSize) else {
-      throw ValidationError("--input-size must be between 1 and 4096, got \(inputSize)")
-    }
+    try OptionCheck.positive(images, "--images")
+    try OptionCheck.positive(samples, "--samples")
+    try OptionCheck.positive(batchSize, "--batch-size")
+    try OptionCheck.within(1...4096, inputSize, "--input-size")
   }
 
   func run() throws {
