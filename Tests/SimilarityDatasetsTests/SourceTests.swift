@@ -191,3 +191,28 @@ import Testing
     }
   }
 }
+
+@Suite struct ExampleSourcesTests {
+  @Test func pathKindChoosesTheSource() throws {
+    let root = try TestSupport.makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    try SourceTests.write(["images/a/x.jpg": try SourceTests.jpeg(4, 4)], in: root)
+    let folder = root.appendingPathComponent("images").path
+    #expect(try ExampleSources.open(data: folder) is ImageFolderSource)
+    let csv = root.appendingPathComponent("list.txt").path
+    try Data("images/a/x.jpg,0\n".utf8).write(to: URL(fileURLWithPath: csv))
+    #expect(try ExampleSources.open(data: csv) is ManifestSource)
+    let images = root.appendingPathComponent("x.bin").path
+    let labels = root.appendingPathComponent("y.npy").path
+    try NPYFile.write(try NPYArray(shape: [1, 2, 2], storage: .uint8([1, 2, 3, 4])), to: URL(fileURLWithPath: images))
+    try NPYFile.write(try NPYArray(shape: [1], int64s: [0]), to: URL(fileURLWithPath: labels))
+    #expect(try ExampleSources.open(data: images, labels: labels) is NPYImageSource)
+    #expect(throws: SourceError.missingLabels(images: images)) {
+      try ExampleSources.open(data: images)
+    }
+    #expect(throws: SourceError.unexpectedLabels(data: folder, labels: labels)) {
+      try ExampleSources.open(data: folder, labels: labels)
+    }
+    #expect(throws: SourceError.self) { try ExampleSources.open(data: root.path + "/nothing") }
+  }
+}

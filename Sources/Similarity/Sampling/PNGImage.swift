@@ -81,6 +81,7 @@ extension SamplerError {
     case .emptyClassFolder(let path): self = .emptyClassFolder(path: path)
     case .shapeMismatch(let path, let expected, let found):
       self = .imageShapeMismatch(path: path, expected: expected, found: found)
+    case .image(let error): self = SamplerError(error)
     default: self = .source(error)
     }
   }

@@ -5,7 +5,8 @@ import SimilarityIO
 /// in a second `.npy`, `[N]` of integers ≥ 0.
 ///
 /// `uint8` rows with 1 or 3 channels load as 8-bit images (scaled and converted like decoded
-/// files); `float32` rows load as `Float` values used unscaled. Only the two headers are read
+/// files); `float32` rows, and `uint8` rows with other channel counts, load as `Float` values
+/// used unscaled. Only the two headers are read
 /// when the source is created (and the labels); ``load(_:)`` reads one row from the file, so
 /// arrays larger than memory stream.
 public struct NPYImageSource: ExampleSource {

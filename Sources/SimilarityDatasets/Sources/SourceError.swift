@@ -19,6 +19,10 @@ public enum SourceError: Error, CustomStringConvertible, Equatable, Sendable {
   case labelCountMismatch(images: String, examples: Int, labels: String, count: Int)
   /// An example's image could not be read or decoded.
   case image(ImageError)
+  /// `.npy` images were given without a labels file.
+  case missingLabels(images: String)
+  /// A labels file was given with a folder or manifest, which carry their own labels.
+  case unexpectedLabels(data: String, labels: String)
   /// An example's `[height, width, channels]` differs from the model input's, and the
   /// preprocessor's fit is ``ImageFit/exact``.
   case shapeMismatch(path: String, expected: [Int], found: [Int])
@@ -33,6 +37,8 @@ public enum SourceError: Error, CustomStringConvertible, Equatable, Sendable {
       file
     case .labelCountMismatch(let images, _, _, _): images
     case .image(let error): error.path
+    case .missingLabels(let images): images
+    case .unexpectedLabels(let data, _): data
     case .shapeMismatch(let path, _, _): path
     }
   }
@@ -58,6 +64,11 @@ public enum SourceError: Error, CustomStringConvertible, Equatable, Sendable {
         + "one label per example"
     case .image(let error):
       return error.description
+    case .missingLabels(let images):
+      return "\(images): .npy images need their labels in a second .npy file ([N] integers)"
+    case .unexpectedLabels(let data, let labels):
+      return "\(labels): a labels file goes with .npy images only; \(data) carries its own "
+        + "labels (class folders or the manifest's label column)"
     case .shapeMismatch(let path, let expected, let found):
       return "\(path): image shape \(found) (height, width, channels), expected \(expected); "
         + "choose a fit that resizes (stretch, center-crop or pad) to accept other sizes"
