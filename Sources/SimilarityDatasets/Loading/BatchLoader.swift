@@ -23,10 +23,14 @@ public final class BatchLoader: Sendable {
   private let state: LoaderState
 
   /// Starts `threads` workers (≥ 1) making the batches of `plan`, at most `prefetchLimit`
-  /// (≥ 1) ahead of the consumer (programmer error otherwise).
+  /// (≥ 1) ahead of the consumer; every index must be one of the source's examples
+  /// (programmer errors otherwise).
   public init(preparer: BatchPreparer, plan: [[Int]], threads: Int = 2, prefetchLimit: Int = 4) {
     precondition(threads >= 1, "BatchLoader: at least one thread")
     precondition(prefetchLimit >= 1, "BatchLoader: prefetchLimit at least 1")
+    let count = preparer.source.examples.count
+    precondition(plan.allSatisfy { $0.allSatisfy { (0..<count).contains($0) } },
+      "BatchLoader: the plan names an example outside the source's \(count)")
     self.threads = threads
     self.prefetchLimit = prefetchLimit
     self.plan = plan
