@@ -98,5 +98,5 @@ add("grey_3x4", "grey", x, (3, 4), tf.image.rgb_to_grayscale(x).numpy())
 
 with open(os.path.join(out, "resize.json"), "w") as f:
     json.dump({"generator": f"TensorFlow {tf.__version__}, Pillow {PIL.__version__}, "
-               "scripts/golden/image_decoding.py", "cases": cases}, f, indent=1)
+               "scripts/golden/image_decoding.py", "cases": cases}, f, separators=(",", ":"))
 print(f"wrote {len(cases)} resize cases and the image files to {os.path.normpath(out)}")
