@@ -87,6 +87,30 @@ import Testing
     #expect(try loader.next() == nil)
   }
 
+  @Test func droppingTheLoaderStopsItsWorkers() throws {
+    let root = try Self.folder(broken: false)
+    defer { try? FileManager.default.removeItem(at: root) }
+    let made = Counter()
+    let preparer = BatchPreparer(
+      source: try ImageFolderSource(directory: root.path),
+      preprocessor: ImagePreprocessor(height: 4, width: 4, channels: 1),
+      augmentation: { image, _ in
+        made.increment()
+        Thread.sleep(forTimeInterval: 0.002)
+        return image
+      })
+    do {
+      let loader = BatchLoader(
+        preparer: preparer, plan: (0..<500).map { [$0 % 12] }, threads: 2, prefetchLimit: 100)
+      _ = try loader.next()
+    }
+    Thread.sleep(forTimeInterval: 0.05)
+    let afterDrop = made.value
+    Thread.sleep(forTimeInterval: 0.1)
+    #expect(made.value == afterDrop, "workers kept making batches after the loader was dropped")
+    #expect(afterDrop < 500)
+  }
+
   @Test func badImagesAreSkippedAndCountedOrNamed() throws {
     let root = try Self.folder(broken: true)
     defer { try? FileManager.default.removeItem(at: root) }
