@@ -2,7 +2,7 @@
 # Installs the system packages swift-similarity needs, idempotently.
 #   libopenblas-dev        CBLAS (GEMM) for the tensor core and exact search
 #   zlib1g-dev             gzip decoding of IDX files
-#   libpng-dev             PNG writing for reports
+#   libpng-dev             PNG reading (images) and writing (reports)
 #   dataset-fashion-mnist  Fashion-MNIST in /usr/share/datasets/fashion-mnist
 #   libturbojpeg0-dev      JPEG decoding and encoding (libjpeg-turbo's TurboJPEG API)
 #   pkg-config             lets SwiftPM find OpenBLAS' headers
