@@ -165,6 +165,8 @@ extension LayerConfiguration {
         extents.contains(c.depthMultiplier), layer: c.name,
         "depthMultiplier \(c.depthMultiplier) must be in 1…\(limits.maximumExtent)")
       try requireFinite(c.activation, layer: c.name)
+    case .imageAugmentation(let c):
+      do { try c.step.validate() } catch { try require(false, layer: c.name, error.description) }
     }
   }
 

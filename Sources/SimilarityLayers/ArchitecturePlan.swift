@@ -250,6 +250,14 @@ public struct ArchitecturePlan: Sendable {
       next = shape + [c.outputDim]
     case .conv1D, .conv3D, .conv2DTranspose, .conv3DTranspose, .depthwiseConv2D, .separableConv2D:
       next = try planConvolution(layer, shape: shape, name: name, prefix: prefix, fail: fail)
+    case .imageAugmentation(let c):
+      try needRank(3, "[height, width, channels]")
+      do {
+        let size = try c.step.outputSize(height: shape[0], width: shape[1])
+        next = [size.height, size.width, shape[2]]
+      } catch {
+        throw fail(error.description)
+      }
     }
     try checkActivation(next, of: layer, name: name)
     outputShape = next
@@ -350,6 +358,7 @@ extension LayerConfiguration {
     case .conv3DTranspose(let c): c.name
     case .depthwiseConv2D(let c): c.name
     case .separableConv2D(let c): c.name
+    case .imageAugmentation(let c): c.name
     }
   }
 }

@@ -106,6 +106,8 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
   case depthwiseConv2D(DepthwiseConv2D.Configuration)
   /// ``SeparableConv2D``.
   case separableConv2D(SeparableConv2D.Configuration)
+  /// An ``AugmentationLayer`` (`RandomFlip`, `RandomRotation`, …; the type is the op's).
+  case imageAugmentation(AugmentationLayerConfiguration)
 
   /// The Keras type name written as `"type"`.
   public var typeName: String {
@@ -161,6 +163,7 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .conv3DTranspose: Conv3DTranspose.typeName
     case .depthwiseConv2D: DepthwiseConv2D.typeName
     case .separableConv2D: SeparableConv2D.typeName
+    case .imageAugmentation(let c): c.step.kerasName
     }
   }
 
@@ -229,6 +232,7 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .conv3DTranspose(let c): return Conv3DTranspose(configuration: c)
     case .depthwiseConv2D(let c): return DepthwiseConv2D(configuration: c)
     case .separableConv2D(let c): return SeparableConv2D(configuration: c)
+    case .imageAugmentation(let c): return c.makeLayer()
     }
   }
 }
@@ -331,7 +335,7 @@ extension LayerConfiguration: Codable {
     Conv3DTranspose.typeName,
     DepthwiseConv2D.typeName,
     SeparableConv2D.typeName,
-  ]
+  ] + ImageAugmentationStep.kerasNames
 
   /// Decodes `{"type": …, "config": …}`; an unknown type throws
   /// ``ArchitectureError/unknownLayerType(_:)``.
@@ -399,6 +403,9 @@ extension LayerConfiguration: Codable {
     case Conv3DTranspose.typeName: self = .conv3DTranspose(try config(Conv3DTranspose.Configuration.self))
     case DepthwiseConv2D.typeName: self = .depthwiseConv2D(try config(DepthwiseConv2D.Configuration.self))
     case SeparableConv2D.typeName: self = .separableConv2D(try config(SeparableConv2D.Configuration.self))
+    case _ where ImageAugmentationStep.kerasNames.contains(type):
+      self = .imageAugmentation(
+        try AugmentationLayerConfiguration(kerasName: type, from: container.superDecoder(forKey: .config)))
     default: throw ArchitectureError.unknownLayerType(type)
     }
   }
@@ -456,6 +463,7 @@ extension LayerConfiguration: Codable {
     case .conv3DTranspose(let c): try container.encode(c, forKey: .config)
     case .depthwiseConv2D(let c): try container.encode(c, forKey: .config)
     case .separableConv2D(let c): try container.encode(c, forKey: .config)
+    case .imageAugmentation(let c): try c.encode(to: container.superEncoder(forKey: .config))
     }
   }
 }
