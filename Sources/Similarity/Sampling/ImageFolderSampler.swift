@@ -20,19 +20,17 @@ public struct ImageFolderSampler: Sampler, Sendable {
   /// `[height, width, channels]` of every example (the preprocessor's output shape).
   public var exampleShape: [Int] { preprocessor.shape }
   /// Fits each decoded image to ``exampleShape``.
-  public let preprocessor: ImagePreprocessor
+  public var preprocessor: ImagePreprocessor { core.preprocessor }
   /// Multiplies every pixel value after preprocessing.
-  public let scale: Float
+  public var scale: Float { core.scale }
   /// Skip (and count) unreadable images in ``loader(epoch:threads:prefetchLimit:augmentation:)``
   /// instead of failing.
-  public let skipBadImages: Bool
+  public var skipBadImages: Bool { core.skipBadImages }
   /// Batches per epoch.
-  public var stepsPerEpoch: Int { planner.stepsPerEpoch }
+  public var stepsPerEpoch: Int { core.stepsPerEpoch }
 
-  let source: ImageFolderSource
-  let planner: ClassBalancedPlanner
-  let cache: PreparedImageCache?
-  let seed: UInt64
+  /// The folder read through the generic source sampler (planning, loading, caching).
+  let core: SourceSampler
 
   /// Scans `directory`.
   ///
@@ -56,15 +54,15 @@ public struct ImageFolderSampler: Sampler, Sendable {
     } catch {
       throw SamplerError(error)
     }
-    self.source = source
     self.classNames = source.classNames ?? []
     self.files = source.examples.map { example in
       guard case .file(let path) = example.location else { preconditionFailure("files only") }
       return path
     }
     self.labels = source.labels
+    let fitted: ImagePreprocessor
     if let preprocessor {
-      self.preprocessor = preprocessor
+      fitted = preprocessor
     } else {
       let first: DecodedImage
       do {
@@ -72,35 +70,25 @@ public struct ImageFolderSampler: Sampler, Sendable {
       } catch {
         throw SamplerError(error)
       }
-      self.preprocessor = ImagePreprocessor(
+      fitted = ImagePreprocessor(
         height: first.height, width: first.width, channels: first.channels, fit: .exact,
         scaling: .raw)
     }
-    self.scale = scale
-    self.skipBadImages = skipBadImages
-    self.cache = cacheBytes > 0 ? PreparedImageCache(byteBudget: cacheBytes) : nil
-    self.seed = seed
-    self.planner = try ClassBalancedPlanner(
-      labels: labels, classesPerBatch: classesPerBatch, examplesPerClass: examplesPerClass,
-      stepsPerEpoch: stepsPerEpoch, classList: classList,
-      totalExamplesPerClass: totalExamplesPerClass, replacement: replacement, seed: seed)
+    self.core = try SourceSampler(
+      source: source, preprocessor: fitted, classesPerBatch: classesPerBatch,
+      examplesPerClass: examplesPerClass, stepsPerEpoch: stepsPerEpoch, classList: classList,
+      totalExamplesPerClass: totalExamplesPerClass, replacement: replacement, scale: scale,
+      seed: seed, skipBadImages: skipBadImages, cacheBytes: cacheBytes)
   }
 
-  public func plan(epoch: Int) -> [IndexBatch] { planner.plan(epoch: epoch) }
+  public func plan(epoch: Int) -> [IndexBatch] { core.plan(epoch: epoch) }
 
   /// Decodes and prepares the batch's files on the calling thread (no image is skipped here:
   /// the tensor must have a row per planned index).
   /// - Throws: ``SamplerError`` for an unreadable or invalid file, or (without a
   ///   preprocessor) one whose shape differs from ``exampleShape``.
   public func examples(for batch: IndexBatch) throws -> Tensor {
-    let loaded: LoadedBatch
-    do {
-      loaded = try preparer(epoch: batch.epoch, augmentation: nil, skipping: false)
-        .batch(number: batch.step, indices: batch.indices)
-    } catch {
-      throw SamplerError(error)
-    }
-    return tensor(loaded)
+    try core.examples(for: batch, augmentation: nil)
   }
 
   /// A loader making the batches of `plan(epoch:)` on `threads` worker threads, at most
@@ -112,22 +100,9 @@ public struct ImageFolderSampler: Sampler, Sendable {
     epoch: Int, threads: Int = 2, prefetchLimit: Int = 4,
     augmentation: BatchPreparer.Augmentation? = nil
   ) -> BatchLoader {
-    BatchLoader(
-      preparer: preparer(epoch: epoch, augmentation: augmentation, skipping: skipBadImages),
-      plan: plan(epoch: epoch).map(\.indices), threads: threads, prefetchLimit: prefetchLimit)
+    core.loader(epoch: epoch, threads: threads, prefetchLimit: prefetchLimit, augmentation: augmentation)
   }
 
   /// The `[count] + exampleShape` tensor of a loaded batch, multiplied by ``scale``.
-  public func tensor(_ loaded: LoadedBatch) -> Tensor {
-    Tensor(shape: loaded.shape, scalars: scale == 1 ? loaded.values : loaded.values.map { $0 * scale })
-  }
-
-  func preparer(
-    epoch: Int, augmentation: BatchPreparer.Augmentation?, skipping: Bool
-  ) -> BatchPreparer {
-    var generator = SplitMix64.sampling(seed: seed, epoch: epoch, stream: 2)
-    return BatchPreparer(
-      source: source, preprocessor: preprocessor, augmentation: augmentation, cache: cache,
-      skipBadImages: skipping, seed: generator.next())
-  }
+  public func tensor(_ loaded: LoadedBatch) -> Tensor { core.tensor(loaded) }
 }

@@ -26,6 +26,8 @@ public enum SamplerError: Error, CustomStringConvertible, Equatable, Sendable {
   /// A data source could not be listed or an example loaded (SimilarityDatasets' error, which
   /// names the file).
   case source(SourceError)
+  /// A sampler's augmentation has an invalid step or changes the example shape.
+  case invalidAugmentation(ImageAugmentationError)
 
   public var description: String {
     switch self {
@@ -55,6 +57,8 @@ public enum SamplerError: Error, CustomStringConvertible, Equatable, Sendable {
         + "like the folder's first image (give the sampler a preprocessor to resize)"
     case .source(let error):
       return error.description
+    case .invalidAugmentation(let error):
+      return "sampler augmentation: \(error.description)"
     }
   }
 }

@@ -73,8 +73,8 @@ public struct Augmentation: Codable, Equatable, Sendable {
     guard output == shape else {
       throw .unsupportedShape(
         op: "Augmentation", shape: shape,
-        expected: "steps that keep the prepared shape \(shape) (they make \(output)); crop "
-          + "before preparing, or prepare larger images only for layers")
+        expected: "steps that keep that shape, since a batch stacks examples of one shape "
+          + "(these steps make \(output); use RandomCrop as a model layer instead)")
     }
     let pipeline = self
     return { image, generator in pipeline.applied(to: image, using: &generator) }

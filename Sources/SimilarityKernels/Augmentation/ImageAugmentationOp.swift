@@ -21,6 +21,8 @@ public protocol ImageAugmentationOp: Codable, Equatable, Sendable {
   func applying(_ parameters: Parameters, to image: ImageBuffer) -> ImageBuffer
   /// What the op does outside training: the identity, except ``RandomCropOp``'s centre crop.
   func inference(_ image: ImageBuffer) -> ImageBuffer
+  /// Whether ``inference(_:)`` is the identity (so callers may skip it).
+  var isIdentityAtInference: Bool { get }
 }
 
 extension ImageAugmentationOp {
@@ -31,6 +33,9 @@ extension ImageAugmentationOp {
 
   /// The identity.
   public func inference(_ image: ImageBuffer) -> ImageBuffer { image }
+
+  /// `true`: most ops do nothing outside training.
+  public var isIdentityAtInference: Bool { true }
 
   /// Draws the choices from `generator` and applies them.
   public func randomlyApplied(to image: ImageBuffer, using generator: inout SplitMix64) -> ImageBuffer {

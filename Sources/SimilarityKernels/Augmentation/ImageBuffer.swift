@@ -145,7 +145,7 @@ public struct FactorRange: Codable, Equatable, Sendable {
 }
 
 /// A hyper-parameter of an augmentation outside what the op accepts.
-public enum ImageAugmentationError: Error, Equatable, CustomStringConvertible {
+public enum ImageAugmentationError: Error, Equatable, Sendable, CustomStringConvertible {
   /// `op`'s `parameter` is `value`, but must be `expected`.
   case invalidParameter(op: String, parameter: String, value: String, expected: String)
   /// `op` cannot take an image of `shape` (`[height, width, channels]`).

@@ -58,6 +58,9 @@ public struct RandomCropOp: ImageAugmentationOp {
     image.cropped(top: p.top, left: p.left, height: height, width: width)
   }
 
+  /// `false`: the centre crop.
+  public var isIdentityAtInference: Bool { false }
+
   /// The centred window (the extra row or column, when the margin is odd, goes below and
   /// right, as Keras' `CenterCrop`).
   public func inference(_ image: ImageBuffer) -> ImageBuffer {

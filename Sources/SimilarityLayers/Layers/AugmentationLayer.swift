@@ -53,8 +53,7 @@ public final class AugmentationLayer<Op: ImageAugmentationOp>: Layer {
   public func callAsFunction(_ input: Tensor) -> Tensor {
     let shape = input.shape
     precondition(shape.count == 4, "\(Self.typeName): needs [batch, height, width, channels], got \(shape)")
-    let isCrop = Op.self == RandomCropOp.self
-    guard isTraining || isCrop else { return input }
+    guard isTraining || !op.isIdentityAtInference else { return input }
     let (batch, height, width, channels) = (shape[0], shape[1], shape[2], shape[3])
     let size = height * width * channels
     var out: [Float] = []
