@@ -7,7 +7,8 @@ import PackageDescription
 //                         C kernel (the only module that imports CSimilarityKernels)
 //   SimilarityTensors  <- Tensor + reverse-mode gradients
 //   SimilarityLayers   <- layers, optimizers, models, safetensors checkpoints
-//   SimilarityDatasets <- IDX (MNIST, Fashion-MNIST), .npy
+//   SimilarityDatasets <- IDX (MNIST, Fashion-MNIST), .npy, image decoding (PNG, JPEG),
+//                         data sources and the prefetching batch loader
 //   SimilarityModels   <- ready-made architectures (ResNet, EfficientNet) and weight import
 //                         (PyTorch, ONNX, Keras files)
 //   SimilaritySearch   <- distances, exact and HNSW indexes (no training stack)
@@ -41,12 +42,19 @@ let package = Package(
       name: "CSimilarityPNG", path: "Sources/CSimilarityPNG", providers: [.apt(["libpng-dev"])]),
     .systemLibrary(
       name: "CSimilarityZlib", path: "Sources/CSimilarityZlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(
+      name: "CSimilarityJPEG", path: "Sources/CSimilarityJPEG",
+      providers: [.apt(["libturbojpeg0-dev"])]),
     .target(name: "CSimilarityKernels", path: "Sources/CSimilarityKernels"),
     .target(name: "SimilarityIO"),
     .target(name: "SimilarityKernels", dependencies: ["CSimilarityBLAS", "CSimilarityKernels"]),
     .target(name: "SimilarityTensors", dependencies: ["SimilarityKernels"]),
     .target(name: "SimilarityLayers", dependencies: ["SimilarityTensors", "SimilarityIO"]),
-    .target(name: "SimilarityDatasets", dependencies: ["CSimilarityZlib", "SimilarityIO"]),
+    .target(
+      name: "SimilarityDatasets",
+      dependencies: [
+        "CSimilarityZlib", "SimilarityIO", "CSimilarityPNG", "CSimilarityJPEG", "SimilarityKernels",
+      ]),
     .target(name: "SimilarityModels", dependencies: ["SimilarityLayers", "SimilarityIO"]),
     .target(
       name: "SimilaritySearch",

@@ -174,6 +174,8 @@ extension LayerConfiguration {
           && (c.variance?.allSatisfy { $0 >= 0 && $0.isFinite } ?? true),
         layer: c.name,
         "mean and variance must both be given, of one length, finite, variances ≥ 0")
+    case .imageAugmentation(let c):
+      do { try c.step.validate() } catch { try require(false, layer: c.name, error.description) }
     }
   }
 

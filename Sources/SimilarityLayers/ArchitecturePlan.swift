@@ -266,6 +266,14 @@ public struct ArchitecturePlan: Sendable {
       try addParameter(prefix + name + ".mean", [channels], layer: layer, name: name)
       try addParameter(prefix + name + ".variance", [channels], layer: layer, name: name)
       try addParameter(prefix + name + ".count", [], layer: layer, name: name)
+    case .imageAugmentation(let c):
+      try needRank(3, "[height, width, channels]")
+      do {
+        let size = try c.step.outputSize(height: shape[0], width: shape[1])
+        next = [size.height, size.width, shape[2]]
+      } catch {
+        throw fail(error.description)
+      }
     }
     try checkActivation(next, of: layer, name: name)
     outputShape = next
@@ -367,6 +375,7 @@ extension LayerConfiguration {
     case .depthwiseConv2D(let c): c.name
     case .separableConv2D(let c): c.name
     case .normalization(let c): c.name
+    case .imageAugmentation(let c): c.name
     }
   }
 }

@@ -108,6 +108,8 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
   case separableConv2D(SeparableConv2D.Configuration)
   /// ``Normalization``.
   case normalization(Normalization.Configuration)
+  /// An ``AugmentationLayer`` (`RandomFlip`, `RandomRotation`, …; the type is the op's).
+  case imageAugmentation(AugmentationLayerConfiguration)
 
   /// The Keras type name written as `"type"`.
   public var typeName: String {
@@ -164,6 +166,7 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .depthwiseConv2D: DepthwiseConv2D.typeName
     case .separableConv2D: SeparableConv2D.typeName
     case .normalization: Normalization.typeName
+    case .imageAugmentation(let c): c.step.kerasName
     }
   }
 
@@ -233,6 +236,7 @@ public indirect enum LayerConfiguration: Equatable, Sendable {
     case .depthwiseConv2D(let c): return DepthwiseConv2D(configuration: c)
     case .separableConv2D(let c): return SeparableConv2D(configuration: c)
     case .normalization(let c): return Normalization(configuration: c)
+    case .imageAugmentation(let c): return c.makeLayer()
     }
   }
 }
@@ -336,7 +340,7 @@ extension LayerConfiguration: Codable {
     DepthwiseConv2D.typeName,
     SeparableConv2D.typeName,
     Normalization.typeName,
-  ]
+  ] + ImageAugmentationStep.kerasNames
 
   /// Decodes `{"type": …, "config": …}`; an unknown type throws
   /// ``ArchitectureError/unknownLayerType(_:)``.
@@ -405,6 +409,9 @@ extension LayerConfiguration: Codable {
     case DepthwiseConv2D.typeName: self = .depthwiseConv2D(try config(DepthwiseConv2D.Configuration.self))
     case SeparableConv2D.typeName: self = .separableConv2D(try config(SeparableConv2D.Configuration.self))
     case Normalization.typeName: self = .normalization(try config(Normalization.Configuration.self))
+    case _ where ImageAugmentationStep.kerasNames.contains(type):
+      self = .imageAugmentation(
+        try AugmentationLayerConfiguration(kerasName: type, from: container.superDecoder(forKey: .config)))
     default: throw ArchitectureError.unknownLayerType(type)
     }
   }
@@ -463,6 +470,7 @@ extension LayerConfiguration: Codable {
     case .depthwiseConv2D(let c): try container.encode(c, forKey: .config)
     case .separableConv2D(let c): try container.encode(c, forKey: .config)
     case .normalization(let c): try container.encode(c, forKey: .config)
+    case .imageAugmentation(let c): try c.encode(to: container.superEncoder(forKey: .config))
     }
   }
 }

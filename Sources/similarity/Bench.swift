@@ -8,6 +8,7 @@ struct Bench: ParsableCommand {
       // One entry per benchmark; keep alphabetical.
       BenchANN.self,
       BenchConvLayers.self,
+      BenchInputPipeline.self,
       BenchKernels.self,
       BenchPooling.self,
     ])

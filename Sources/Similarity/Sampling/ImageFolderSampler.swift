@@ -1,10 +1,15 @@
 import Foundation
+import SimilarityDatasets
 import SimilarityLayers
 
-/// Class-balanced batches of PNG images read from disk: `directory/<class name>/*.png`, one
-/// sub-folder per class (classes numbered in sorted folder-name order). Planning is that of
-/// ``MultiShotSampler``; images are decoded with libpng when a batch is loaded, and pixel
-/// values are multiplied by `scale` (1 keeps 0…255).
+/// Class-balanced batches of images read from disk: `directory/<class name>/*.{jpg,jpeg,png}`,
+/// one sub-folder per class (classes numbered in sorted folder-name order, see
+/// ``ImageFolderSource``). Planning is that of ``MultiShotSampler``; images are decoded (PNG
+/// with libpng, JPEG with libjpeg-turbo, by magic bytes) when a batch is loaded, fitted by the
+/// ``preprocessor``, then multiplied by `scale`.
+///
+/// ``examples(for:)`` loads a batch on the calling thread; ``loader(epoch:threads:prefetchLimit:augmentation:)``
+/// makes an epoch's batches ahead on worker threads with bounded memory.
 public struct ImageFolderSampler: Sampler, Sendable {
   /// The class folder names; label `i` is `classNames[i]`.
   public let classNames: [String]
@@ -12,92 +17,92 @@ public struct ImageFolderSampler: Sampler, Sendable {
   public let files: [String]
   /// The label of every file.
   public let labels: [Int]
-  /// `[height, width, channels]` of the first image; every image must match it.
-  public let exampleShape: [Int]
-  /// Multiplies every pixel value.
-  public let scale: Float
+  /// `[height, width, channels]` of every example (the preprocessor's output shape).
+  public var exampleShape: [Int] { preprocessor.shape }
+  /// Fits each decoded image to ``exampleShape``.
+  public var preprocessor: ImagePreprocessor { core.preprocessor }
+  /// Multiplies every pixel value after preprocessing.
+  public var scale: Float { core.scale }
+  /// Skip (and count) unreadable images in ``loader(epoch:threads:prefetchLimit:augmentation:)``
+  /// instead of failing.
+  public var skipBadImages: Bool { core.skipBadImages }
   /// Batches per epoch.
-  public var stepsPerEpoch: Int { planner.stepsPerEpoch }
+  public var stepsPerEpoch: Int { core.stepsPerEpoch }
 
-  let planner: ClassBalancedPlanner
+  /// The folder read through the generic source sampler (planning, loading, caching).
+  let core: SourceSampler
 
-  /// Scans `directory` and reads its first image to fix the example shape.
+  /// Scans `directory`.
   ///
   /// - Parameters: as ``MultiShotSampler``; `classList` holds labels (indices into the sorted
   ///   class folder names).
+  ///   - preprocessor: the model input every image is fitted to; `nil` reads the first image
+  ///     and requires every image to have its shape (``ImageFit/exact``, values 0…255).
+  ///   - cacheBytes: keep up to this many bytes of prepared images in memory (0: none).
   /// - Throws: ``SamplerError`` when the directory is missing, has no class folders, a class
-  ///   folder has no `.png` file, the first image cannot be decoded, or the batch settings do
-  ///   not fit the classes.
+  ///   folder has no image, the first image cannot be decoded (without a preprocessor), or the
+  ///   batch settings do not fit the classes.
   public init(
     directory: URL, classesPerBatch: Int, examplesPerClass: Int, stepsPerEpoch: Int = 1000,
     classList: [Int]? = nil, totalExamplesPerClass: Int? = nil,
-    replacement: ExampleReplacement = .whenClassTooSmall, scale: Float = 1, seed: UInt64 = 0
+    replacement: ExampleReplacement = .whenClassTooSmall, scale: Float = 1, seed: UInt64 = 0,
+    preprocessor: ImagePreprocessor? = nil, skipBadImages: Bool = false, cacheBytes: Int = 0
   ) throws(SamplerError) {
-    let manager = FileManager.default
-    var isDirectory: ObjCBool = false
-    guard manager.fileExists(atPath: directory.path, isDirectory: &isDirectory),
-      isDirectory.boolValue
-    else { throw .notADirectory(path: directory.path) }
-    let entries: [String]
+    let source: ImageFolderSource
     do {
-      entries = try manager.contentsOfDirectory(atPath: directory.path).sorted()
+      source = try ImageFolderSource(directory: directory.path)
     } catch {
-      throw .unreadableFile(path: directory.path, reason: "\(error)")
+      throw SamplerError(error)
     }
-    var classNames: [String] = []
-    var files: [String] = []
-    var labels: [Int] = []
-    for name in entries where !name.hasPrefix(".") {
-      let folder = directory.appendingPathComponent(name).path
-      var isFolder: ObjCBool = false
-      guard manager.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-        continue
-      }
-      let images: [String]
+    self.classNames = source.classNames ?? []
+    self.files = source.examples.map { example in
+      guard case .file(let path) = example.location else { preconditionFailure("files only") }
+      return path
+    }
+    self.labels = source.labels
+    let fitted: ImagePreprocessor
+    if let preprocessor {
+      fitted = preprocessor
+    } else {
+      let first: DecodedImage
       do {
-        images = try manager.contentsOfDirectory(atPath: folder)
-          .filter { $0.lowercased().hasSuffix(".png") }.sorted()
+        first = try DecodedImage.read(files[0])
       } catch {
-        throw .unreadableFile(path: folder, reason: "\(error)")
+        throw SamplerError(error)
       }
-      guard !images.isEmpty else { throw .emptyClassFolder(path: folder) }
-      let label = classNames.count
-      classNames.append(name)
-      for image in images {
-        files.append(folder + "/" + image)
-        labels.append(label)
-      }
+      fitted = ImagePreprocessor(
+        height: first.height, width: first.width, channels: first.channels, fit: .exact,
+        scaling: .raw)
     }
-    guard !classNames.isEmpty else { throw .noClassFolders(path: directory.path) }
-    self.classNames = classNames
-    self.files = files
-    self.labels = labels
-    self.exampleShape = try PNGImage.read(files[0]).shape
-    self.scale = scale
-    self.planner = try ClassBalancedPlanner(
-      labels: labels, classesPerBatch: classesPerBatch, examplesPerClass: examplesPerClass,
-      stepsPerEpoch: stepsPerEpoch, classList: classList,
-      totalExamplesPerClass: totalExamplesPerClass, replacement: replacement, seed: seed)
+    self.core = try SourceSampler(
+      source: source, preprocessor: fitted, classesPerBatch: classesPerBatch,
+      examplesPerClass: examplesPerClass, stepsPerEpoch: stepsPerEpoch, classList: classList,
+      totalExamplesPerClass: totalExamplesPerClass, replacement: replacement, scale: scale,
+      seed: seed, skipBadImages: skipBadImages, cacheBytes: cacheBytes)
   }
 
-  public func plan(epoch: Int) -> [IndexBatch] { planner.plan(epoch: epoch) }
+  public func plan(epoch: Int) -> [IndexBatch] { core.plan(epoch: epoch) }
 
-  /// Decodes the batch's files.
-  /// - Throws: ``SamplerError`` for an unreadable or invalid file, or one whose shape differs
-  ///   from ``exampleShape``.
+  /// Decodes and prepares the batch's files on the calling thread (no image is skipped here:
+  /// the tensor must have a row per planned index).
+  /// - Throws: ``SamplerError`` for an unreadable or invalid file, or (without a
+  ///   preprocessor) one whose shape differs from ``exampleShape``.
   public func examples(for batch: IndexBatch) throws -> Tensor {
-    let size = exampleShape.reduce(1, *)
-    var scalars: [Float] = []
-    scalars.reserveCapacity(batch.count * size)
-    for index in batch.indices {
-      let path = files[index]
-      let image = try PNGImage.read(path)
-      guard image.shape == exampleShape else {
-        throw SamplerError.imageShapeMismatch(
-          path: path, expected: exampleShape, found: image.shape)
-      }
-      scalars.append(contentsOf: image.pixels.map { Float($0) * scale })
-    }
-    return Tensor(shape: [batch.count] + exampleShape, scalars: scalars)
+    try core.examples(for: batch, augmentation: nil)
   }
+
+  /// A loader making the batches of `plan(epoch:)` on `threads` worker threads, at most
+  /// `prefetchLimit` batches ahead; `augmentation` is seeded per example from the sampler's
+  /// seed, the epoch, the step and the row. Pair each ``LoadedBatch`` with its plan entry by
+  /// ``LoadedBatch/number`` (rows of skipped images are missing; ``LoadedBatch/positions``
+  /// says which rows remain).
+  public func loader(
+    epoch: Int, threads: Int = 2, prefetchLimit: Int = 4,
+    augmentation: BatchPreparer.Augmentation? = nil
+  ) -> BatchLoader {
+    core.loader(epoch: epoch, threads: threads, prefetchLimit: prefetchLimit, augmentation: augmentation)
+  }
+
+  /// The `[count] + exampleShape` tensor of a loaded batch, multiplied by ``scale``.
+  public func tensor(_ loaded: LoadedBatch) -> Tensor { core.tensor(loaded) }
 }

@@ -15,14 +15,19 @@ public enum SamplerError: Error, CustomStringConvertible, Equatable, Sendable {
   case notADirectory(path: String)
   /// An image folder has no class sub-folders.
   case noClassFolders(path: String)
-  /// A class sub-folder holds no PNG files.
+  /// A class sub-folder holds no image files (`.jpg`, `.jpeg`, `.png`).
   case emptyClassFolder(path: String)
   /// A file could not be read.
   case unreadableFile(path: String, reason: String)
-  /// A file is not a PNG image or cannot be decoded.
+  /// A file is not a PNG image or cannot be decoded (other formats' errors are ``source(_:)``).
   case invalidImage(path: String, reason: String)
   /// An image's size or channel count differs from the first image of the folder.
   case imageShapeMismatch(path: String, expected: [Int], found: [Int])
+  /// A data source could not be listed or an example loaded (SimilarityDatasets' error, which
+  /// names the file).
+  case source(SourceError)
+  /// A sampler's augmentation has an invalid step or changes the example shape.
+  case invalidAugmentation(ImageAugmentationError)
 
   public var description: String {
     switch self {
@@ -42,14 +47,18 @@ public enum SamplerError: Error, CustomStringConvertible, Equatable, Sendable {
     case .noClassFolders(let path):
       return "\(path): expected one sub-folder per class, found no sub-folders"
     case .emptyClassFolder(let path):
-      return "\(path): expected PNG files (*.png) in this class folder, found none"
+      return "\(path): expected images (*.jpg, *.jpeg, *.png) in this class folder, found none"
     case .unreadableFile(let path, let reason):
       return "\(path): cannot be read: \(reason)"
     case .invalidImage(let path, let reason):
       return "\(path): not a valid PNG image: \(reason)"
     case .imageShapeMismatch(let path, let expected, let found):
       return "\(path): image shape \(found) (height, width, channels), expected \(expected) "
-        + "like the folder's first image"
+        + "like the folder's first image (give the sampler a preprocessor to resize)"
+    case .source(let error):
+      return error.description
+    case .invalidAugmentation(let error):
+      return "sampler augmentation: \(error.description)"
     }
   }
 }
