@@ -13,6 +13,10 @@ struct Summary: ParsableCommand {
       layer-tour: one graph model that uses every layer of the brief's layer tour (1-D, 2-D and \
       3-D convolutions, transposed convolutions, pooling, batch normalization, dense, dropout, \
       flatten, separable and depthwise convolutions, Add, Concatenate), 51,732 parameters.
+      resnet18-sim, resnet50-sim, efficientnet-b0-sim … -b2-sim, efficientnet-lite0-sim … \
+      -lite4-sim: TF Similarity's backbones (Keras' layer names) with its embedding head; \
+      --embedding-size, --pooling, --gem-p, --no-l2-normalize, --trainable and --input-size \
+      shape them (resnet50-sim --embedding-size 128 --pooling avg: 23,849,984 parameters).
       """)
 
   /// The models the command knows.
@@ -20,7 +24,16 @@ struct Summary: ParsableCommand {
     case kerasSiamese = "keras-siamese"
     case tfsimMNIST = "tfsim-mnist"
     case layerTour = "layer-tour"
+    case resNet18Sim = "resnet18-sim"
+    case resNet50Sim = "resnet50-sim"
+    case efficientNetB0Sim = "efficientnet-b0-sim"
+    case efficientNetB1Sim = "efficientnet-b1-sim"
+    case efficientNetB2Sim = "efficientnet-b2-sim"
     case efficientNetLite0Sim = "efficientnet-lite0-sim"
+    case efficientNetLite1Sim = "efficientnet-lite1-sim"
+    case efficientNetLite2Sim = "efficientnet-lite2-sim"
+    case efficientNetLite3Sim = "efficientnet-lite3-sim"
+    case efficientNetLite4Sim = "efficientnet-lite4-sim"
   }
 
   @Argument(help: "The model: \(ModelChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -28,6 +41,8 @@ struct Summary: ParsableCommand {
 
   @Flag(help: "Print the totals as tf_keras 2.13+ does (with sizes) instead of 2.12's.")
   var withMemory = false
+
+  @OptionGroup var backbone: BackboneOptions
 
   @Option(help: "PyTorch checkpoint (.pth/.pt) to load into the model (efficientnet-lite0-sim: EfficientNet-PyTorch names, e.g. efficientnet-lite0-57934424.pth).")
   var weights: String?
@@ -39,12 +54,17 @@ struct Summary: ParsableCommand {
   }
 
   func run() throws {
+    if Backbone(rawValue: model.rawValue) == nil && backbone.isChanged {
+      throw ValidationError(
+        "\(model.rawValue) is a fixed model: --embedding-size, --pooling, --gem-p, "
+          + "--no-l2-normalize, --trainable and --input-size apply to the backbones only")
+    }
     let network: any NetworkModel =
       switch model {
       case .kerasSiamese: Sequential.kerasSiameseTower()
       case .tfsimMNIST: Sequential.tfSimilarityMNISTConv()
       case .layerTour: try Functional.layerTour()
-      case .efficientNetLite0Sim: try Functional.efficientNetLite(.lite0)
+      default: try backbone.model(Backbone(rawValue: model.rawValue)!)
       }
     print(network.summary(style: withMemory ? .withMemory : .grouped), terminator: "")
     if let weights { try loadWeights(weights, into: network) }

@@ -76,4 +76,25 @@ import Testing
       #expect(abs(norm - 1) < 1e-4)
     }
   }
+
+  /// Keras' explicit `correct_pad` + `.valid` (EfficientNet B) and TensorFlow-'same'
+  /// `.same` (EfficientNet-Lite) compute the same stride-2 depthwise convolution, on odd
+  /// and even extents, for 3×3 and 5×5 kernels.
+  @Test(arguments: [(3, 7), (3, 8), (5, 7), (5, 8), (5, 1), (3, 2)])
+  func explicitPaddingEqualsSame(kernel: Int, side: Int) {
+    let input = randomTensor([1, side, side + 1, 4], seed: UInt64(kernel * 100 + side))
+    let same = DepthwiseConv2D(kernelSize: (kernel, kernel), strides: (2, 2), padding: .same)
+    let valid = DepthwiseConv2D(kernelSize: (kernel, kernel), strides: (2, 2), padding: .valid)
+    var generator = SplitMix64(seed: 1)
+    same.build(inputShape: [nil, side, side + 1, 4], using: &generator)
+    let pad = ZeroPadding2D(
+      padding: correctPadding([nil, side, side + 1, 4], kernelSize: kernel))
+    valid.build(inputShape: pad.outputShape(forInputShape: [nil, side, side + 1, 4]), using: &generator)
+    valid.parameters[0].value = same.parameters[0].value
+    valid.parameters[1].value = same.parameters[1].value
+    let a = same(input)
+    let b = valid(pad(input))
+    #expect(a.shape == b.shape)
+    for (x, y) in zip(a.scalars, b.scalars) { #expect(abs(x - y) < 1e-6) }
+  }
 }

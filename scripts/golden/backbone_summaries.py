@@ -66,3 +66,21 @@ with open(os.path.join(fixtures, "resnet18sim_layers.tsv"), "w") as f:
     for name, count in rows:
         f.write(f"{name}\t{count}\n")
 print("resnet18sim", model.count_params(), trainable)
+
+# TF Similarity's `trainable` options (weights=None, so no batch normalisation is frozen
+# beyond what the option says): total and trainable counts with avg pooling and a 128-d head.
+from tensorflow_similarity.architectures import EfficientNetSim, ResNet50Sim
+
+with open(os.path.join(fixtures, "tfsim_trainable_counts.tsv"), "w") as f:
+    for name, make in [
+        ("resnet50-sim", lambda t: ResNet50Sim((224, 224, 3), 128, weights=None, trainable=t,
+                                               pooling="avg")),
+        ("efficientnet-b0-sim", lambda t: EfficientNetSim((224, 224, 3), 128, "B0", weights=None,
+                                                          trainable=t, pooling="avg")),
+    ]:
+        for option in ["full", "partial", "frozen"]:
+            keras.backend.clear_session()
+            model = make(option)
+            trainable = sum(int(w.shape.num_elements()) for w in model.trainable_weights)
+            f.write(f"{name}\t{option}\t{model.count_params()}\t{trainable}\n")
+            print(name, option, model.count_params(), trainable)

@@ -54,17 +54,20 @@ extension Functional {
     public var inputLayers: [TensorReference]
     /// The model outputs, in call order.
     public var outputLayers: [TensorReference]
+    /// The input scaling the weights expect (absent: unknown).
+    public var preprocessing: InputPreprocessing?
 
     /// A graph description.
     public init(
       name: String, seed: UInt64, layers: [LayerEntry], inputLayers: [TensorReference],
-      outputLayers: [TensorReference]
+      outputLayers: [TensorReference], preprocessing: InputPreprocessing? = nil
     ) {
       self.name = name
       self.seed = seed
       self.layers = layers
       self.inputLayers = inputLayers
       self.outputLayers = outputLayers
+      self.preprocessing = preprocessing
     }
   }
 
@@ -96,7 +99,7 @@ extension Functional {
     }
     return Configuration(
       name: name, seed: seed, layers: entries, inputLayers: inputs.map(reference),
-      outputLayers: outputs.map(reference))
+      outputLayers: outputs.map(reference), preprocessing: preprocessing)
   }
 
   /// Creates and builds the model `configuration` describes, after checking it completely
@@ -152,6 +155,7 @@ extension Functional {
     try self.init(
       inputs: tensors(configuration.inputLayers), outputs: tensors(configuration.outputLayers),
       name: configuration.name, seed: configuration.seed, renaming: false)
+    preprocessing = configuration.preprocessing
     for entry in configuration.layers where entry.trainable == false {
       layers[entry.layer.layerName]!.trainable = false
     }

@@ -35,6 +35,9 @@ public final class Functional: NetworkModel {
   public let inputs: [SymbolicTensor]
   /// The symbolic outputs, in the order calls return their tensors.
   public let outputs: [SymbolicTensor]
+  /// The input scaling the model's weights expect, when known (the ready-made backbones set
+  /// it); saved in the architecture description.
+  public var preprocessing: InputPreprocessing?
   /// The graph: nodes in the order they run, layers in Keras' order.
   let topology: GraphTopology
 

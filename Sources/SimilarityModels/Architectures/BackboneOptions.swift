@@ -40,26 +40,6 @@ public enum BackboneTrainability: String, CaseIterable, Sendable {
   case frozen
 }
 
-/// The input scaling a backbone's weights expect, from an RGB image with values in [0, 255].
-/// Recorded with the model (``Backbone/preprocessing``) so `embed` and `lookup` can apply it.
-public enum InputPreprocessing: String, Codable, CaseIterable, Sendable {
-  /// Nothing: the model takes [0, 255] and scales inside (Keras' EfficientNet B0–B7, whose
-  /// first layers are `Rescaling(1/255)` and `Normalization`).
-  case raw255
-  /// `(x − 127) / 128`, about [−1, 1]: TensorFlow's EfficientNet-Lite reference
-  /// (`MEAN_RGB = 127`, `STDDEV_RGB = 128`), which the EfficientNet-Lite ImageNet weights
-  /// were trained with.
-  case centered127
-  /// `x / 127.5 − 1`, [−1, 1] (Keras' `"tf"` mode).
-  case symmetricUnit
-  /// `(x / 255 − mean) / std` with ImageNet's mean (0.485, 0.456, 0.406) and standard
-  /// deviation (0.229, 0.224, 0.225) per RGB channel (Keras' `"torch"` mode, torchvision).
-  case imageNetMeanStd
-  /// RGB → BGR, then minus ImageNet's BGR mean (103.939, 116.779, 123.68), no scaling
-  /// (Keras' `"caffe"` mode, what `keras.applications.resnet50.preprocess_input` does).
-  case caffe
-}
-
 /// What a backbone ends with.
 public enum BackboneTop: Equatable, Sendable {
   /// TF Similarity's embedding head: pooling, then `MetricEmbedding(embeddingSize)`

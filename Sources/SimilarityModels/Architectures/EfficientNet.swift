@@ -88,7 +88,8 @@ extension Functional {
     x = ActivationLayer(.swish, name: "top_activation")(x)
     let output = top(x, seed: seed)
     let model = try Functional(inputs: input, outputs: output, name: variant.modelName, seed: seed)
-    model.applyTrainability(trainability, partialTop: "^block[5,6,7]|^top")
+    model.preprocessing = variant.preprocessing
+    model.applyTrainability(trainability, partialTop: Backbone.efficientNetB0.partialTopPattern!)
     return model
   }
 }

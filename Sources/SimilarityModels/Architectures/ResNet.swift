@@ -105,7 +105,8 @@ extension Functional {
     }
     let model = try Functional(
       inputs: input, outputs: top(x, seed: seed), name: "resnet50", seed: seed)
-    model.applyTrainability(trainability, partialTop: "^conv5|^top")
+    model.preprocessing = .caffe
+    model.applyTrainability(trainability, partialTop: Backbone.resNet50.partialTopPattern!)
     return model
   }
 
@@ -134,7 +135,9 @@ extension Functional {
         name: "conv\(s + 2)", filters: filters, blocks: 2, stride: s == 0 ? 1 : 2,
         bottleneck: false)(x)
     }
-    return try Functional(
+    let model = try Functional(
       inputs: input, outputs: top(x, seed: seed), name: "resnet18sim", seed: seed)
+    model.preprocessing = .symmetricUnit
+    return model
   }
 }
