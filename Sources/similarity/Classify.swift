@@ -77,7 +77,7 @@ struct Classify: ParsableCommand {
       let pooled = try Functional.efficientNetLite(model.variant, top: .pooled(.average))
       try pooled.loadEfficientNetLiteWeights(
         model.variant, from: TorchCheckpoint(contentsOf: weights), file: weights)
-      let values = pooled(model.variant.preprocessing.apply(to: pixels))
+      let values = pooled(model.variant.preprocessing(pixels))
       try NPYFile.write(
         try NPYArray(shape: values.shape, floats: values.scalars),
         to: URL(fileURLWithPath: features))

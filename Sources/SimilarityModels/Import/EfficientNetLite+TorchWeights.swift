@@ -64,6 +64,6 @@ extension Functional {
     let wasTraining = isTraining
     isTraining = false
     defer { isTraining = wasTraining }
-    return self(variant.preprocessing.apply(to: pixels))
+    return self(variant.preprocessing(pixels))
   }
 }
