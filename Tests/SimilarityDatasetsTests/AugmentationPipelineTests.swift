@@ -116,7 +116,7 @@ import Testing
   }
 
   @Test func drawsStayInTheirRanges() {
-    let image = ImageBuffer(Self.image(3))
+    let image = Self.image(3)
     var generator = SplitMix64(seed: 11)
     let brightness = RandomBrightnessOp(factor: FactorRange(-0.1, 0.3), valueRange: ValueRange(0, 2))
     var horizontal = 0

@@ -51,17 +51,17 @@ public struct Augmentation: Codable, Equatable, Sendable {
   /// `generator` (training behaviour). The image must be one the steps accept
   /// (``outputShape(forShape:)``).
   public func applied(to image: FloatImage, using generator: inout SplitMix64) -> FloatImage {
-    var buffer = ImageBuffer(image)
+    var buffer = image
     for step in steps {
       var stepGenerator = generator.split()
       buffer = step.randomlyApplied(to: buffer, using: &stepGenerator)
     }
-    return FloatImage(buffer)
+    return buffer
   }
 
   /// `image` as the steps leave it outside training (only ``RandomCropOp`` acts: a centre crop).
   public func inference(_ image: FloatImage) -> FloatImage {
-    FloatImage(steps.reduce(ImageBuffer(image)) { $1.inference($0) })
+    steps.reduce(image) { $1.inference($0) }
   }
 
   /// The pipeline as ``BatchPreparer``'s augmentation hook for prepared images of `shape`
@@ -78,19 +78,5 @@ public struct Augmentation: Codable, Equatable, Sendable {
     }
     let pipeline = self
     return { image, generator in pipeline.applied(to: image, using: &generator) }
-  }
-}
-
-extension ImageBuffer {
-  /// The image's values without copying (arrays share storage until written).
-  public init(_ image: FloatImage) {
-    self.init(height: image.height, width: image.width, channels: image.channels, values: image.values)
-  }
-}
-
-extension FloatImage {
-  /// The buffer's values without copying.
-  public init(_ buffer: ImageBuffer) {
-    self.init(height: buffer.height, width: buffer.width, channels: buffer.channels, values: buffer.values)
   }
 }

@@ -1,6 +1,7 @@
 /// One image as `Float` values `[height, width, channels]`, row-major, channels last (HWC):
-/// what the augmentation transforms read and write. SimilarityDatasets' `FloatImage` and one
-/// example of a `[batch, height, width, channels]` tensor both map onto it without copying.
+/// what the augmentation transforms read and write. SimilarityDatasets names it `FloatImage`
+/// (decoded and prepared images); one example of a `[batch, height, width, channels]` tensor
+/// maps onto it without copying.
 public struct ImageBuffer: Equatable, Sendable {
   /// Rows.
   public var height: Int
@@ -38,7 +39,8 @@ public struct ImageBuffer: Equatable, Sendable {
 
   /// The `height × width` window whose top-left pixel is (`top`, `left`); it must lie inside.
   public func cropped(top: Int, left: Int, height: Int, width: Int) -> ImageBuffer {
-    precondition(top >= 0 && left >= 0 && top + height <= self.height && left + width <= self.width,
+    precondition(top >= 0 && left >= 0 && height >= 0 && width >= 0
+      && top + height <= self.height && left + width <= self.width,
       "ImageBuffer: crop \(height) × \(width) at (\(top), \(left)) outside \(self.height) × \(self.width)")
     var out: [Float] = []
     out.reserveCapacity(height * width * channels)

@@ -103,8 +103,8 @@ extension ImageTransforms {
   public static func grayscaled(_ image: ImageBuffer) -> ImageBuffer {
     guard image.channels == 3 else { return image }
     var out = image
+    let v = image.values
     for p in 0..<(image.height * image.width) {
-      let v = image.values
       let luma = 0.2989 * v[3 * p] + 0.5870 * v[3 * p + 1] + 0.1140 * v[3 * p + 2]
       out.values[3 * p] = luma
       out.values[3 * p + 1] = luma
