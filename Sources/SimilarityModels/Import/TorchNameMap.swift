@@ -33,23 +33,8 @@ extension PyTorchTensorLayout {
     }
     let outShape = order.map { shape[$0] }
     let outStrides = order.map { strides[$0] }
-    var result = [Float]()
-    result.reserveCapacity(values.count)
-    var counter = [Int](repeating: 0, count: shape.count)
-    var index = 0
-    for _ in 0..<values.count {
-      result.append(values[index])
-      var axis = shape.count - 1
-      while axis >= 0 {
-        counter[axis] += 1
-        index += outStrides[axis]
-        if counter[axis] < outShape[axis] { break }
-        index -= outStrides[axis] * outShape[axis]
-        counter[axis] = 0
-        axis -= 1
-      }
-    }
-    return result
+    return TorchTensor.indices(shape: outShape, strides: outStrides, offset: 0, count: values.count)
+      .map { values[$0] }
   }
 }
 

@@ -83,8 +83,8 @@ public struct TorchTensor: Sendable {
   }
 
   /// The storage index of every element of the view, in C order (checked in bounds by the
-  /// caller).
-  private static func indices(shape: [Int], strides: [Int], offset: Int, count: Int) -> [Int] {
+  /// caller). Also the gather order of an axis permutation (``PyTorchTensorLayout``).
+  static func indices(shape: [Int], strides: [Int], offset: Int, count: Int) -> [Int] {
     var result = [Int]()
     result.reserveCapacity(count)
     guard count > 0 else { return result }
